@@ -1,0 +1,6 @@
+// The services mounted on the stack's port, in the order they are started (and stopped in reverse).
+// Each engineer adds their service's factory here: auth (/auth/v1), rest (/rest/v1),
+// realtime (/realtime/v1), functions (/functions/v1).
+import type { ServiceFactory } from './server';
+
+export const services: ServiceFactory[] = [];
