@@ -1,0 +1,477 @@
+// Typed data access to the office server over @supabase/supabase-js. Every response is parsed with zod
+// before it leaves this module and every failure becomes a CoreError; nothing above this file sees a raw
+// server value or a server message.
+import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { z } from 'zod';
+import { CoreError, type ErrorContext, mapServerError } from './errors';
+import {
+  type AuditRow,
+  auditRowSchema,
+  type ColleagueRow,
+  colleagueRowSchema,
+  type DeviceRow,
+  deviceRowSchema,
+  type EntryRow,
+  entryRowSchema,
+  type GrantRow,
+  grantRowSchema,
+  type HistoryRow,
+  historyRowSchema,
+  type PolicyRow,
+  type ProfileRow,
+  parseRows,
+  policyRowSchema,
+  profileRowSchema,
+  type VaultRow,
+  vaultRowSchema,
+} from './rows';
+
+export interface BackendOptions {
+  url: string;
+  anonKey: string;
+}
+
+const COLLEAGUE_COLUMNS =
+  'id,email,display_name,role,status,x25519_public,ed25519_public,key_certificate,confirmed_at';
+const PROFILE_COLUMNS = `${COLLEAGUE_COLUMNS},kdf,wrapped_keys,enrolled_at,confirmed_by,created_at`;
+const ENTRY_COLUMNS =
+  'id,vault_id,envelope,key_version,version,seq,created_by,created_at,updated_by,updated_at,deleted_at';
+const GRANT_COLUMNS =
+  'id,vault_id,member_id,key_version,sealed_key,member_public,granted_by,signature,revoked_at';
+const POLICY_COLUMNS =
+  'min_version,latest_version,critical,release_notes,auto_lock_minutes,allow_stay_unlocked,office_root_id,office_root_public,updated_at';
+
+export interface NewEntry {
+  id: string;
+  vault_id: string;
+  envelope: unknown;
+  key_version: number;
+}
+
+export interface NewGrant {
+  vault_id: string;
+  member_id: string;
+  key_version: number;
+  sealed_key: string;
+  member_public: string;
+  granted_by: string;
+  signature: string;
+}
+
+export interface RotatedEntry {
+  id: string;
+  base_version: number;
+  envelope: unknown;
+}
+
+export type ClientEventAction = 'entry.reveal' | 'entry.copy' | 'entry.copy_username' | 'vault.export';
+
+export interface AuditQuery {
+  actorId?: string;
+  entryId?: string;
+  action?: string;
+  actions?: string[];
+  limit?: number;
+}
+
+/** Result of one failed or successful PostgREST / RPC call, as supabase-js returns it. */
+interface Response {
+  data: unknown;
+  error: unknown;
+}
+
+export type RealtimeStatus = 'SUBSCRIBED' | 'TIMED_OUT' | 'CLOSED' | 'CHANNEL_ERROR';
+
+export interface ChannelHandlers {
+  /** Broadcast events by name; the payload is untrusted and parsed by the caller. */
+  broadcast: Record<string, (payload: unknown) => void>;
+  status?: (status: RealtimeStatus) => void;
+  presence?: () => void;
+}
+
+function check(res: Response, ctx?: ErrorContext): unknown {
+  if (res.error) throw mapServerError(res.error, ctx);
+  return res.data;
+}
+
+function one<T>(schema: z.ZodType<T>, data: unknown): T {
+  const r = schema.safeParse(Array.isArray(data) ? data[0] : data);
+  if (!r.success) throw new CoreError('damaged');
+  return r.data;
+}
+
+function many<T>(schema: z.ZodType<T>, data: unknown): T[] {
+  // Listing calls fail closed: a list with a malformed row is refused whole, except for entries (see pull).
+  const { rows, rejected } = parseRows(schema, data);
+  if (rejected > 0) throw new CoreError('damaged');
+  return rows;
+}
+
+const sessionSchema = z.object({
+  access_token: z.string().min(1),
+  user: z.object({ id: z.uuid(), email: z.string().max(254).optional() }),
+});
+
+export class Backend {
+  readonly url: string;
+  private readonly client: SupabaseClient;
+  private signedInAs: { id: string; email: string } | null = null;
+
+  constructor(opts: BackendOptions) {
+    this.url = opts.url;
+    this.client = createClient(opts.url, opts.anonKey, {
+      auth: { persistSession: false, autoRefreshToken: true, detectSessionInUrl: false },
+      // Node 20 has no global WebSocket; the app's main process is Node too.
+      realtime: { transport: WebSocket as never, heartbeatIntervalMs: 15_000 },
+    });
+  }
+
+  get userId(): string | null {
+    return this.signedInAs?.id ?? null;
+  }
+
+  get email(): string | null {
+    return this.signedInAs?.email ?? null;
+  }
+
+  private requireUser(): string {
+    if (!this.signedInAs) throw new CoreError('not_signed_in');
+    return this.signedInAs.id;
+  }
+
+  // ---- Auth ----
+
+  async signIn(email: string, password: string): Promise<{ id: string; email: string }> {
+    let res: Awaited<ReturnType<SupabaseClient['auth']['signInWithPassword']>>;
+    try {
+      res = await this.client.auth.signInWithPassword({ email, password });
+    } catch (err) {
+      throw mapServerError(err);
+    }
+    if (res.error) throw mapServerError(res.error);
+    const s = sessionSchema.safeParse(res.data.session);
+    if (!s.success) throw new CoreError('internal');
+    this.signedInAs = { id: s.data.user.id, email: s.data.user.email ?? email };
+    await this.client.realtime.setAuth(s.data.access_token);
+    return this.signedInAs;
+  }
+
+  /** Changes the Supabase Auth password (the derived authSecret, never the master password). */
+  async setAuthPassword(password: string): Promise<void> {
+    this.requireUser();
+    const res = await this.client.auth.updateUser({ password }).catch((err: unknown) => ({ error: err }));
+    if (res.error) throw mapServerError(res.error);
+  }
+
+  async signOut(): Promise<void> {
+    await this.closeRealtime();
+    if (this.signedInAs) await this.client.auth.signOut({ scope: 'local' }).catch(() => {});
+    this.signedInAs = null;
+  }
+
+  /** Stops timers and sockets; the object is not used afterwards. */
+  async dispose(): Promise<void> {
+    await this.closeRealtime();
+    await this.client.auth.stopAutoRefresh().catch(() => {});
+  }
+
+  private async call(run: () => PromiseLike<Response>, ctx?: ErrorContext): Promise<unknown> {
+    let res: Response;
+    try {
+      res = await run();
+    } catch (err) {
+      throw mapServerError(err, ctx);
+    }
+    return check(res, ctx);
+  }
+
+  // ---- Profiles and policy ----
+
+  async ownProfile(): Promise<ProfileRow> {
+    const id = this.requireUser();
+    const data = await this.call(() =>
+      this.client.from('profiles').select(PROFILE_COLUMNS).eq('id', id).limit(1),
+    );
+    return one(profileRowSchema, data);
+  }
+
+  async updateOwnProfile(fields: {
+    x25519_public?: string;
+    ed25519_public?: string;
+    kdf?: unknown;
+    wrapped_keys?: unknown;
+    display_name?: string;
+  }): Promise<ProfileRow> {
+    const id = this.requireUser();
+    const data = await this.call(() =>
+      this.client.from('profiles').update(fields).eq('id', id).select(PROFILE_COLUMNS),
+    );
+    if (Array.isArray(data) && data.length === 0) throw new CoreError('forbidden');
+    return one(profileRowSchema, data);
+  }
+
+  /** Every profile with all columns (admins only; RLS returns only the own row to others). */
+  async profiles(): Promise<ProfileRow[]> {
+    const data = await this.call(() => this.client.from('profiles').select(PROFILE_COLUMNS).order('email'));
+    return many(profileRowSchema, data);
+  }
+
+  async colleagues(): Promise<ColleagueRow[]> {
+    const data = await this.call(() => this.client.from('colleagues').select(COLLEAGUE_COLUMNS));
+    return many(colleagueRowSchema, data);
+  }
+
+  async policy(): Promise<PolicyRow | null> {
+    const data = await this.call(() => this.client.from('client_policy').select(POLICY_COLUMNS).limit(1));
+    if (Array.isArray(data) && data.length === 0) return null;
+    return one(policyRowSchema, data);
+  }
+
+  // ---- Vaults and grants ----
+
+  async vaults(): Promise<VaultRow[]> {
+    const data = await this.call(() =>
+      this.client.from('vaults').select('id,name,key_version').order('name'),
+    );
+    return many(vaultRowSchema, data);
+  }
+
+  async createVault(name: string): Promise<VaultRow> {
+    const data = await this.call(
+      () => this.client.from('vaults').insert({ name }).select('id,name,key_version'),
+      { forbidden: 'Only an admin can create a vault.' },
+    );
+    return one(vaultRowSchema, data);
+  }
+
+  /** The signed-in user's live grants (admins see everyone's; the filter keeps the own ones). */
+  async ownGrants(): Promise<GrantRow[]> {
+    const id = this.requireUser();
+    const data = await this.call(() =>
+      this.client.from('vault_grants').select(GRANT_COLUMNS).eq('member_id', id).is('revoked_at', null),
+    );
+    return many(grantRowSchema, data);
+  }
+
+  async grantsForVault(vaultId: string): Promise<GrantRow[]> {
+    const data = await this.call(() =>
+      this.client.from('vault_grants').select(GRANT_COLUMNS).eq('vault_id', vaultId).is('revoked_at', null),
+    );
+    return many(grantRowSchema, data);
+  }
+
+  async insertGrants(grants: NewGrant[]): Promise<void> {
+    if (grants.length === 0) return;
+    await this.call(() => this.client.from('vault_grants').insert(grants), {
+      forbidden: 'Only an admin can grant access to a vault.',
+    });
+  }
+
+  // ---- Entries ----
+
+  /** One page of the delta: rows of one vault after a cursor, in seq order. Malformed rows are counted. */
+  async pullEntries(
+    vaultId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ rows: EntryRow[]; rejected: number; pageSize: number }> {
+    const data = await this.call(() =>
+      this.client
+        .from('entries')
+        .select(ENTRY_COLUMNS)
+        .eq('vault_id', vaultId)
+        .gt('seq', afterSeq)
+        .order('seq', { ascending: true })
+        .limit(limit),
+    );
+    const pageSize = Array.isArray(data) ? data.length : 0;
+    return { ...parseRows(entryRowSchema, data), pageSize };
+  }
+
+  async allEntries(vaultId: string): Promise<EntryRow[]> {
+    const out: EntryRow[] = [];
+    let cursor = 0;
+    for (;;) {
+      const page = await this.pullEntries(vaultId, cursor, 1000);
+      out.push(...page.rows);
+      if (page.pageSize < 1000) return out;
+      cursor = page.rows.at(-1)?.seq ?? cursor;
+    }
+  }
+
+  async insertEntry(entry: NewEntry): Promise<EntryRow> {
+    const data = await this.call(() => this.client.from('entries').insert(entry).select(ENTRY_COLUMNS), {
+      forbidden: 'You cannot add entries to this vault.',
+    });
+    return one(entryRowSchema, data);
+  }
+
+  async updateEntry(
+    id: string,
+    baseVersion: number,
+    envelope: unknown,
+    keyVersion: number,
+  ): Promise<EntryRow> {
+    const data = await this.call(
+      () =>
+        this.client.rpc('update_entry', {
+          p_id: id,
+          p_base_version: baseVersion,
+          p_envelope: envelope,
+          p_key_version: keyVersion,
+        }),
+      { forbidden: 'Only an admin can change this entry.' },
+    );
+    return this.changedRow(data, 'Only an admin can change this entry.');
+  }
+
+  async setEntryDeleted(id: string, baseVersion: number, deleted: boolean): Promise<EntryRow> {
+    const msg = deleted ? 'Only an admin can delete this entry.' : 'Only an admin can restore this entry.';
+    const data = await this.call(
+      () =>
+        this.client.rpc('set_entry_deleted', { p_id: id, p_base_version: baseVersion, p_deleted: deleted }),
+      { forbidden: msg },
+    );
+    return this.changedRow(data, msg);
+  }
+
+  // RLS hides the row from a member's UPDATE, so the RPC returns nothing instead of raising: a refusal.
+  private changedRow(data: unknown, forbidden: string): EntryRow {
+    if (data === null || (Array.isArray(data) && data.length === 0))
+      throw new CoreError('forbidden', forbidden);
+    return one(entryRowSchema, data);
+  }
+
+  async history(entryId: string): Promise<HistoryRow[]> {
+    const data = await this.call(
+      () =>
+        this.client
+          .from('entry_history')
+          .select('entry_id,vault_id,envelope,key_version,version,changed_by,changed_at,deleted_at')
+          .eq('entry_id', entryId)
+          .order('version', { ascending: false }),
+      { forbidden: 'Only an admin can see the history of an entry.' },
+    );
+    return parseRows(historyRowSchema, data).rows;
+  }
+
+  async rotateVaultKey(
+    vaultId: string,
+    oldVersion: number,
+    entries: RotatedEntry[],
+    grants: NewGrant[],
+  ): Promise<void> {
+    await this.call(
+      () =>
+        this.client.rpc('rotate_vault_key', {
+          p_vault_id: vaultId,
+          p_old_version: oldVersion,
+          p_entries: entries,
+          p_grants: grants,
+        }),
+      { forbidden: 'Only an admin can rotate a vault key.' },
+    );
+  }
+
+  // ---- Audit and devices ----
+
+  async logEvent(action: ClientEventAction, entryId: string | null): Promise<void> {
+    await this.call(() => this.client.rpc('log_event', { p_action: action, p_entry_id: entryId }));
+  }
+
+  async audit(q: AuditQuery = {}): Promise<AuditRow[]> {
+    const data = await this.call(
+      () => {
+        let b = this.client
+          .from('audit_log')
+          .select('id,at,actor_id,actor_email,action,entry_id,vault_id,target_user_id,details');
+        if (q.actorId) b = b.eq('actor_id', q.actorId);
+        if (q.entryId) b = b.eq('entry_id', q.entryId);
+        if (q.action) b = b.eq('action', q.action);
+        if (q.actions) b = b.in('action', q.actions);
+        return b.order('id', { ascending: false }).limit(q.limit ?? 1000);
+      },
+      { forbidden: 'Only an admin can read the audit log.' },
+    );
+    return many(auditRowSchema, data);
+  }
+
+  async upsertDevice(device: {
+    id: string;
+    name: string;
+    platform: string;
+    app_version: string;
+  }): Promise<void> {
+    const user = this.requireUser();
+    await this.call(() =>
+      this.client
+        .from('devices')
+        .upsert({ ...device, user_id: user, last_seen: new Date().toISOString() }, { onConflict: 'id' }),
+    );
+  }
+
+  async devices(): Promise<DeviceRow[]> {
+    const data = await this.call(() =>
+      this.client.from('devices').select('id,user_id,name,platform,app_version,last_seen'),
+    );
+    return many(deviceRowSchema, data);
+  }
+
+  // ---- Edge functions ----
+
+  /** Calls an edge function; its failures are {error: {code, message}} (DESIGN.md §6). */
+  async invoke(name: string, body: Record<string, unknown>, ctx?: ErrorContext): Promise<unknown> {
+    let res: { data: unknown; error: unknown };
+    try {
+      res = await this.client.functions.invoke(name, { body });
+    } catch (err) {
+      throw mapServerError(err, ctx);
+    }
+    if (res.error) throw mapServerError(await functionError(res.error), ctx);
+    return res.data;
+  }
+
+  // ---- Realtime ----
+
+  /** Joins a private broadcast channel; returns a function that leaves it. */
+  subscribe(topic: string, handlers: ChannelHandlers, presenceKey?: string): RealtimeChannel {
+    const channel = this.client.channel(topic, {
+      config: {
+        private: true,
+        broadcast: { self: true },
+        ...(presenceKey ? { presence: { key: presenceKey } } : {}),
+      },
+    });
+    for (const [event, cb] of Object.entries(handlers.broadcast)) {
+      channel.on('broadcast', { event }, (msg: { payload?: unknown }) => cb(msg.payload));
+    }
+    if (handlers.presence) channel.on('presence', { event: 'sync' }, handlers.presence);
+    channel.subscribe((status) => handlers.status?.(status as RealtimeStatus));
+    return channel;
+  }
+
+  async unsubscribe(channel: RealtimeChannel): Promise<void> {
+    await this.client.removeChannel(channel).catch(() => {});
+  }
+
+  private async closeRealtime(): Promise<void> {
+    await this.client.removeAllChannels().catch(() => {});
+    this.client.realtime.disconnect();
+  }
+}
+
+const functionErrorBody = z.object({ error: z.object({ code: z.string().max(64), message: z.string() }) });
+
+// FunctionsHttpError carries the Response; its JSON body holds the function's own error code.
+async function functionError(err: unknown): Promise<unknown> {
+  const ctx = (err as { context?: unknown }).context;
+  if (ctx && typeof (ctx as { json?: unknown }).json === 'function') {
+    const res = ctx as globalThis.Response;
+    const body = functionErrorBody.safeParse(await res.json().catch(() => null));
+    if (body.success)
+      return { code: body.data.error.code, status: res.status, message: body.data.error.message };
+    return { status: res.status };
+  }
+  return err;
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { CoreError, mapServerError } from './errors';
+
+describe('mapServerError', () => {
+  it('turns a stale base version into a conflict', () => {
+    expect(mapServerError({ code: 'P0001', message: 'conflict' }).code).toBe('conflict');
+  });
+
+  it('uses the caller’s words for an RLS refusal and never the server message', () => {
+    const e = mapServerError(
+      { code: '42501', message: 'new row violates row-level security policy for table "entries"' },
+      { forbidden: 'Only an admin can change this entry.' },
+    );
+    expect(e).toBeInstanceOf(CoreError);
+    expect(e.code).toBe('forbidden');
+    expect(e.message).toBe('Only an admin can change this entry.');
+  });
+
+  it('maps network failures to offline and auth failures to their codes', () => {
+    expect(mapServerError(new TypeError('fetch failed')).code).toBe('offline');
+    expect(mapServerError({ name: 'AuthRetryableFetchError', message: 'x' }).code).toBe('offline');
+    expect(mapServerError({ code: 'invalid_credentials', status: 400 }).code).toBe('wrong_credentials');
+    expect(mapServerError({ code: 'user_banned', status: 403 }).code).toBe('disabled');
+  });
+
+  it('hides unknown server errors behind a generic message', () => {
+    const e = mapServerError({ code: 'XX000', message: 'internal detail: table secrets at 10.0.0.3' });
+    expect(e.code).toBe('internal');
+    expect(e.message).not.toMatch(/10\.0\.0\.3/);
+  });
+});

@@ -1,0 +1,98 @@
+// One error type leaves the core: a stable code the UI can branch on and a sentence a person can read.
+// Server messages are never passed through (they may carry internals); only codes are mapped.
+export const CORE_ERROR_CODES = [
+  'invalid_request',
+  'forbidden',
+  'not_signed_in',
+  'locked',
+  'wrong_credentials',
+  'fingerprint_mismatch',
+  'not_found',
+  'conflict',
+  'damaged',
+  'offline',
+  'disabled',
+  'update_required',
+  'rate_limited',
+  'internal',
+] as const;
+export type CoreErrorCode = (typeof CORE_ERROR_CODES)[number];
+
+export const MESSAGES: Record<CoreErrorCode, string> = {
+  invalid_request: 'That request was not valid.',
+  forbidden: 'You are not allowed to do that.',
+  not_signed_in: 'Please sign in first.',
+  locked: 'Keyroom is locked. Unlock it with your master password.',
+  wrong_credentials: 'The email or password is not correct.',
+  fingerprint_mismatch: 'The office fingerprint does not match the one on your invitation sheet.',
+  not_found: 'That item no longer exists.',
+  conflict: 'Someone else changed this entry at the same time. Choose which version to keep.',
+  damaged: 'This item could not be opened. Ask your administrator to check it.',
+  offline: 'You are offline. This needs a connection to the office server.',
+  disabled: 'Your account has been disabled. Contact your administrator.',
+  update_required: 'This version of Keyroom is no longer supported. Please update.',
+  rate_limited: 'Too many attempts. Wait a moment and try again.',
+  internal: 'Something went wrong. Please try again.',
+};
+
+export class CoreError extends Error {
+  readonly code: CoreErrorCode;
+  constructor(code: CoreErrorCode, message: string = MESSAGES[code]) {
+    super(message);
+    this.name = 'CoreError';
+    this.code = code;
+  }
+}
+
+/** The one refusal for anything that fails to decrypt or verify: the same words whatever went wrong. */
+export function damaged(): CoreError {
+  return new CoreError('damaged');
+}
+
+interface ServerErrorShape {
+  code?: unknown;
+  message?: unknown;
+  status?: unknown;
+  name?: unknown;
+}
+
+/** Per call, the words to use when the server refuses (RLS) or finds nothing. */
+export interface ErrorContext {
+  forbidden?: string;
+  notFound?: string;
+}
+
+function isNetworkFailure(e: ServerErrorShape): boolean {
+  const text = typeof e.message === 'string' ? e.message : '';
+  return (
+    e.name === 'AuthRetryableFetchError' ||
+    e.name === 'FunctionsFetchError' ||
+    /fetch failed|ECONNREFUSED|ECONNRESET|network|socket hang up/i.test(text)
+  );
+}
+
+/** Turns a PostgREST, Auth or Functions error (or a thrown fetch failure) into a CoreError. */
+export function mapServerError(err: unknown, ctx: ErrorContext = {}): CoreError {
+  if (err instanceof CoreError) return err;
+  const e: ServerErrorShape = typeof err === 'object' && err !== null ? (err as ServerErrorShape) : {};
+  if (isNetworkFailure(e)) return new CoreError('offline');
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  const status = typeof e.status === 'number' ? e.status : 0;
+  // The concurrency RPCs raise P0001 'conflict' when the base version is stale (docs/data-model.md).
+  if (code === 'P0001' && /conflict/i.test(message)) return new CoreError('conflict');
+  if (code === 'user_banned' || code === 'disabled') return new CoreError('disabled');
+  if (code === '42501' || code === 'forbidden' || status === 403)
+    return new CoreError('forbidden', ctx.forbidden ?? MESSAGES.forbidden);
+  if (code === 'PGRST116' || code === 'not_found' || status === 404)
+    return new CoreError('not_found', ctx.notFound ?? MESSAGES.not_found);
+  if (code === 'invalid_credentials' || (status === 400 && /invalid login/i.test(message)))
+    return new CoreError('wrong_credentials');
+  if (code === 'over_request_rate_limit' || status === 429) return new CoreError('rate_limited');
+  if (status === 401 || code === 'PGRST301' || code === 'PGRST303' || code === 'session_not_found')
+    return new CoreError('not_signed_in');
+  if (code === '23505' || code === 'conflict' || status === 409) return new CoreError('conflict');
+  if (code === '22P02' || code === '23514' || code === 'invalid_request' || status === 400)
+    return new CoreError('invalid_request');
+  return new CoreError('internal');
+}
