@@ -11,25 +11,40 @@
 -- (the real one reads the table through logical replication).
 
 -- Roles are cluster-wide: many test databases share one PostgreSQL cluster, so create them only once.
+-- Two databases bootstrapping at the same moment on a fresh cluster can both pass the pg_roles check;
+-- the loser's duplicate is harmless, so it is swallowed.
 do $$
+declare
+  r record;
 begin
-  if not exists (select 1 from pg_roles where rolname = 'anon') then
-    create role anon nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'authenticated') then
-    create role authenticated nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'service_role') then
-    create role service_role nologin noinherit bypassrls;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'authenticator') then
-    create role authenticator nologin noinherit;
+  for r in
+    select * from (values
+      ('anon', 'nologin noinherit'),
+      ('authenticated', 'nologin noinherit'),
+      ('service_role', 'nologin noinherit bypassrls'),
+      ('authenticator', 'nologin noinherit')
+    ) as v (name, attrs)
+  loop
+    if not exists (select 1 from pg_roles where rolname = r.name) then
+      begin
+        execute format('create role %I %s', r.name, r.attrs);
+      exception
+        when duplicate_object or unique_violation then null;
+      end;
+    end if;
+  end loop;
+  if not exists (
+    select 1 from pg_auth_members m join pg_roles g on g.oid = m.roleid join pg_roles u on u.oid = m.member
+    where u.rolname = 'authenticator' and g.rolname = 'service_role'
+  ) then
+    begin
+      grant anon, authenticated, service_role to authenticator;
+    exception
+      when duplicate_object or unique_violation then null;
+    end;
   end if;
 end
 $$;
-
--- Role membership is cluster-wide too; GRANT of an existing membership only raises a notice.
-grant anon, authenticated, service_role to authenticator;
 
 -- public: Supabase lets the API roles use it and gives them every new table, function and sequence
 -- (row-level security, not table privileges, is what keeps rows apart).
