@@ -1,4 +1,5 @@
 // The preload exposes the typed IPC contract (src/shared) on window.keyroom and nothing else.
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer } from 'electron';
+import { createBridge } from './bridge';
 
-contextBridge.exposeInMainWorld('keyroom', Object.freeze({}));
+contextBridge.exposeInMainWorld('keyroom', createBridge(ipcRenderer));

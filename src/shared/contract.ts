@@ -1,0 +1,219 @@
+// The one IPC contract between the renderer and the main process: a zod schema for the request and the
+// response of every call, and for the payload of every event the main process pushes. The main process
+// validates requests and responses against it; the renderer is typed from it.
+import { z } from 'zod';
+import type { CallName, EventName } from './channels';
+import {
+  auditEventSchema,
+  auditFilterSchema,
+  clientPolicySchema,
+  conflictSchema,
+  copyFieldSchema,
+  deviceSchema,
+  email,
+  entryDetailSchema,
+  entryInputSchema,
+  entrySummarySchema,
+  fingerprintSchema,
+  historyVersionSchema,
+  invitationSheetSchema,
+  isoTime,
+  LIMITS,
+  memberSchema,
+  roleSchema,
+  semverSchema,
+  sessionStateSchema,
+  settingsSchema,
+  syncStateSchema,
+  updateStatusSchema,
+  uuid,
+  vaultInfoSchema,
+} from './domain';
+
+const empty = z.object({}).strict();
+const done = z.null();
+const byId = z.object({ id: uuid }).strict();
+const byMember = z.object({ memberId: uuid }).strict();
+// Master passwords have no upper bound worth enforcing for security, only one against absurd payloads.
+const masterPassword = z.string().min(1).max(1024);
+
+const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({
+  request,
+  response,
+});
+
+export const calls = {
+  'session.state': call(empty, sessionStateSchema),
+  'session.signIn': call(
+    z.object({ email, password: z.string().min(1).max(1024) }).strict(),
+    sessionStateSchema,
+  ),
+  'session.enroll': call(
+    z.object({ masterPassword: z.string().min(12).max(1024), officeFingerprint: fingerprintSchema }).strict(),
+    sessionStateSchema,
+  ),
+  'session.unlock': call(z.object({ masterPassword }).strict(), sessionStateSchema),
+  'session.lock': call(empty, sessionStateSchema),
+  'session.signOut': call(empty, sessionStateSchema),
+  'session.changeMasterPassword': call(
+    z.object({ current: masterPassword, next: z.string().min(12).max(1024) }).strict(),
+    done,
+  ),
+
+  'vault.list': call(
+    z.object({ includeDeleted: z.boolean().optional() }).strict(),
+    z.object({ vaults: z.array(vaultInfoSchema), entries: z.array(entrySummarySchema) }),
+  ),
+  'vault.search': call(
+    z
+      .object({
+        query: z.string().max(LIMITS.query),
+        vaultId: uuid.optional(),
+        category: z.string().max(40).optional(),
+        limit: z.number().int().min(1).max(10_000).optional(),
+      })
+      .strict(),
+    z.object({ entries: z.array(entrySummarySchema) }),
+  ),
+  'vault.get': call(byId, entryDetailSchema),
+  // The only response in the contract that carries a password; the main process audits it.
+  'vault.reveal': call(byId, z.object({ password: z.string().max(LIMITS.password) })),
+  // The main process copies and clears the clipboard after `clearsInSeconds`; nothing secret comes back.
+  'vault.copy': call(
+    z.object({ id: uuid, field: copyFieldSchema }).strict(),
+    z.object({ clearsInSeconds: z.number().int().positive() }),
+  ),
+  'vault.totp': call(
+    byId,
+    z.object({
+      code: z.string().regex(/^\d{6,8}$/),
+      period: z.number().int().positive(),
+      remainingSeconds: z.number().int().nonnegative(),
+    }),
+  ),
+  'vault.create': call(z.object({ vaultId: uuid, entry: entryInputSchema }).strict(), entrySummarySchema),
+  'vault.update': call(
+    z.object({ id: uuid, baseVersion: z.number().int().positive(), entry: entryInputSchema }).strict(),
+    entrySummarySchema,
+  ),
+  'vault.delete': call(
+    z.object({ id: uuid, baseVersion: z.number().int().positive() }).strict(),
+    entrySummarySchema,
+  ),
+  'vault.restore': call(
+    z.object({ id: uuid, baseVersion: z.number().int().positive() }).strict(),
+    entrySummarySchema,
+  ),
+  'vault.history': call(byId, z.object({ versions: z.array(historyVersionSchema) })),
+
+  'conflicts.list': call(empty, z.object({ conflicts: z.array(conflictSchema) })),
+  'conflicts.resolve': call(
+    z.object({ conflictId: uuid, choice: z.enum(['mine', 'theirs', 'both']) }).strict(),
+    done,
+  ),
+
+  'admin.members': call(empty, z.object({ members: z.array(memberSchema) })),
+  'admin.invite': call(
+    z.object({ email, displayName: z.string().trim().min(1).max(200), role: roleSchema }).strict(),
+    invitationSheetSchema,
+  ),
+  // The admin types (or ticks) the fingerprint the member read out; the main process compares it too.
+  'admin.confirm': call(z.object({ memberId: uuid, fingerprint: fingerprintSchema }).strict(), memberSchema),
+  'admin.disable': call(byMember, memberSchema),
+  'admin.enable': call(byMember, memberSchema),
+  // A reset issues a new one-time password: the member enrolls again and is confirmed again.
+  'admin.reset': call(byMember, invitationSheetSchema),
+  'admin.setRole': call(z.object({ memberId: uuid, role: roleSchema }).strict(), memberSchema),
+  'admin.audit': call(
+    z
+      .object({
+        filter: auditFilterSchema,
+        before: z.string().regex(/^\d+$/).optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+      })
+      .strict(),
+    z.object({ events: z.array(auditEventSchema), nextBefore: z.string().regex(/^\d+$/).nullable() }),
+  ),
+  'admin.auditExport': call(
+    z.object({ filter: auditFilterSchema }).strict(),
+    z.object({ filename: z.string().max(200), csv: z.string(), rows: z.number().int().nonnegative() }),
+  ),
+  'admin.devices': call(empty, z.object({ devices: z.array(deviceSchema) })),
+  'admin.policy': call(empty, clientPolicySchema),
+  'admin.publishRelease': call(
+    z.object({ version: semverSchema, releaseNotes: z.string().max(10_000), critical: z.boolean() }).strict(),
+    clientPolicySchema,
+  ),
+  'admin.setMinVersion': call(z.object({ minVersion: semverSchema.nullable() }).strict(), clientPolicySchema),
+  'admin.setPolicy': call(
+    z
+      .object({
+        autoLockMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60),
+        allowStayUnlocked: z.boolean(),
+      })
+      .strict(),
+    clientPolicySchema,
+  ),
+
+  'settings.get': call(empty, settingsSchema),
+  'settings.set': call(settingsSchema.partial().strict(), settingsSchema),
+
+  'app.info': call(
+    empty,
+    z.object({
+      version: semverSchema,
+      platform: z.enum(['win32', 'darwin', 'linux', 'browser']),
+      officeFingerprint: fingerprintSchema.nullable(),
+      sync: syncStateSchema,
+      update: updateStatusSchema,
+      policy: z
+        .object({ autoLockMinutes: z.number().int().positive(), allowStayUnlocked: z.boolean() })
+        .nullable(),
+    }),
+  ),
+  'app.restartToUpdate': call(empty, done),
+} satisfies Record<CallName, { request: z.ZodType; response: z.ZodType }>;
+
+const entryChangeSchema = z.object({
+  entryId: uuid,
+  vaultId: uuid,
+  title: z.string().max(LIMITS.title),
+  op: z.enum(['insert', 'update', 'delete', 'restore']),
+  actorName: z.string().max(254),
+  byMe: z.boolean(),
+});
+export type EntryChange = z.infer<typeof entryChangeSchema>;
+
+export const events = {
+  entriesChanged: z.object({ changes: z.array(entryChangeSchema).max(1000) }),
+  sessionChanged: sessionStateSchema,
+  syncStateChanged: syncStateSchema,
+  conflictsChanged: z.object({ count: z.number().int().nonnegative() }),
+  updateAvailable: z.object({
+    version: semverSchema,
+    releaseNotes: z.string().max(10_000),
+    downloaded: z.boolean(),
+  }),
+  updateRequired: z.object({
+    running: semverSchema,
+    required: semverSchema,
+    downloadPercent: z.number().min(0).max(100).nullable(),
+    at: isoTime,
+  }),
+  toast: z.object({
+    kind: z.enum(['info', 'success', 'warning', 'error']),
+    message: z.string().min(1).max(500),
+  }),
+} satisfies Record<EventName, z.ZodType>;
+
+export type Calls = typeof calls;
+export type Events = typeof events;
+export type CallRequest<C extends CallName> = z.input<Calls[C]['request']>;
+export type CallResponse<C extends CallName> = z.output<Calls[C]['response']>;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export type { CallName, EventName } from './channels';

@@ -1,0 +1,302 @@
+// The shapes the screens work with. Passwords, TOTP secrets and hidden custom fields never appear in these
+// read models: the only ways to get a secret are the explicit reveal / copy / totp calls.
+import { z } from 'zod';
+
+export const uuid = z.uuid();
+export const isoTime = z.iso.datetime({ offset: true });
+export const email = z.email().max(254);
+
+// Fingerprints are groups of four hex digits separated by spaces (what people read aloud and compare).
+export const fingerprintSchema = z
+  .string()
+  .regex(/^[0-9A-F]{4}( [0-9A-F]{4}){3,15}$/, 'A fingerprint is groups of four characters 0-9 and A-F.');
+
+export const semverSchema = z
+  .string()
+  .max(64)
+  .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, 'A version looks like 1.4.2.');
+
+export const roleSchema = z.enum(['admin', 'member']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const memberStatusSchema = z.enum(['invited', 'enrolled', 'active', 'disabled']);
+export type MemberStatus = z.infer<typeof memberStatusSchema>;
+
+export const categorySchema = z.string().trim().min(1).max(40);
+
+export const LIMITS = {
+  title: 200,
+  username: 500,
+  password: 1000,
+  url: 2048,
+  notes: 10_000,
+  totpSecret: 256,
+  customFields: 30,
+  query: 200,
+} as const;
+
+export const userSchema = z.object({
+  id: uuid,
+  email,
+  displayName: z.string().max(200),
+  role: roleSchema,
+});
+export type User = z.infer<typeof userSchema>;
+
+export const vaultInfoSchema = z.object({
+  id: uuid,
+  name: z.string().max(200),
+  entryCount: z.number().int().nonnegative(),
+});
+export type VaultInfo = z.infer<typeof vaultInfoSchema>;
+
+export const entrySummarySchema = z.object({
+  id: uuid,
+  vaultId: uuid,
+  title: z.string().max(LIMITS.title),
+  username: z.string().max(LIMITS.username),
+  url: z.string().max(LIMITS.url),
+  category: z.string().max(40),
+  version: z.number().int().positive(),
+  updatedAt: isoTime,
+  updatedBy: z.string().max(254),
+  hasTotp: z.boolean(),
+  // Decryption or signature failed: the row is listed so nothing silently disappears, but opens nothing.
+  damaged: z.boolean(),
+  deletedAt: isoTime.nullable(),
+});
+export type EntrySummary = z.infer<typeof entrySummarySchema>;
+
+export const customFieldSchema = z.object({
+  label: z.string().min(1).max(100),
+  // Hidden fields are withheld (null) in details, like the password.
+  value: z.string().max(LIMITS.notes).nullable(),
+  hidden: z.boolean(),
+});
+export type CustomField = z.infer<typeof customFieldSchema>;
+
+export const entryDetailSchema = entrySummarySchema.extend({
+  notes: z.string().max(LIMITS.notes),
+  hasPassword: z.boolean(),
+  customFields: z.array(customFieldSchema).max(LIMITS.customFields),
+  createdAt: isoTime,
+  createdBy: z.string().max(254),
+  // What the signed-in user may do with it; the main process enforces the same rules.
+  canEdit: z.boolean(),
+});
+export type EntryDetail = z.infer<typeof entryDetailSchema>;
+
+const inputCustomFieldSchema = z.object({
+  label: z.string().trim().min(1).max(100),
+  value: z.string().max(LIMITS.notes),
+  hidden: z.boolean(),
+});
+
+// What the add/edit form sends. On update, `password: null` keeps the current password, and so does a hidden
+// custom field whose value is null (the form never had it).
+export const entryInputSchema = z.object({
+  title: z.string().trim().min(1, 'Give the entry a title.').max(LIMITS.title),
+  username: z.string().max(LIMITS.username),
+  password: z.string().max(LIMITS.password).nullable(),
+  url: z.string().max(LIMITS.url),
+  category: categorySchema,
+  notes: z.string().max(LIMITS.notes),
+  totpSecret: z
+    .string()
+    .max(LIMITS.totpSecret)
+    .regex(/^[A-Z2-7 =]*$/i, 'A TOTP secret uses letters A-Z and digits 2-7.')
+    .nullable(),
+  customFields: z
+    .array(inputCustomFieldSchema.extend({ value: z.string().max(LIMITS.notes).nullable() }))
+    .max(LIMITS.customFields),
+});
+export type EntryInput = z.infer<typeof entryInputSchema>;
+
+export const historyVersionSchema = z.object({
+  version: z.number().int().positive(),
+  changedAt: isoTime,
+  changedBy: z.string().max(254),
+  title: z.string().max(LIMITS.title),
+  username: z.string().max(LIMITS.username),
+  url: z.string().max(LIMITS.url),
+  passwordChanged: z.boolean(),
+  deleted: z.boolean(),
+  damaged: z.boolean(),
+});
+export type HistoryVersion = z.infer<typeof historyVersionSchema>;
+
+// One side of a conflict, as shown side by side. The password itself is not shown; whether it differs is.
+export const conflictSideSchema = z.object({
+  title: z.string().max(LIMITS.title),
+  username: z.string().max(LIMITS.username),
+  url: z.string().max(LIMITS.url),
+  category: z.string().max(40),
+  notes: z.string().max(LIMITS.notes),
+  hasTotp: z.boolean(),
+  deleted: z.boolean(),
+  changedAt: isoTime,
+  changedBy: z.string().max(254),
+});
+export type ConflictSide = z.infer<typeof conflictSideSchema>;
+
+export const conflictSchema = z.object({
+  id: uuid,
+  entryId: uuid,
+  vaultId: uuid,
+  mine: conflictSideSchema,
+  theirs: conflictSideSchema,
+  passwordsDiffer: z.boolean(),
+  detectedAt: isoTime,
+});
+export type Conflict = z.infer<typeof conflictSchema>;
+
+export const memberSchema = z.object({
+  id: uuid,
+  email,
+  displayName: z.string().max(200),
+  role: roleSchema,
+  status: memberStatusSchema,
+  fingerprint: fingerprintSchema.nullable(),
+  invitedAt: isoTime,
+  enrolledAt: isoTime.nullable(),
+  confirmedAt: isoTime.nullable(),
+  isOfficeRoot: z.boolean(),
+});
+export type Member = z.infer<typeof memberSchema>;
+
+// Everything the printable invitation sheet carries. The one-time password is shown once, here only.
+export const invitationSheetSchema = z.object({
+  memberId: uuid,
+  email,
+  displayName: z.string().max(200),
+  oneTimePassword: z.string().min(8).max(200),
+  officeFingerprint: fingerprintSchema,
+  serverUrl: z.string().max(2048),
+  issuedAt: isoTime,
+});
+export type InvitationSheet = z.infer<typeof invitationSheetSchema>;
+
+export const AUDIT_ACTIONS = [
+  'entry.create',
+  'entry.update',
+  'entry.delete',
+  'entry.restore',
+  'entry.reveal',
+  'entry.copy',
+  'entry.copy_username',
+  'vault.export',
+  'vault.create',
+  'vault.rotate',
+  'grant.create',
+  'grant.revoke',
+  'user.invite',
+  'user.enroll',
+  'user.confirm',
+  'user.disable',
+  'user.enable',
+  'user.reset',
+  'user.role',
+  'policy.update',
+] as const;
+export const auditActionSchema = z.enum(AUDIT_ACTIONS);
+
+export const auditFilterSchema = z.object({
+  actorId: uuid.optional(),
+  entryId: uuid.optional(),
+  action: auditActionSchema.optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+export const auditEventSchema = z.object({
+  id: z.string().regex(/^\d+$/),
+  at: isoTime,
+  actorId: uuid.nullable(),
+  actorEmail: z.string().max(254),
+  action: z.string().max(64),
+  entryId: uuid.nullable(),
+  entryTitle: z.string().max(LIMITS.title).nullable(),
+  targetEmail: z.string().max(254).nullable(),
+  details: z.string().max(2000),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+export const deviceSchema = z.object({
+  id: uuid,
+  userId: uuid,
+  userEmail: z.string().max(254),
+  userName: z.string().max(200),
+  name: z.string().max(200),
+  platform: z.string().max(40),
+  appVersion: z.string().max(64),
+  lastSeen: isoTime.nullable(),
+  online: z.boolean(),
+});
+export type Device = z.infer<typeof deviceSchema>;
+
+export const clientPolicySchema = z.object({
+  minVersion: semverSchema.nullable(),
+  latestVersion: semverSchema.nullable(),
+  critical: z.boolean(),
+  releaseNotes: z.string().max(10_000),
+  autoLockMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  allowStayUnlocked: z.boolean(),
+  updatedAt: isoTime.nullable(),
+});
+export type ClientPolicy = z.infer<typeof clientPolicySchema>;
+
+export const themeSchema = z.enum(['system', 'light', 'dark']);
+export type Theme = z.infer<typeof themeSchema>;
+
+export const settingsSchema = z.object({
+  theme: themeSchema,
+  startWithWindows: z.boolean(),
+  stayUnlocked: z.boolean(),
+  notifications: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const syncStateSchema = z.object({
+  connection: z.enum(['online', 'offline', 'syncing']),
+  lastSyncedAt: isoTime.nullable(),
+  pendingChanges: z.number().int().nonnegative(),
+});
+export type SyncState = z.infer<typeof syncStateSchema>;
+
+export const updateStatusSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({
+    kind: z.literal('available'),
+    version: semverSchema,
+    releaseNotes: z.string().max(10_000),
+    downloaded: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal('required'),
+    version: semverSchema,
+    releaseNotes: z.string().max(10_000),
+    downloaded: z.boolean(),
+  }),
+]);
+export type UpdateStatus = z.infer<typeof updateStatusSchema>;
+
+export const sessionStateSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('signedOut') }),
+  // Signed in with the one-time password; the office fingerprint comes from the server and must match the sheet.
+  z.object({ state: z.literal('needsEnrollment'), email, officeFingerprint: fingerprintSchema.nullable() }),
+  // Keys uploaded; an admin must compare this fingerprint with the one the member reads out.
+  z.object({ state: z.literal('pendingConfirmation'), email, fingerprint: fingerprintSchema }),
+  z.object({ state: z.literal('locked'), email, displayName: z.string().max(200) }),
+  z.object({ state: z.literal('unlocked'), user: userSchema, officeFingerprint: fingerprintSchema }),
+  z.object({ state: z.literal('disabled'), email }),
+  z.object({ state: z.literal('updateRequired'), running: semverSchema, required: semverSchema }),
+]);
+export type SessionState = z.infer<typeof sessionStateSchema>;
+
+export const copyFieldSchema = z.enum(['password', 'username', 'totp']);
+export type CopyField = z.infer<typeof copyFieldSchema>;

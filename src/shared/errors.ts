@@ -1,0 +1,64 @@
+// Every failure that crosses IPC is {code, message}: a stable code the UI can branch on and a sentence a
+// person can read. Messages never carry secrets, stack traces or server internals.
+import { z } from 'zod';
+
+export const ERROR_CODES = [
+  'invalid_request',
+  'forbidden',
+  'not_signed_in',
+  'locked',
+  'wrong_credentials',
+  'fingerprint_mismatch',
+  'not_found',
+  'conflict',
+  'damaged',
+  'offline',
+  'disabled',
+  'update_required',
+  'rate_limited',
+  'internal',
+] as const;
+
+export const errorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+export const ipcErrorSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string().min(1).max(500),
+});
+export type IpcError = z.infer<typeof ipcErrorSchema>;
+
+// Thrown by main-process handlers (and by the renderer's client when a call fails) to carry a typed error.
+export class KeyroomError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'KeyroomError';
+    this.code = code;
+  }
+  toIpc(): IpcError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+// Default wording per code, used when a handler throws something that is not a KeyroomError.
+export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
+  invalid_request: 'That request was not valid.',
+  forbidden: 'You are not allowed to do that.',
+  not_signed_in: 'Please sign in first.',
+  locked: 'Keyroom is locked. Unlock it with your master password.',
+  wrong_credentials: 'The email or password is not correct.',
+  fingerprint_mismatch: 'The office fingerprint does not match the one on your invitation sheet.',
+  not_found: 'That item no longer exists.',
+  conflict: 'Someone else changed this entry at the same time. Choose which version to keep.',
+  damaged: 'This item could not be opened. Ask your administrator to check it.',
+  offline: 'You are offline. This needs a connection to the office server.',
+  disabled: 'Your account has been disabled. Contact your administrator.',
+  update_required: 'This version of Keyroom is no longer supported. Please update.',
+  rate_limited: 'Too many attempts. Wait a moment and try again.',
+  internal: 'Something went wrong. Please try again.',
+};
+
+// The envelope every call returns over IPC: Electron flattens thrown errors into strings, so failures travel
+// as data and the renderer's client turns them back into KeyroomError.
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
