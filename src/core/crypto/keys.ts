@@ -1,0 +1,167 @@
+// A user's two key pairs (X25519 receives vault keys, Ed25519 signs grants and certificates),
+// their wrapping under the wrapKey for `profiles.wrapped_keys`, and the sealing of a vault key to
+// a member's X25519 public key for `vault_grants.sealed_key`.
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { canonical, concat, equalBytes, fromBase64Url, toBase64Url, utf8, wipe } from './bytes';
+import { DamagedError } from './damaged';
+import {
+  ALG,
+  EnvelopeKey,
+  openWith,
+  sealWith,
+  type WrappedEnvelope,
+  WrappedEnvelopeSchema,
+} from './envelope';
+
+export interface UserKeys {
+  x25519Secret: Uint8Array;
+  x25519Public: Uint8Array;
+  ed25519Secret: Uint8Array;
+  ed25519Public: Uint8Array;
+}
+
+export function generateUserKeys(): UserKeys {
+  const x25519Secret = x25519.utils.randomSecretKey();
+  const ed25519Secret = ed25519.utils.randomSecretKey();
+  return {
+    x25519Secret,
+    x25519Public: x25519.getPublicKey(x25519Secret),
+    ed25519Secret,
+    ed25519Public: ed25519.getPublicKey(ed25519Secret),
+  };
+}
+
+export function wipeUserKeys(keys: UserKeys): void {
+  wipe(keys.x25519Secret, keys.ed25519Secret);
+}
+
+/** The key from `splitMasterKey().wrapKey`, as an envelope key. */
+export class WrapKey extends EnvelopeKey {
+  constructor(raw: Uint8Array) {
+    super(raw, 'wrap');
+  }
+}
+
+const wrappedAd = (userId: string) => canonical('keyroom/v1/wrapped-keys', userId.toLowerCase());
+
+/** Seals both secret keys (x25519 || ed25519, 64 bytes) under the wrapKey, bound to the user id. */
+export function wrapUserKeys(wrapKey: WrapKey, userId: string, keys: UserKeys): WrappedEnvelope {
+  const plain = concat(keys.x25519Secret, keys.ed25519Secret);
+  try {
+    return { v: 1, alg: ALG, ...sealWith(wrapKey, wrappedAd(userId), plain) };
+  } finally {
+    wipe(plain);
+  }
+}
+
+/**
+ * Opens `profiles.wrapped_keys` and rebuilds the public keys from the secrets. When the caller
+ * passes the public keys the server lists for this user, a mismatch (a replaced key) is damage.
+ */
+export function unwrapUserKeys(
+  wrapKey: WrapKey,
+  userId: string,
+  untrusted: unknown,
+  expectedPublic?: { x25519Public: Uint8Array; ed25519Public: Uint8Array },
+): UserKeys {
+  const env = WrappedEnvelopeSchema.safeParse(untrusted);
+  if (!env.success) throw new DamagedError();
+  const plain = openWith(wrapKey, wrappedAd(userId), env.data);
+  if (plain.length !== 64) throw new DamagedError();
+  const keys: UserKeys = {
+    x25519Secret: plain.slice(0, 32),
+    ed25519Secret: plain.slice(32),
+    x25519Public: new Uint8Array(0),
+    ed25519Public: new Uint8Array(0),
+  };
+  wipe(plain);
+  keys.x25519Public = x25519.getPublicKey(keys.x25519Secret);
+  keys.ed25519Public = ed25519.getPublicKey(keys.ed25519Secret);
+  if (
+    expectedPublic &&
+    !(
+      equalBytes(expectedPublic.x25519Public, keys.x25519Public) &&
+      equalBytes(expectedPublic.ed25519Public, keys.ed25519Public)
+    )
+  ) {
+    wipeUserKeys(keys);
+    throw new DamagedError();
+  }
+  return keys;
+}
+
+/** What a sealed vault key is for; bound into the seal's associated data. */
+export interface SealContext {
+  vaultId: string;
+  memberId: string;
+  keyVersion: number;
+}
+
+const SEAL_VERSION = 1;
+const SEALED_BYTES = 1 + 32 + 24 + 32 + 16;
+
+function sealAd(ctx: SealContext, ephemeralPublic: Uint8Array, recipientPublic: Uint8Array): Uint8Array {
+  return canonical(
+    'keyroom/v1/sealed-vault-key',
+    ctx.vaultId.toLowerCase(),
+    ctx.memberId.toLowerCase(),
+    ctx.keyVersion,
+    ephemeralPublic,
+    recipientPublic,
+  );
+}
+
+function sealKey(shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPublic: Uint8Array): Uint8Array {
+  return hkdf(sha256, shared, concat(ephemeralPublic, recipientPublic), utf8('keyroom/v1/seal'), 32);
+}
+
+/**
+ * Seals a 32-byte vault key to a member: ephemeral X25519, HKDF-SHA256 over the shared secret
+ * (salted with both public keys), XChaCha20-Poly1305 with the context and both keys as AD.
+ * Output: base64url of version(1) || ephemeral public(32) || nonce(24) || ciphertext+tag(48).
+ */
+export function sealVaultKey(vaultKey: Uint8Array, recipientPublic: Uint8Array, ctx: SealContext): string {
+  if (vaultKey.length !== 32 || recipientPublic.length !== 32) throw new RangeError('bad key length');
+  const eph = x25519.utils.randomSecretKey();
+  const ephPublic = x25519.getPublicKey(eph);
+  const shared = x25519.getSharedSecret(eph, recipientPublic);
+  const key = sealKey(shared, ephPublic, recipientPublic);
+  const nonce = randomBytes(24);
+  const ct = xchacha20poly1305(key, nonce, sealAd(ctx, ephPublic, recipientPublic)).encrypt(vaultKey);
+  wipe(eph, shared, key);
+  return toBase64Url(concat(Uint8Array.of(SEAL_VERSION), ephPublic, nonce, ct));
+}
+
+export function openSealedVaultKey(
+  sealed: string,
+  recipientSecret: Uint8Array,
+  ctx: SealContext,
+): Uint8Array {
+  const bytes = fromBase64Url(sealed);
+  if (!bytes || bytes.length !== SEALED_BYTES || bytes[0] !== SEAL_VERSION) throw new DamagedError();
+  const ephPublic = bytes.subarray(1, 33);
+  const nonce = bytes.subarray(33, 57);
+  const ct = bytes.subarray(57);
+  let shared: Uint8Array | undefined;
+  let key: Uint8Array | undefined;
+  try {
+    const recipientPublic = x25519.getPublicKey(recipientSecret);
+    // noble refuses low-order points (all-zero shared secret) by throwing.
+    shared = x25519.getSharedSecret(recipientSecret, ephPublic);
+    key = sealKey(shared, ephPublic, recipientPublic);
+    return xchacha20poly1305(key, nonce, sealAd(ctx, ephPublic, recipientPublic)).decrypt(ct);
+  } catch {
+    throw new DamagedError();
+  } finally {
+    wipe(shared, key);
+  }
+}
+
+/** A fresh random 256-bit vault key. */
+export function newVaultKeyBytes(): Uint8Array {
+  return randomBytes(32);
+}
