@@ -737,10 +737,10 @@ begin
     raise exception 'conflict' using errcode = 'P0001';
   end if;
 
-  select count(distinct x.id) into v_given from jsonb_to_recordset(p_entries) as x (id uuid);
+  select count(distinct j.id) into v_given from jsonb_to_recordset(p_entries) as j (id uuid);
   select count(*) into v_missing from public.entries e
   where e.vault_id = p_vault_id
-    and not exists (select 1 from jsonb_to_recordset(p_entries) as x (id uuid) where x.id = e.id);
+    and not exists (select 1 from jsonb_to_recordset(p_entries) as j (id uuid) where j.id = e.id);
   if v_missing > 0 or v_given <> jsonb_array_length(p_entries)
     or v_given <> (select count(*) from public.entries e where e.vault_id = p_vault_id) then
     raise exception 'conflict' using errcode = 'P0001', detail = 'the entry list must match the vault exactly';
