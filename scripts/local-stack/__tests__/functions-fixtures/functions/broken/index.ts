@@ -1,0 +1,2 @@
+// Fails while loading, before it ever serves.
+throw new Error('fixture cannot load');

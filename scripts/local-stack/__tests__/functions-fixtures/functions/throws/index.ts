@@ -1,0 +1,12 @@
+// A handler that throws on every request.
+// Deno's API through globalThis: tsc type-checks this file with Node types, where Deno is unknown
+// (exported only to make the file a module of its own).
+export const deno = (
+  globalThis as unknown as {
+    Deno: { serve(handler: (req: Request) => Response | Promise<Response>): unknown };
+  }
+).Deno;
+
+deno.serve(() => {
+  throw new Error('fixture exploded');
+});
