@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { applyAll } from './apply';
+import type { AuthSettings } from './auth/settings';
 import { type Database, openDatabase } from './db';
 import { type JwtClaims, makeJwtVerifier } from './jwt';
 import { loadOrCreateKeys, type StackKeys } from './keys';
@@ -21,6 +22,8 @@ export interface StackContext {
   dbUrl: string | undefined;
   dataDir: string | undefined;
   log(line: string): void;
+  /** Overrides of the Auth service's settings (token lifetimes, sign-in limits), mostly for tests. */
+  auth?: Partial<AuthSettings>;
 }
 
 export interface StackService {
@@ -40,6 +43,7 @@ export interface StackOptions {
   dataDir?: string | undefined;
   dbUrl?: string | undefined;
   log?: (line: string) => void;
+  auth?: Partial<AuthSettings>;
 }
 
 export interface RunningStack {
@@ -77,6 +81,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     dbUrl: opts.dbUrl,
     dataDir: opts.dataDir,
     log,
+    ...(opts.auth ? { auth: opts.auth } : {}),
   };
   const mounted: StackService[] = [];
   for (const make of serviceFactories) mounted.push(await make(ctx));

@@ -1,0 +1,222 @@
+// GoTrue's admin user API (/admin/users…), for the service role only.
+import { randomBytes, randomUUID } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import type { Transaction } from '../db';
+import { bearer, sendJson } from '../http/respond';
+import { JwtError } from '../jwt';
+import { type AuthDeps, type AuthRequest, BCRYPT_COST, checkPassword, readParams } from './common';
+import { AuthError, badRequest, forbidden, notFound, unprocessable } from './errors';
+import { AdminDelete, AdminUserParams, validEmail } from './params';
+import { findUserById, parseBanDuration, parseUserJson, USER_JSON } from './users';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NIL_INSTANCE = '00000000-0000-0000-0000-000000000000';
+
+async function requireAdmin(deps: AuthDeps, r: AuthRequest): Promise<void> {
+  const token = bearer(r.req);
+  if (!token) throw new AuthError(401, 'no_authorization', 'This endpoint requires a valid Bearer token');
+  let role: string;
+  try {
+    role = (await deps.ctx.verifyJwt(token)).role;
+  } catch (err) {
+    const why =
+      err instanceof JwtError && err.reason === 'expired' ? 'token is expired' : 'signature is invalid';
+    throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${why}`);
+  }
+  if (role !== 'service_role') throw forbidden('not_admin', 'User not allowed');
+}
+
+/** Metadata merge as GoTrue does it: keys set to null are removed, others replaced. */
+const MERGE_SQL = (col: string, param: string) => `(
+  select coalesce(jsonb_object_agg(k, v) filter (where v <> 'null'::jsonb), '{}'::jsonb)
+  from jsonb_each(coalesce(${col}, '{}'::jsonb) || ${param}::jsonb) as e(k, v))`;
+
+function banUntil(value: string | undefined): { set: boolean; ms: number | null } {
+  if (value === undefined || value === '') return { set: false, ms: null };
+  const d = parseBanDuration(value);
+  if (d === undefined)
+    throw badRequest(
+      'validation_failed',
+      `invalid format for ban duration: time: invalid duration "${value.slice(0, 40)}"`,
+    );
+  return { set: true, ms: d === 'none' || d === 0 ? null : d };
+}
+
+async function applyCommon(tx: Transaction, id: string, p: AdminUserParams, hash: string | undefined) {
+  if (p.role) await tx.query('update auth.users set role = $2 where id = $1::uuid', [id, p.role]);
+  if (p.email_confirm)
+    await tx.query(
+      'update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()) where id = $1::uuid',
+      [id],
+    );
+  if (hash) await tx.query('update auth.users set encrypted_password = $2 where id = $1::uuid', [id, hash]);
+  if (p.app_metadata)
+    await tx.query(
+      `update auth.users set raw_app_meta_data = ${MERGE_SQL('raw_app_meta_data', '$2')} where id = $1::uuid`,
+      [id, JSON.stringify(p.app_metadata)],
+    );
+  if (p.user_metadata)
+    await tx.query(
+      `update auth.users set raw_user_meta_data = ${MERGE_SQL('raw_user_meta_data', '$2')} where id = $1::uuid`,
+      [id, JSON.stringify(p.user_metadata)],
+    );
+  const ban = banUntil(p.ban_duration);
+  if (ban.set)
+    await tx.query(
+      `update auth.users set banned_until = case when $2::float8 is null then null
+         else now() + make_interval(secs => $2::float8 / 1000) end where id = $1::uuid`,
+      [id, ban.ms],
+    );
+  await tx.query('update auth.users set updated_at = now() where id = $1::uuid', [id]);
+}
+
+async function createUser(deps: AuthDeps, r: AuthRequest): Promise<void> {
+  const p = await readParams(r.req, AdminUserParams);
+  if (!p.email && !p.phone)
+    throw badRequest('validation_failed', 'Cannot create a user without either an email or phone');
+  if (p.phone) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
+  const email = (p.email ?? '').toLowerCase();
+  if (!validEmail(email))
+    throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
+  if (p.id !== undefined && !UUID.test(p.id))
+    throw badRequest('validation_failed', 'ID must conform to the uuid v4 format');
+  banUntil(p.ban_duration);
+  if (p.password) checkPassword(deps.settings, p.password);
+  // Without a password GoTrue stores a random one nobody knows.
+  const hash = await bcrypt.hash(p.password || randomBytes(32).toString('base64url'), BCRYPT_COST);
+  const id = p.id ?? randomUUID();
+  const json = await deps.db.transaction(async (tx) => {
+    const dup = await tx.query('select 1 from auth.users where lower(email) = $1 and deleted_at is null', [
+      email,
+    ]);
+    if (dup.rows.length > 0)
+      throw unprocessable('email_exists', 'A user with this email address has already been registered');
+    const taken = await tx.query('select 1 from auth.users where id = $1::uuid', [id]);
+    if (taken.rows.length > 0)
+      throw unprocessable('email_exists', 'A user with this email address has already been registered');
+    await tx.query(
+      `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, raw_app_meta_data,
+         raw_user_meta_data, created_at, updated_at, confirmation_token, recovery_token, email_change_token_new,
+         email_change, is_anonymous)
+       values ($1::uuid, $2::uuid, 'authenticated', 'authenticated', $3, $4,
+         '{"provider":"email","providers":["email"]}'::jsonb, $5::jsonb, now(), now(), '', '', '', '', false)`,
+      [NIL_INSTANCE, id, email, hash, JSON.stringify(p.user_metadata ?? {})],
+    );
+    await tx.query(
+      `insert into auth.identities (provider_id, user_id, identity_data, provider, created_at, updated_at)
+       values ($1::text, $2::uuid, jsonb_build_object('sub', $1::text, 'email', $3::text, 'email_verified', false,
+         'phone_verified', false), 'email', now(), now())`,
+      [id, id, email],
+    );
+    await applyCommon(tx, id, { ...p, user_metadata: undefined }, undefined);
+    return (await findUserById(tx, id))?.json;
+  });
+  if (!json) throw new Error('created user vanished');
+  sendJson(r.res, 200, parseUserJson(json));
+}
+
+async function listUsers(deps: AuthDeps, r: AuthRequest): Promise<void> {
+  const page = Number(r.query.get('page') ?? '1');
+  const perPage = Number(r.query.get('per_page') ?? '50');
+  if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > 1000)
+    throw badRequest('validation_failed', 'Bad Pagination Parameters');
+  const res = await deps.db.query<{ users: string; total: string }>(
+    `select coalesce((select json_agg(x.j order by x.created_at desc)::text from (
+         select ${USER_JSON} as j, u.created_at from auth.users u where u.deleted_at is null
+         order by u.created_at desc, u.id limit $1 offset $2) x), '[]') as users,
+       (select count(*) from auth.users where deleted_at is null)::text as total`,
+    [perPage, (page - 1) * perPage],
+  );
+  const row = res.rows[0];
+  const users = (JSON.parse(row?.users ?? '[]') as string[]).map((j) => parseUserJson(JSON.stringify(j)));
+  const total = Number(row?.total ?? '0');
+  const last = Math.max(1, Math.ceil(total / perPage));
+  const link = (n: number, rel: string) => `</admin/users?page=${n}&per_page=${perPage}>; rel="${rel}"`;
+  const links = [...(page < last ? [link(page + 1, 'next')] : []), link(last, 'last')];
+  sendJson(
+    r.res,
+    200,
+    { users, aud: 'authenticated' },
+    { 'x-total-count': String(total), link: links.join(', ') },
+  );
+}
+
+async function loadUser(deps: AuthDeps, id: string) {
+  if (!UUID.test(id)) throw notFound('validation_failed', 'user_id must be an UUID');
+  const user = await findUserById(deps.db, id);
+  if (!user) throw notFound('user_not_found', 'User not found');
+  return user;
+}
+
+async function updateUser(deps: AuthDeps, r: AuthRequest, id: string): Promise<void> {
+  await loadUser(deps, id);
+  const p = await readParams(r.req, AdminUserParams);
+  if (p.phone) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
+  banUntil(p.ban_duration);
+  let hash: string | undefined;
+  if (p.password !== undefined) {
+    checkPassword(deps.settings, p.password);
+    hash = await bcrypt.hash(p.password, BCRYPT_COST);
+  }
+  const email = p.email?.toLowerCase();
+  if (email !== undefined && !validEmail(email))
+    throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
+  const json = await deps.db.transaction(async (tx) => {
+    if (email !== undefined) {
+      const dup = await tx.query(
+        'select 1 from auth.users where lower(email) = $1 and id <> $2::uuid and deleted_at is null',
+        [email, id],
+      );
+      if (dup.rows.length > 0)
+        throw unprocessable('email_exists', 'A user with this email address has already been registered');
+      await tx.query('update auth.users set email = $2 where id = $1::uuid', [id, email]);
+      await tx.query(
+        `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text),
+           updated_at = now() where user_id = $1::uuid and provider = 'email'`,
+        [id, email],
+      );
+    }
+    await applyCommon(tx, id, p, hash);
+    // GoTrue signs a user out everywhere when an admin sets their password.
+    if (hash) await tx.query('delete from auth.sessions where user_id = $1::uuid', [id]);
+    return (await findUserById(tx, id))?.json;
+  });
+  if (!json) throw notFound('user_not_found', 'User not found');
+  sendJson(r.res, 200, parseUserJson(json));
+}
+
+async function deleteUser(deps: AuthDeps, r: AuthRequest, id: string): Promise<void> {
+  await loadUser(deps, id);
+  const p = await readParams(r.req, AdminDelete);
+  if (p.should_soft_delete) {
+    await deps.db.transaction(async (tx) => {
+      await tx.query(
+        `update auth.users set deleted_at = coalesce(deleted_at, now()), email = null, phone = null,
+           encrypted_password = '', raw_app_meta_data = '{}', raw_user_meta_data = '{}' where id = $1::uuid`,
+        [id],
+      );
+      await tx.query('delete from auth.identities where user_id = $1::uuid', [id]);
+      await tx.query('delete from auth.sessions where user_id = $1::uuid', [id]);
+    });
+  } else {
+    await deps.db.query('delete from auth.users where id = $1::uuid', [id]);
+  }
+  sendJson(r.res, 200, {});
+}
+
+export function adminRoutes(deps: AuthDeps): (r: AuthRequest) => Promise<void> {
+  return async (r) => {
+    await requireAdmin(deps, r);
+    if (r.path === '/admin/users') {
+      if (r.method === 'GET') return listUsers(deps, r);
+      if (r.method === 'POST') return createUser(deps, r);
+      throw new AuthError(405, 'method_not_allowed', 'Method Not Allowed');
+    }
+    const id = decodeURIComponent(r.path.slice('/admin/users/'.length));
+    if (id.includes('/')) throw new AuthError(404, 'not_found', 'Not Found');
+    if (r.method === 'GET') return sendJson(r.res, 200, parseUserJson((await loadUser(deps, id)).json));
+    if (r.method === 'PUT') return updateUser(deps, r, id);
+    if (r.method === 'DELETE') return deleteUser(deps, r, id);
+    throw new AuthError(405, 'method_not_allowed', 'Method Not Allowed');
+  };
+}
