@@ -1,0 +1,53 @@
+// Playwright helpers for the preview e2e suites: Debian's Chromium through playwright-core (never a downloaded
+// browser), a snapshot of the built renderer so a rebuild by someone else mid-run changes nothing, and
+// screenshots into a temp dir.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+// npm test builds before vitest runs; a single test file run builds here, under a lock so parallel files
+// do not write dist/ at the same time.
+export async function rendererSnapshot(): Promise<string> {
+  const built = join(root, 'dist/renderer');
+  if (!existsSync(join(built, 'index.html'))) {
+    execFileSync(
+      'flock',
+      ['/tmp/keyroom-build.lock', join(root, 'node_modules/.bin/tsx'), 'scripts/build.ts'],
+      {
+        cwd: root,
+        stdio: 'ignore',
+      },
+    );
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'keyroom-renderer-'));
+  await cp(built, dir, { recursive: true });
+  return dir;
+}
+
+export async function screenshotDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'keyroom-e2e-shots-'));
+}
+
+export async function shoot(page: Page, dir: string, name: string): Promise<string> {
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
