@@ -664,7 +664,7 @@ begin
   where id = p_id and version = p_base_version
   returning * into r;
   if r.id is null then
-    perform private.raise_entry_miss(p_id);
+    perform public.raise_entry_miss(p_id);
   end if;
   return r;
 end;
@@ -685,15 +685,16 @@ begin
   where id = p_id and version = p_base_version
   returning * into r;
   if r.id is null then
-    perform private.raise_entry_miss(p_id);
+    perform public.raise_entry_miss(p_id);
   end if;
   return r;
 end;
 $$;
 
--- Why an optimistic update touched no row: the entry moved on (conflict) or is not there.
-create function private.raise_entry_miss(p_id uuid) returns void
-language plpgsql security definer set search_path = ''
+-- Why an optimistic update touched no row: the entry moved on (conflict) or is not there. Runs as the
+-- caller (update_entry and set_entry_deleted have already checked for an admin, who reads every entry).
+create function public.raise_entry_miss(p_id uuid) returns void
+language plpgsql stable set search_path = ''
 as $$
 begin
   if exists (select 1 from public.entries e where e.id = p_id) then
@@ -915,6 +916,3 @@ grant select on public.colleagues to authenticated, service_role;
 revoke all on sequence public.entries_seq, public.audit_log_id_seq, public.entry_history_id_seq
   from authenticated, service_role;
 grant usage on sequence public.entries_seq to authenticated, service_role;
--- update_entry/set_entry_deleted run as the caller and ask this one private helper why nothing matched.
-grant usage on schema private to authenticated, service_role;
-grant execute on function private.raise_entry_miss(uuid) to authenticated, service_role;
