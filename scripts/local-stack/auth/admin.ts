@@ -128,7 +128,7 @@ async function listUsers(deps: AuthDeps, r: AuthRequest): Promise<void> {
     [perPage, (page - 1) * perPage],
   );
   const row = res.rows[0];
-  const users = (JSON.parse(row?.users ?? '[]') as string[]).map((j) => parseUserJson(JSON.stringify(j)));
+  const users = (JSON.parse(row?.users ?? '[]') as string[]).map((j) => parseUserJson(j));
   const total = Number(row?.total ?? '0');
   const last = Math.max(1, Math.ceil(total / perPage));
   const link = (n: number, rel: string) => `</admin/users?page=${n}&per_page=${perPage}>; rel="${rel}"`;
