@@ -32,7 +32,7 @@ describe('IPC contract', () => {
       ...leaked,
       notes: '',
       hasPassword: true,
-      customFields: [{ label: 'PIN', value: null, hidden: true }],
+      customFields: [{ label: 'Account', value: '12-34' }],
       createdAt: summary.updatedAt,
       createdBy: 'ann@example.com',
       canEdit: false,

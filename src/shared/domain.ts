@@ -1,4 +1,4 @@
-// The shapes the screens work with. Passwords, TOTP secrets and hidden custom fields never appear in these
+// The shapes the screens work with. Passwords and TOTP secrets never appear in these
 // read models: the only ways to get a secret are the explicit reveal / copy / totp calls.
 import { z } from 'zod';
 
@@ -67,11 +67,11 @@ export const entrySummarySchema = z.object({
 });
 export type EntrySummary = z.infer<typeof entrySummarySchema>;
 
+// Extra labelled text (account numbers, extension, …). Secrets belong in the password field, which is the only
+// field that is withheld from details.
 export const customFieldSchema = z.object({
-  label: z.string().min(1).max(100),
-  // Hidden fields are withheld (null) in details, like the password.
-  value: z.string().max(LIMITS.notes).nullable(),
-  hidden: z.boolean(),
+  label: z.string().trim().min(1).max(100),
+  value: z.string().max(LIMITS.notes),
 });
 export type CustomField = z.infer<typeof customFieldSchema>;
 
@@ -86,14 +86,8 @@ export const entryDetailSchema = entrySummarySchema.extend({
 });
 export type EntryDetail = z.infer<typeof entryDetailSchema>;
 
-const inputCustomFieldSchema = z.object({
-  label: z.string().trim().min(1).max(100),
-  value: z.string().max(LIMITS.notes),
-  hidden: z.boolean(),
-});
-
-// What the add/edit form sends. On update, `password: null` keeps the current password, and so does a hidden
-// custom field whose value is null (the form never had it).
+// What the add/edit form sends. On update, `password: null` keeps the current password and `totpSecret: null`
+// keeps the current TOTP secret (the form never had either); an empty string removes it.
 export const entryInputSchema = z.object({
   title: z.string().trim().min(1, 'Give the entry a title.').max(LIMITS.title),
   username: z.string().max(LIMITS.username),
@@ -106,9 +100,7 @@ export const entryInputSchema = z.object({
     .max(LIMITS.totpSecret)
     .regex(/^[A-Z2-7 =]*$/i, 'A TOTP secret uses letters A-Z and digits 2-7.')
     .nullable(),
-  customFields: z
-    .array(inputCustomFieldSchema.extend({ value: z.string().max(LIMITS.notes).nullable() }))
-    .max(LIMITS.customFields),
+  customFields: z.array(customFieldSchema).max(LIMITS.customFields),
 });
 export type EntryInput = z.infer<typeof entryInputSchema>;
 

@@ -1,0 +1,34 @@
+import type { ComponentChildren } from 'preact';
+import { Icon } from './Icon';
+
+// The centred card used by sign-in, enrollment, unlock and the blocking screens.
+export function AuthLayout(props: {
+  title: string;
+  subtitle?: ComponentChildren;
+  children: ComponentChildren;
+  wide?: boolean;
+}) {
+  return (
+    <main class="auth">
+      <div class={`auth-card${props.wide ? ' wide' : ''}`}>
+        <div class="auth-brand">
+          <Icon name="key" size={28} />
+          <span>Keyroom</span>
+        </div>
+        <h1>{props.title}</h1>
+        {props.subtitle && <p class="auth-subtitle">{props.subtitle}</p>}
+        {props.children}
+      </div>
+    </main>
+  );
+}
+
+export function FormError({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <div class="form-error" role="alert">
+      <Icon name="alert" size={16} />
+      <span>{message}</span>
+    </div>
+  );
+}

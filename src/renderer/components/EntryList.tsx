@@ -1,0 +1,63 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { EntrySummary } from '../../shared/domain';
+import { hostOf } from '../state/format';
+import { Icon } from './Icon';
+
+function Favicon({ entry }: { entry: EntrySummary }) {
+  const letter = (entry.title.trim()[0] ?? '?').toUpperCase();
+  // A stable hue per title so the list is easy to scan without loading remote favicons.
+  let hue = 0;
+  for (const ch of entry.title) hue = (hue * 31 + ch.charCodeAt(0)) % 360;
+  return (
+    <span class="entry-icon" style={{ backgroundColor: `hsl(${hue} 55% 45%)` }} aria-hidden="true">
+      {letter}
+    </span>
+  );
+}
+
+export function EntryList(props: {
+  entries: EntrySummary[];
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  onOpen: (id: string) => void;
+  emptyText: string;
+}) {
+  const listRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    // Keep the keyboard-selected row in view.
+    listRef.current?.querySelector('[aria-current="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [props.selectedId]);
+  if (props.entries.length === 0) {
+    return (
+      <div class="list-empty">
+        <Icon name="search" size={28} />
+        <p>{props.emptyText}</p>
+      </div>
+    );
+  }
+  return (
+    <ul class="entry-list" aria-label="Entries" ref={listRef}>
+      {props.entries.map((e) => (
+        <li key={e.id}>
+          <button
+            type="button"
+            aria-current={e.id === props.selectedId ? 'true' : undefined}
+            class={`entry-row${e.id === props.selectedId ? ' selected' : ''}${e.damaged ? ' damaged' : ''}`}
+            onClick={() => props.onSelect(e.id)}
+            onDblClick={() => props.onOpen(e.id)}
+          >
+            <Favicon entry={e} />
+            <span class="entry-text">
+              <span class="entry-title">
+                {e.title}
+                {e.hasTotp && <span class="badge">2FA</span>}
+                {e.damaged && <span class="badge badge-danger">damaged</span>}
+              </span>
+              <span class="entry-sub">{e.username || (e.url ? hostOf(e.url) : e.category)}</span>
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

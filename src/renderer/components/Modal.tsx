@@ -1,0 +1,67 @@
+// Modal dialog on the native <dialog> element: it traps focus, closes on Escape and restores focus for free.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useId, useRef } from 'preact/hooks';
+
+export function Modal(props: {
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  wide?: boolean;
+  className?: string;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      class={`modal${props.wide ? ' modal-wide' : ''} ${props.className ?? ''}`}
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onClose();
+      }}
+    >
+      <header class="modal-header">
+        <h2 id={titleId}>{props.title}</h2>
+        <button type="button" class="btn-icon" onClick={props.onClose} aria-label="Close">
+          ×
+        </button>
+      </header>
+      <div class="modal-body">{props.children}</div>
+    </dialog>
+  );
+}
+
+export function ConfirmDialog(props: {
+  title: string;
+  message: ComponentChildren;
+  confirmLabel: string;
+  danger?: boolean;
+  busy?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <Modal title={props.title} onClose={props.onCancel}>
+      <div class="confirm-message">{props.message}</div>
+      <div class="modal-actions">
+        <button type="button" class="btn" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          class={props.danger ? 'btn btn-danger' : 'btn btn-primary'}
+          disabled={props.busy}
+          onClick={props.onConfirm}
+        >
+          {props.confirmLabel}
+        </button>
+      </div>
+    </Modal>
+  );
+}

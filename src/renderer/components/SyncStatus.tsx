@@ -1,0 +1,47 @@
+import { useEffect, useState } from 'preact/hooks';
+import { relativeTime } from '../state/format';
+import { useStore } from '../state/store';
+import { Icon } from './Icon';
+
+function useNow(ms: number): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const t = setInterval(() => setNow(new Date()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
+// Always visible in the sidebar footer: online / syncing / offline and when we last synced.
+export function SyncStatus() {
+  const { state } = useStore();
+  const now = useNow(10_000);
+  const { connection, lastSyncedAt, pendingChanges } = state.sync;
+  const label = connection === 'online' ? 'Online' : connection === 'syncing' ? 'Syncing…' : 'Offline';
+  return (
+    <div class={`sync-status sync-${connection}`} role="status" aria-live="polite">
+      <span class="sync-dot" aria-hidden="true" />
+      <div>
+        <div class="sync-label">{label}</div>
+        <div class="sync-detail">
+          Synced {relativeTime(lastSyncedAt, now)}
+          {pendingChanges > 0 && ` · ${pendingChanges} waiting to send`}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function OfflineBanner() {
+  const { state } = useStore();
+  if (state.sync.connection !== 'offline') return null;
+  return (
+    <div class="banner banner-warning" role="status">
+      <Icon name="cloudOff" />
+      <span>
+        You are offline. You can still see and copy passwords; new entries are sent when the connection is
+        back.
+      </span>
+    </div>
+  );
+}

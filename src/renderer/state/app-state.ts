@@ -1,0 +1,209 @@
+// The renderer's app state and the pure reducer that changes it. Data that only one screen uses (an entry's
+// details, the audit log page) stays in that screen; what several parts share lives here.
+import type { CallResponse, EventPayload } from '../../shared/contract';
+import type {
+  EntrySummary,
+  SessionState,
+  Settings,
+  SyncState,
+  UpdateStatus,
+  VaultInfo,
+} from '../../shared/domain';
+
+export type AdminPage = 'users' | 'audit' | 'devices' | 'updates';
+
+export type View =
+  | { kind: 'vault'; vaultId: string | null; category: string | null; trash: boolean }
+  | { kind: 'conflicts' }
+  | { kind: 'admin'; page: AdminPage }
+  | { kind: 'settings' };
+
+export type Editing = { mode: 'new' } | { mode: 'edit'; id: string } | null;
+
+export interface Toast {
+  id: number;
+  kind: EventPayload<'toast'>['kind'];
+  message: string;
+}
+
+export type AppInfo = CallResponse<'app.info'>;
+
+export interface AppState {
+  session: SessionState | null;
+  info: AppInfo | null;
+  sync: SyncState;
+  update: UpdateStatus;
+  settings: Settings | null;
+  vaults: VaultInfo[];
+  entries: EntrySummary[];
+  // Results of the last search for `query` (null while the query is empty).
+  searchResults: EntrySummary[] | null;
+  query: string;
+  view: View;
+  selectedId: string | null;
+  editing: Editing;
+  conflictsCount: number;
+  toasts: Toast[];
+  // Bumped whenever entries change, so open detail views reload.
+  revision: number;
+  nextToastId: number;
+}
+
+export const initialState: AppState = {
+  session: null,
+  info: null,
+  sync: { connection: 'offline', lastSyncedAt: null, pendingChanges: 0 },
+  update: { kind: 'none' },
+  settings: null,
+  vaults: [],
+  entries: [],
+  searchResults: null,
+  query: '',
+  view: { kind: 'vault', vaultId: null, category: null, trash: false },
+  selectedId: null,
+  editing: null,
+  conflictsCount: 0,
+  toasts: [],
+  revision: 0,
+  nextToastId: 1,
+};
+
+export type Action =
+  | { type: 'session'; session: SessionState }
+  | { type: 'info'; info: AppInfo }
+  | { type: 'sync'; sync: SyncState }
+  | { type: 'update'; update: UpdateStatus }
+  | { type: 'settings'; settings: Settings }
+  | { type: 'list'; vaults: VaultInfo[]; entries: EntrySummary[] }
+  | { type: 'entriesChanged' }
+  | { type: 'query'; query: string }
+  | { type: 'searchResults'; query: string; entries: EntrySummary[] }
+  | { type: 'navigate'; view: View }
+  | { type: 'select'; id: string | null }
+  | { type: 'edit'; editing: Editing }
+  | { type: 'conflicts'; count: number }
+  | { type: 'toast'; kind: Toast['kind']; message: string }
+  | { type: 'dismissToast'; id: number };
+
+const MAX_TOASTS = 4;
+
+export function reducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'session': {
+      // Leaving the unlocked state drops everything derived from the vault.
+      if (action.session.state !== 'unlocked') {
+        return {
+          ...initialState,
+          session: action.session,
+          info: state.info,
+          sync: state.sync,
+          update: state.update,
+          settings: state.settings,
+          toasts: state.toasts,
+          nextToastId: state.nextToastId,
+        };
+      }
+      return { ...state, session: action.session };
+    }
+    case 'info':
+      return { ...state, info: action.info, sync: action.info.sync, update: action.info.update };
+    case 'sync':
+      return { ...state, sync: action.sync };
+    case 'update':
+      return { ...state, update: action.update };
+    case 'settings':
+      return { ...state, settings: action.settings };
+    case 'list': {
+      const stillThere = action.entries.some((e) => e.id === state.selectedId);
+      return {
+        ...state,
+        vaults: action.vaults,
+        entries: action.entries,
+        selectedId: stillThere ? state.selectedId : null,
+      };
+    }
+    case 'entriesChanged':
+      return { ...state, revision: state.revision + 1 };
+    case 'query':
+      return {
+        ...state,
+        query: action.query,
+        searchResults: action.query.trim() === '' ? null : state.searchResults,
+      };
+    case 'searchResults':
+      // A slow answer to an older query must not overwrite the results of the current one.
+      return action.query === state.query ? { ...state, searchResults: action.entries } : state;
+    case 'navigate':
+      return { ...state, view: action.view, editing: null };
+    case 'select':
+      return {
+        ...state,
+        selectedId: action.id,
+        editing: state.editing?.mode === 'new' ? state.editing : null,
+      };
+    case 'edit':
+      return { ...state, editing: action.editing };
+    case 'conflicts':
+      return { ...state, conflictsCount: action.count };
+    case 'toast': {
+      const toast = { id: state.nextToastId, kind: action.kind, message: action.message };
+      return {
+        ...state,
+        toasts: [...state.toasts, toast].slice(-MAX_TOASTS),
+        nextToastId: state.nextToastId + 1,
+      };
+    }
+    case 'dismissToast':
+      return { ...state, toasts: state.toasts.filter((t) => t.id !== action.id) };
+  }
+}
+
+export function isAdmin(state: AppState): boolean {
+  return state.session?.state === 'unlocked' && state.session.user.role === 'admin';
+}
+
+// The entries the list pane shows for the current view, query and search results, sorted by title.
+export function visibleEntries(state: AppState): EntrySummary[] {
+  const view = state.view;
+  if (view.kind !== 'vault') return [];
+  const source = state.searchResults ?? state.entries;
+  return source
+    .filter((e) => (view.trash ? e.deletedAt !== null : e.deletedAt === null))
+    .filter((e) => view.vaultId === null || e.vaultId === view.vaultId)
+    .filter((e) => view.category === null || e.category === view.category)
+    .sort((a, b) => a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }));
+}
+
+export function categoryCounts(entries: readonly EntrySummary[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const e of entries)
+    if (e.deletedAt === null) counts.set(e.category, (counts.get(e.category) ?? 0) + 1);
+  return [...counts].sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+// Moves the selection by `delta` within the visible list, staying at the ends.
+export function moveSelection(
+  list: readonly EntrySummary[],
+  selectedId: string | null,
+  delta: 1 | -1,
+): string | null {
+  if (list.length === 0) return null;
+  const index = list.findIndex((e) => e.id === selectedId);
+  if (index === -1) return (delta === 1 ? list[0] : list[list.length - 1])?.id ?? null;
+  const next = Math.min(list.length - 1, Math.max(0, index + delta));
+  return list[next]?.id ?? null;
+}
+
+// The text of the notification for changes made by others: "Ann updated Wi-Fi" or "Ann changed 3 entries".
+export function describeChanges(changes: EventPayload<'entriesChanged'>['changes']): string | null {
+  const others = changes.filter((c) => !c.byMe);
+  if (others.length === 0) return null;
+  const verbs = { insert: 'added', update: 'updated', delete: 'deleted', restore: 'restored' } as const;
+  const first = others[0];
+  if (!first) return null;
+  if (others.length === 1) return `${first.actorName} ${verbs[first.op]} “${first.title}”`;
+  const actors = new Set(others.map((c) => c.actorName));
+  return actors.size === 1
+    ? `${first.actorName} changed ${others.length} entries`
+    : `${others.length} entries changed by ${actors.size} people`;
+}
