@@ -161,6 +161,18 @@ describe('colleague certificates', () => {
     expect(() => verifyColleague(replaced, 'member', root, lookup)).toThrow(DamagedError);
     expect(() => verifyColleague(directory.get(ids.root)!, 'admin', root, lookup)).toThrow(DamagedError);
   });
+
+  it('accept the root through its self-signed certificate, and refuse its X25519 key replaced', () => {
+    const selfSigned = colleague(ids.root, rootKeys, 'admin', { id: ids.root, keys: rootKeys });
+    expect(() => verifyColleague(selfSigned, 'admin', root, lookup)).not.toThrow();
+    const swapped = { ...selfSigned, x25519Public: toBase64Url(malloryKeys.x25519Public) };
+    expect(() => verifyColleague(swapped, 'admin', root, lookup)).toThrow(DamagedError);
+    // A self-signed certificate by anyone but the pinned root is worthless.
+    const fake = colleague(ids.mallory, malloryKeys, 'admin', { id: ids.mallory, keys: malloryKeys });
+    expect(() => verifyColleague(fake, 'admin', root, (id) => (id === ids.mallory ? fake : lookup(id)))).toThrow(
+      DamagedError,
+    );
+  });
 });
 
 describe('fingerprint', () => {

@@ -118,7 +118,9 @@ export function trustedAdminKey(signerId: string, root: PinnedRoot, lookup: Look
 /**
  * Verifies a member's certificate (as listed by the server) chains to the root: signed by the
  * root or by a root-certified admin, for the given role. An admin calls this before sealing a
- * vault key to a colleague, so a server-replaced public key is refused.
+ * vault key to a colleague, so a server-replaced public key is refused. The office root itself
+ * passes only with a self-signed certificate (signer = its own id, role admin), made once at
+ * bootstrap: that is what covers the root's X25519 key, which the pinned fingerprint does not.
  */
 export function verifyColleague(subject: ColleagueKeys, role: Role, root: PinnedRoot, lookup: Lookup): void {
   if (!subject.keyCertificate) throw new DamagedError();

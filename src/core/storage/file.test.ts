@@ -61,6 +61,19 @@ describe('FileCacheStore', () => {
     expect(await reopened.highestVersion(a.id)).toBe(1);
   });
 
+  it('keeps server documents for offline unlock, replaces and deletes them', async () => {
+    const path = join(dir, 'cache.json');
+    const cache = await FileCacheStore.open(path);
+    const profile = { kdf: { alg: 'argon2id', v: 19, m: 65536, t: 3, p: 1, salt: 'AAAAAAAAAAAAAAAAAAAAAA' } };
+    await cache.apply({ documents: { profile, grants: [{ vault_id: vaultA }] } });
+    expect(await (await FileCacheStore.open(path)).document('profile')).toEqual(profile);
+    await cache.apply({ documents: { grants: undefined } });
+    const reopened = await FileCacheStore.open(path);
+    expect(await reopened.document('grants')).toBeUndefined();
+    expect(await reopened.document('profile')).toEqual(profile);
+    await expect(cache.apply({ documents: { bad: () => 1 } })).rejects.toThrow();
+  });
+
   it('stores ciphertext only: no plaintext on disk', async () => {
     const path = join(dir, 'cache.json');
     const cache = await FileCacheStore.open(path);

@@ -19,6 +19,7 @@ const CacheFileSchema = z.strictObject({
   rows: z.record(z.string(), CachedEntrySchema),
   cursors: z.record(z.string(), z.string().regex(/^\d{1,19}$/)),
   highest: z.record(z.string(), z.int().min(1)),
+  documents: z.record(z.string(), z.json()),
 });
 type CacheFile = z.infer<typeof CacheFileSchema>;
 
@@ -46,7 +47,7 @@ export class FileCacheStore implements CacheStore {
   }
 
   static #empty(): CacheFile {
-    return { format: 1, rows: {}, cursors: {}, highest: {} };
+    return { format: 1, rows: {}, cursors: {}, highest: {}, documents: {} };
   }
 
   async rows(vaultId?: string): Promise<CachedEntry[]> {
@@ -60,6 +61,10 @@ export class FileCacheStore implements CacheStore {
 
   async cursor(scope: string): Promise<string | undefined> {
     return this.#state.cursors[scope];
+  }
+
+  async document(name: string): Promise<unknown> {
+    return this.#state.documents[name];
   }
 
   async highestVersion(id: string): Promise<number | undefined> {
@@ -76,11 +81,15 @@ export class FileCacheStore implements CacheStore {
       if (!/^\d{1,19}$/.test(seq)) throw new RangeError('cursor must be an int8 in text');
       return [scope, seq] as const;
     });
+    const documents = Object.entries(batch.documents ?? {}).map(
+      ([name, doc]) => [name, doc === undefined ? undefined : z.json().parse(doc)] as const,
+    );
     const next: CacheFile = {
       ...this.#state,
       rows: { ...this.#state.rows },
       cursors: { ...this.#state.cursors },
       highest: { ...this.#state.highest },
+      documents: { ...this.#state.documents },
     };
     const rolledBack: string[] = [];
     for (const r of rows) {
@@ -93,6 +102,10 @@ export class FileCacheStore implements CacheStore {
       next.highest[r.id] = r.version;
     }
     for (const [scope, seq] of cursors) next.cursors[scope] = later(next.cursors[scope], seq);
+    for (const [name, doc] of documents) {
+      if (doc === undefined) delete next.documents[name];
+      else next.documents[name] = doc;
+    }
     await this.#file.write(next);
     this.#state = next;
     return { rolledBack };

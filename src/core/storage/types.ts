@@ -33,6 +33,12 @@ export interface CacheBatch {
   rows?: CachedEntry[];
   /** Sync cursors (last `seq` applied) by scope: a vault id, or 'global'. */
   cursors?: Record<string, string>;
+  /**
+   * Other server data the app needs to unlock and verify offline, stored as received (JSON) under
+   * a name: e.g. 'profile' (kdf, wrapped_keys), 'grants', 'colleagues', 'policy'. Server data
+   * only, never plaintext; an `undefined` value deletes the document.
+   */
+  documents?: Record<string, unknown>;
 }
 
 export interface CacheApplyResult {
@@ -45,10 +51,12 @@ export interface CacheStore {
   rows(vaultId?: string): Promise<CachedEntry[]>;
   row(id: string): Promise<CachedEntry | undefined>;
   cursor(scope: string): Promise<string | undefined>;
+  /** A document stored with `apply({ documents })`, untrusted as when it came from the server. */
+  document(name: string): Promise<unknown>;
   /** Highest `version` ever seen for an entry; survives restarts so rollbacks stay detectable. */
   highestVersion(id: string): Promise<number | undefined>;
   /**
-   * Stores rows and cursors together, atomically. A row whose version is lower than the highest
+   * Stores rows, cursors and documents together, atomically. A row whose version is lower than the highest
    * seen is refused (reported, not applied) and a cursor never moves backwards: the cache cannot
    * be rolled back by a replaying server even if the caller forgot to check.
    */
