@@ -169,9 +169,9 @@ describe('colleague certificates', () => {
     expect(() => verifyColleague(swapped, 'admin', root, lookup)).toThrow(DamagedError);
     // A self-signed certificate by anyone but the pinned root is worthless.
     const fake = colleague(ids.mallory, malloryKeys, 'admin', { id: ids.mallory, keys: malloryKeys });
-    expect(() => verifyColleague(fake, 'admin', root, (id) => (id === ids.mallory ? fake : lookup(id)))).toThrow(
-      DamagedError,
-    );
+    expect(() =>
+      verifyColleague(fake, 'admin', root, (id) => (id === ids.mallory ? fake : lookup(id))),
+    ).toThrow(DamagedError);
   });
 });
 
