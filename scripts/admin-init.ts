@@ -1,0 +1,103 @@
+// npm run admin:init -- --email <email> [--display-name <name>] [--url <project url>]
+//                        [--service-role-key <key>] [--data-dir <local stack data dir>]
+// Creates a fresh office's first admin with the project's service-role key (the local stack's by default)
+// and prints `one-time password: <password>` — the only place the password ever appears. The admin signs in
+// with it and enrolls; the first admin to enroll becomes active and the office root (profiles trigger).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createClient, type SupabaseClientOptions } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { z } from 'zod';
+import { oneTimePassword } from '../supabase/functions/_shared/password';
+import { defaultDataDir } from './local-stack/paths';
+
+export interface FirstAdminOptions {
+  url: string;
+  serviceRoleKey: string;
+  email: string;
+  displayName: string;
+}
+
+export class AdminInitError extends Error {}
+
+// Node 20 has no WebSocket; supabase-js's realtime client needs one to construct (never connects here).
+type Transport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']>;
+
+export async function createFirstAdmin(
+  opts: FirstAdminOptions,
+): Promise<{ userId: string; password: string }> {
+  const service = createClient(opts.url, opts.serviceRoleKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: WebSocket as unknown as Transport },
+  });
+  const admins = await service.from('profiles').select('id').eq('role', 'admin').limit(1);
+  if (admins.error) throw new AdminInitError(`cannot read profiles: ${admins.error.message}`);
+  if (admins.data.length > 0)
+    throw new AdminInitError('this office already has an admin; invite more from the app (admin-users)');
+
+  const password = oneTimePassword();
+  const created = await service.auth.admin.createUser({
+    email: opts.email,
+    password,
+    email_confirm: true,
+    user_metadata: { display_name: opts.displayName },
+  });
+  if (created.error || !created.data.user)
+    throw new AdminInitError(`Auth refused the account: ${created.error?.message ?? 'no user returned'}`);
+  const userId = created.data.user.id;
+  const profile = await service
+    .from('profiles')
+    .insert({ id: userId, email: opts.email.toLowerCase(), display_name: opts.displayName, role: 'admin' });
+  if (profile.error) {
+    await service.auth.admin.deleteUser(userId);
+    throw new AdminInitError(`cannot create the profile: ${profile.error.message}`);
+  }
+  return { userId, password };
+}
+
+const KeysFile = z.object({ serviceRoleKey: z.string().min(1) });
+
+/** The local stack's service-role key, read from its data directory (never created here). */
+function localServiceRoleKey(dataDir: string): string {
+  const file = join(dataDir, 'keys.json');
+  if (!existsSync(file))
+    throw new AdminInitError(
+      `no local stack keys in ${dataDir}: start it (npm run stack) or pass --service-role-key`,
+    );
+  return KeysFile.parse(JSON.parse(readFileSync(file, 'utf8'))).serviceRoleKey;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      email: { type: 'string' },
+      'display-name': { type: 'string' },
+      url: { type: 'string' },
+      'service-role-key': { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  const email = z.email().safeParse(values.email);
+  if (!email.success) throw new AdminInitError('--email <address> is required and must be an email address');
+  const url = values.url ?? process.env.SUPABASE_URL ?? 'http://127.0.0.1:54321';
+  const serviceRoleKey =
+    values['service-role-key'] ??
+    process.env.SUPABASE_SERVICE_ROLE_KEY ??
+    localServiceRoleKey(values['data-dir'] ?? defaultDataDir());
+  const displayName = values['display-name'] ?? email.data.split('@')[0] ?? email.data;
+  const created = await createFirstAdmin({ url, serviceRoleKey, email: email.data, displayName });
+  console.log(`first admin ${email.data} created (id ${created.userId}) on ${url}`);
+  console.log(`one-time password: ${created.password}`);
+  console.log('sign in with it in the app and enroll: the first admin to enroll becomes the office root.');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(
+      err instanceof AdminInitError ? err.message : `admin:init failed: ${(err as Error).message}`,
+    );
+    process.exit(1);
+  });
+}

@@ -1,0 +1,145 @@
+// The admin-users actions. Database first (it holds the refusals: last admin, not enrolled, unknown user),
+// then Auth; every step is idempotent, so an admin can repeat an action that failed half-way.
+import type { SupabaseClient } from 'npm:@supabase/supabase-js@2';
+import { z } from 'npm:zod@4';
+import type { Admin } from '../_shared/caller.ts';
+import { HttpError } from '../_shared/http.ts';
+import { UserId } from '../_shared/input.ts';
+import { oneTimePassword } from '../_shared/password.ts';
+import { adminRpc } from '../_shared/rpc.ts';
+
+const Role = z.enum(['admin', 'member']);
+const base64url = (bytes: number) =>
+  z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`));
+
+export const AdminUsersRequest = z.discriminatedUnion('action', [
+  z.strictObject({
+    action: z.literal('invite'),
+    email: z.email().max(254),
+    display_name: z.string().trim().min(1).max(100),
+    role: Role.default('member'),
+  }),
+  z.strictObject({ action: z.literal('disable'), user_id: UserId }),
+  z.strictObject({ action: z.literal('enable'), user_id: UserId }),
+  z.strictObject({ action: z.literal('reset'), user_id: UserId }),
+  z.strictObject({ action: z.literal('set-role'), user_id: UserId, role: Role }),
+  z.strictObject({ action: z.literal('delete'), user_id: UserId }),
+  z.strictObject({
+    action: z.literal('confirm'),
+    user_id: UserId,
+    key_certificate: z.strictObject({ signer: UserId, sig: base64url(64) }),
+  }),
+]);
+export type AdminUsersRequest = z.infer<typeof AdminUsersRequest>;
+
+interface Profile {
+  id: string;
+  email: string;
+  display_name: string;
+  role: string;
+  status: string;
+}
+
+/** What the caller gets back about a user: never key material. */
+function publicFields(p: Profile) {
+  return { id: p.id, email: p.email, display_name: p.display_name, role: p.role, status: p.status };
+}
+
+// "Banned" for as long as GoTrue's durations reach (100 years); "none" lifts it.
+const BAN_FOREVER = '876000h';
+
+async function authUpdate(
+  service: SupabaseClient,
+  id: string,
+  attrs: { password?: string; ban_duration?: string },
+) {
+  const { error } = await service.auth.admin.updateUserById(id, attrs);
+  if (error)
+    throw new HttpError(502, 'auth_failed', `Auth refused the change (${error.code ?? error.status}); retry`);
+}
+
+export async function runAction(
+  service: SupabaseClient,
+  admin: Admin,
+  input: AdminUsersRequest,
+): Promise<[number, unknown]> {
+  const actor = { p_actor: admin.id };
+  switch (input.action) {
+    case 'invite': {
+      const password = oneTimePassword();
+      const created = await service.auth.admin.createUser({
+        email: input.email,
+        password,
+        email_confirm: true,
+        user_metadata: { display_name: input.display_name },
+      });
+      if (created.error?.code === 'email_exists' || created.error?.code === 'user_already_exists')
+        throw new HttpError(409, 'email_exists', `a user with the email ${input.email} already exists`);
+      if (created.error || !created.data.user) throw new Error(`createUser failed: ${created.error?.code}`);
+      const id = created.data.user.id;
+      try {
+        const profile = await adminRpc<Profile>(service, 'admin_create_profile', {
+          ...actor,
+          p_id: id,
+          p_email: input.email,
+          p_display_name: input.display_name,
+          p_role: input.role,
+        });
+        return [201, { user: publicFields(profile), one_time_password: password }];
+      } catch (err) {
+        await service.auth.admin.deleteUser(id);
+        throw err;
+      }
+    }
+    case 'disable':
+    case 'enable': {
+      const disabled = input.action === 'disable';
+      const profile = await adminRpc<Profile>(service, 'admin_set_status', {
+        ...actor,
+        p_user: input.user_id,
+        p_disabled: disabled,
+      });
+      await authUpdate(service, input.user_id, { ban_duration: disabled ? BAN_FOREVER : 'none' });
+      return [200, { user: publicFields(profile) }];
+    }
+    case 'reset': {
+      const profile = await adminRpc<Profile>(service, 'admin_reset', { ...actor, p_user: input.user_id });
+      const password = oneTimePassword();
+      await authUpdate(service, input.user_id, { password, ban_duration: 'none' });
+      return [200, { user: publicFields(profile), one_time_password: password }];
+    }
+    case 'set-role': {
+      const profile = await adminRpc<Profile>(service, 'admin_set_role', {
+        ...actor,
+        p_user: input.user_id,
+        p_role: input.role,
+      });
+      return [200, { user: publicFields(profile) }];
+    }
+    case 'delete': {
+      const profile = await adminRpc<Profile | null>(service, 'admin_delete_profile', {
+        ...actor,
+        p_user: input.user_id,
+      });
+      const { error } = await service.auth.admin.deleteUser(input.user_id);
+      if (error?.status === 404 && !profile?.id) throw new HttpError(404, 'not_found', 'no such user');
+      if (error && error.status !== 404)
+        throw new HttpError(
+          502,
+          'auth_failed',
+          `Auth refused the delete (${error.code ?? error.status}); retry`,
+        );
+      return [200, { deleted: input.user_id }];
+    }
+    case 'confirm': {
+      if (input.key_certificate.signer !== admin.id)
+        throw new HttpError(400, 'invalid_input', 'key_certificate.signer: must be the confirming admin');
+      const profile = await adminRpc<Profile>(service, 'admin_confirm', {
+        ...actor,
+        p_user: input.user_id,
+        p_certificate: input.key_certificate,
+      });
+      return [200, { user: publicFields(profile) }];
+    }
+  }
+}

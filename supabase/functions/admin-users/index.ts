@@ -1,0 +1,17 @@
+// admin-users: the office's user management, for active admins only. The body names the action:
+// invite, disable, enable, reset, set-role, delete, confirm. Database changes go through the service-role
+// RPCs of 20261125130000_admin_functions.sql (which audit as the calling admin and guard the last admin);
+// Auth changes (the account, its password, its ban) through the GoTrue admin API.
+import { requireAdmin, serviceClient } from '../_shared/caller.ts';
+import { serveJson } from '../_shared/http.ts';
+import { parseInput } from '../_shared/input.ts';
+import { AdminUsersRequest, runAction } from './actions.ts';
+
+Deno.serve(
+  serveJson('admin-users', async (body, req) => {
+    const service = serviceClient();
+    const admin = await requireAdmin(req, service);
+    const input = parseInput(AdminUsersRequest, body);
+    return runAction(service, admin, input);
+  }),
+);
