@@ -60,6 +60,8 @@ describe('deriveMasterKey', () => {
     ['non-integer memory', { ...good, m: 65536.5 }],
     ['memory given as text', { ...good, m: '65536' }],
     ['absurd memory (DoS)', { ...good, m: 64 * 1024 * 1024 }],
+    ['just above the memory ceiling', { ...good, m: 262_145 }],
+    ['absurd passes (DoS)', { ...good, t: 1_000_000 }],
     ['non-canonical salt', { ...good, salt: `${good.salt}=` }],
     ['unknown extra field', { ...good, secret: 'x' }],
     ['null', null],
@@ -73,6 +75,19 @@ describe('deriveMasterKey', () => {
     expect(kdf.calls).toHaveLength(0);
     // A refused set costs no Argon2 time (a real 64 MiB derivation takes ~0.4 s here).
     expect(performance.now() - started).toBeLessThan(50);
+  });
+
+  it('turns a failing derivation into DamagedError and does not retry with other parameters', async () => {
+    const calls: Argon2idInput[] = [];
+    const failing = {
+      argon2id: async (i: Argon2idInput): Promise<Uint8Array> => {
+        calls.push(i);
+        throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+      },
+    };
+    const err = await deriveMasterKey('pw', good, failing).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DamagedError);
+    expect(calls).toHaveLength(1);
   });
 
   it('passes the parsed parameters to Argon2id unchanged', async () => {

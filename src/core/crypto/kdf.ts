@@ -16,15 +16,16 @@ export const KDF_FLOOR = { m: 65536, t: 3, p: 1, saltBytes: 16 } as const;
 export const KDF_DEFAULT = { m: 65536, t: 3, p: 1 } as const;
 
 /**
- * KDF parameters as stored in `profiles.kdf` (untrusted: the server sends them). The upper
- * bounds stop a hostile server from freezing the client with a 64 GiB or 10^6-pass request.
+ * KDF parameters as stored in `profiles.kdf` (untrusted: the server sends them). The ceiling
+ * (256 MiB, 10 passes, 4 lanes: about 4× the default cost) stops a hostile server from freezing
+ * or exhausting an office PC with a 64 GiB or 10^6-pass request.
  */
 export const KdfParamsSchema = z.strictObject({
   alg: z.literal('argon2id'),
   v: z.literal(19),
-  m: z.int().min(KDF_FLOOR.m).max(1_048_576),
-  t: z.int().min(KDF_FLOOR.t).max(16),
-  p: z.int().min(KDF_FLOOR.p).max(8),
+  m: z.int().min(KDF_FLOOR.m).max(262_144),
+  t: z.int().min(KDF_FLOOR.t).max(10),
+  p: z.int().min(KDF_FLOOR.p).max(4),
   salt: base64UrlBytes(KDF_FLOOR.saltBytes, 64),
 });
 export type KdfParams = z.infer<typeof KdfParamsSchema>;
@@ -75,6 +76,9 @@ export async function deriveMasterKey(
   const password = utf8(masterPassword.normalize('NFKC'));
   try {
     return await deps.argon2id({ password, salt: fromBase64Url(salt)!, m, t, p, length: 32 });
+  } catch {
+    // e.g. the WASM memory could not be grown: still one uniform failure, never a weaker retry.
+    throw new DamagedError();
   } finally {
     wipe(password);
   }
