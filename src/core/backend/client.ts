@@ -1,6 +1,7 @@
 // Typed data access to the office server over @supabase/supabase-js. Every response is parsed with zod
 // before it leaves this module and every failure becomes a CoreError; nothing above this file sees a raw
 // server value or a server message.
+import { randomUUID } from 'node:crypto';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { z } from 'zod';
@@ -49,14 +50,18 @@ export interface NewEntry {
   key_version: number;
 }
 
-export interface NewGrant {
-  vault_id: string;
+/** A grant as rotate_vault_key takes it (the vault, key version and signer are implied). */
+export interface RotatedGrant {
   member_id: string;
-  key_version: number;
-  sealed_key: string;
   member_public: string;
-  granted_by: string;
+  sealed_key: string;
   signature: string;
+}
+
+export interface NewGrant extends RotatedGrant {
+  vault_id: string;
+  key_version: number;
+  granted_by: string;
 }
 
 export interface RotatedEntry {
@@ -188,11 +193,13 @@ export class Backend {
 
   // ---- Profiles and policy ----
 
-  async ownProfile(): Promise<ProfileRow> {
+  /** The own profile, or null when the server shows none (a disabled account sees nothing). */
+  async ownProfile(): Promise<ProfileRow | null> {
     const id = this.requireUser();
     const data = await this.call(() =>
       this.client.from('profiles').select(PROFILE_COLUMNS).eq('id', id).limit(1),
     );
+    if (Array.isArray(data) && data.length === 0) return null;
     return one(profileRowSchema, data);
   }
 
@@ -237,11 +244,16 @@ export class Backend {
     return many(vaultRowSchema, data);
   }
 
+  /**
+   * The id is chosen here and the row read back separately: the vaults select policy goes through a stable
+   * function that cannot see the row its own INSERT … RETURNING is adding, so RETURNING is refused.
+   */
   async createVault(name: string): Promise<VaultRow> {
-    const data = await this.call(
-      () => this.client.from('vaults').insert({ name }).select('id,name,key_version'),
-      { forbidden: 'Only an admin can create a vault.' },
-    );
+    const id = randomUUID();
+    await this.call(() => this.client.from('vaults').insert({ id, name }), {
+      forbidden: 'Only an admin can create a vault.',
+    });
+    const data = await this.call(() => this.client.from('vaults').select('id,name,key_version').eq('id', id));
     return one(vaultRowSchema, data);
   }
 
@@ -360,7 +372,7 @@ export class Backend {
     vaultId: string,
     oldVersion: number,
     entries: RotatedEntry[],
-    grants: NewGrant[],
+    grants: RotatedGrant[],
   ): Promise<void> {
     await this.call(
       () =>

@@ -1,0 +1,119 @@
+// A simulated office for the integration suites and the benchmark: one local stack (PGlite or PostgreSQL)
+// and any number of PCs, each a separate KeyroomCore with its own cache and outbox files.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFirstAdmin } from '../../../scripts/admin-init';
+import { type RunningStack, startStack } from '../../../scripts/local-stack/server';
+import { createTestDatabase, type TestDatabase } from '../../../scripts/test/pg';
+import { type CoreEvents, KeyroomCore } from '../index';
+import { FileCacheStore, FileOutboxStore } from '../storage/file';
+
+export const MASTER = 'correct horse battery staple 42';
+
+export interface Pc {
+  name: string;
+  dir: string;
+  core: KeyroomCore;
+}
+
+export class Office {
+  private readonly pcs: Pc[] = [];
+  private constructor(
+    readonly stack: RunningStack,
+    private readonly db: TestDatabase | null,
+    private readonly root: string,
+    private readonly pollMs: number,
+  ) {}
+
+  static async start(kind: 'pglite' | 'postgres', opts: { pollMs?: number } = {}): Promise<Office> {
+    const db = kind === 'postgres' ? await createTestDatabase('keyroom_core') : null;
+    const stack = await startStack({ port: 0, dbUrl: db?.url });
+    const root = await mkdtemp(join(tmpdir(), 'keyroom-office-'));
+    return new Office(stack, db, root, opts.pollMs ?? 30_000);
+  }
+
+  /** A PC; `dir` reuses an earlier PC's disk (a restart of the app). */
+  async pc(name: string, dir?: string, url?: string): Promise<Pc> {
+    const d = dir ?? (await mkdtemp(join(this.root, `${name}-`)));
+    const core = await KeyroomCore.create({
+      url: url ?? this.stack.url,
+      anonKey: this.stack.anonKey,
+      storage: {
+        cache: await FileCacheStore.open(join(d, 'cache.json')),
+        outbox: await FileOutboxStore.open(join(d, 'outbox.json')),
+      },
+      appVersion: '1.0.0',
+      device: { id: randomUUID(), name, platform: 'linux' },
+      pollMs: this.pollMs,
+    });
+    const pc = { name, dir: d, core };
+    this.pcs.push(pc);
+    return pc;
+  }
+
+  /** The office's first admin: created with the service role, signed in with the one-time password, enrolled. */
+  async firstAdmin(email = 'boss@office.test'): Promise<Pc> {
+    const { password } = await createFirstAdmin({
+      url: this.stack.url,
+      serviceRoleKey: this.stack.serviceRoleKey,
+      email,
+      displayName: 'Boss',
+    });
+    const pc = await this.pc('admin');
+    await pc.core.signIn(email, password);
+    await pc.core.enroll(MASTER, null);
+    return pc;
+  }
+
+  /** Invites, enrolls on a new PC and confirms by fingerprint: an active colleague. */
+  async colleague(admin: Pc, email: string, role: 'admin' | 'member' = 'member', url?: string): Promise<Pc> {
+    const sheet = await admin.core.admin.invite(email, email.split('@')[0]!, role);
+    const pc = await this.pc(email.split('@')[0]!, undefined, url);
+    await pc.core.signIn(email, sheet.oneTimePassword);
+    const pending = await pc.core.enroll(MASTER, sheet.officeFingerprint);
+    if (pending.state !== 'pendingConfirmation') throw new Error(`expected pending, got ${pending.state}`);
+    const unlocked = waitFor(pc.core, 'sessionChanged', (s) => s.state === 'unlocked');
+    await admin.core.admin.confirm(sheet.memberId, pending.fingerprint);
+    await unlocked;
+    return pc;
+  }
+
+  async stop(): Promise<void> {
+    for (const pc of this.pcs) await pc.core.dispose().catch(() => {});
+    await this.stack.stop();
+    await this.db?.drop();
+    await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Resolves with the first event payload that matches, or rejects after `ms`. */
+export function waitFor<K extends keyof CoreEvents>(
+  core: KeyroomCore,
+  event: K,
+  match: (payload: CoreEvents[K]) => boolean,
+  ms = 5_000,
+): Promise<CoreEvents[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${String(event)}`));
+    }, ms);
+    const off = core.events.on(event, (p) => {
+      if (!match(p)) return;
+      clearTimeout(timer);
+      off();
+      resolve(p);
+    });
+  });
+}
+
+/** Polls a condition (for state that has no event of its own). */
+export async function until(check: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

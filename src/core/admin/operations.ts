@@ -1,0 +1,356 @@
+// What an admin does to people and keys. Role and status changes go through the admin-users edge function;
+// confirming a member signs their key certificate and seals every vault key to them after the admin has
+// compared fingerprints; rotating a vault key re-encrypts every entry client-side and swaps key, entries and
+// grants in one atomic server call.
+import { z } from 'zod';
+import type { Backend, NewGrant, RotatedEntry, RotatedGrant } from '../backend/client';
+import { CoreError } from '../backend/errors';
+import { type ColleagueRow, type ProfileRow, roleSchema, statusSchema } from '../backend/rows';
+import { fromBase64Url, wipe } from '../crypto/bytes';
+import { encryptEntry, VaultKey } from '../crypto/envelope';
+import { fingerprint } from '../crypto/fingerprint';
+import { newVaultKeyBytes, sealVaultKey } from '../crypto/keys';
+import {
+  type ColleagueKeys,
+  type Role,
+  signGrant,
+  signKeyCertificate,
+  verifyColleague,
+} from '../crypto/trust';
+import { memberFingerprint, sameFingerprint } from '../session/enrollment';
+import { encodeEntry } from '../vault/entry-schema';
+import { colleagueKeys, type Keyring } from '../vault/keyring';
+import type { Replica } from '../vault/replica';
+
+export interface Member {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  status: z.infer<typeof statusSchema>;
+  /** Both public keys, as the member reads them out; null before enrollment. */
+  fingerprint: string | null;
+  invitedAt: string;
+  enrolledAt: string | null;
+  confirmedAt: string | null;
+  isOfficeRoot: boolean;
+}
+
+export interface Invitation {
+  memberId: string;
+  email: string;
+  displayName: string;
+  oneTimePassword: string;
+  officeFingerprint: string;
+  serverUrl: string;
+  issuedAt: string;
+}
+
+export interface ExposedEntry {
+  entryId: string;
+  title: string;
+  action: string;
+  at: string;
+}
+
+export interface AdminContext {
+  backend: Backend;
+  keyring: Keyring;
+  replica: Replica;
+  isAdmin(): boolean;
+}
+
+const userReply = z.object({
+  user: z.object({
+    id: z.uuid(),
+    email: z.string().max(254),
+    display_name: z.string().max(200),
+    role: roleSchema,
+    status: statusSchema,
+  }),
+});
+const passwordReply = userReply.extend({ one_time_password: z.string().min(8).max(200) });
+
+const EXPOSING = ['entry.reveal', 'entry.copy', 'entry.copy_username'];
+
+export class AdminOperations {
+  constructor(private readonly ctx: AdminContext) {}
+
+  private guard(): void {
+    if (!this.ctx.isAdmin()) throw new CoreError('forbidden', 'Only an admin can do that.');
+  }
+
+  private member(p: ProfileRow, rootId: string): Member {
+    let fp: string | null = null;
+    if (p.x25519_public && p.ed25519_public) {
+      try {
+        fp = memberFingerprint(p.x25519_public, p.ed25519_public);
+      } catch {
+        fp = null;
+      }
+    }
+    return {
+      id: p.id,
+      email: p.email,
+      displayName: p.display_name,
+      role: p.role,
+      status: p.status,
+      fingerprint: fp,
+      invitedAt: p.created_at,
+      enrolledAt: p.enrolled_at,
+      confirmedAt: p.confirmed_at,
+      isOfficeRoot: p.id === rootId,
+    };
+  }
+
+  async members(): Promise<Member[]> {
+    this.guard();
+    const rows = await this.ctx.backend.profiles();
+    return rows.map((p) => this.member(p, this.ctx.keyring.root.id));
+  }
+
+  async invite(email: string, displayName: string, role: Role): Promise<Invitation> {
+    this.guard();
+    const data = await this.ctx.backend.invoke(
+      'admin-users',
+      { action: 'invite', email, display_name: displayName, role },
+      { forbidden: 'Only an admin can invite people.' },
+    );
+    const r = passwordReply.safeParse(data);
+    if (!r.success) throw new CoreError('internal');
+    return {
+      memberId: r.data.user.id,
+      email: r.data.user.email,
+      displayName: r.data.user.display_name,
+      oneTimePassword: r.data.one_time_password,
+      officeFingerprint: fingerprint(this.ctx.keyring.root.ed25519Public),
+      serverUrl: this.ctx.backend.url,
+      issuedAt: new Date().toISOString(),
+    };
+  }
+
+  /** A reset issues a new one-time password: the member enrolls again and is confirmed again. */
+  async reset(memberId: string): Promise<Invitation> {
+    this.guard();
+    const data = await this.ctx.backend.invoke('admin-users', { action: 'reset', user_id: memberId });
+    const r = passwordReply.safeParse(data);
+    if (!r.success) throw new CoreError('internal');
+    return {
+      memberId,
+      email: r.data.user.email,
+      displayName: r.data.user.display_name,
+      oneTimePassword: r.data.one_time_password,
+      officeFingerprint: fingerprint(this.ctx.keyring.root.ed25519Public),
+      serverUrl: this.ctx.backend.url,
+      issuedAt: new Date().toISOString(),
+    };
+  }
+
+  private async simple(body: Record<string, unknown>): Promise<Member> {
+    this.guard();
+    const data = await this.ctx.backend.invoke('admin-users', body);
+    const r = userReply.safeParse(data);
+    if (!r.success) throw new CoreError('internal');
+    const p = (await this.ctx.backend.profiles()).find((x) => x.id === r.data.user.id);
+    if (!p) throw new CoreError('not_found');
+    return this.member(p, this.ctx.keyring.root.id);
+  }
+
+  disable(memberId: string): Promise<Member> {
+    return this.simple({ action: 'disable', user_id: memberId });
+  }
+
+  enable(memberId: string): Promise<Member> {
+    return this.simple({ action: 'enable', user_id: memberId });
+  }
+
+  setRole(memberId: string, role: Role): Promise<Member> {
+    return this.simple({ action: 'set-role', user_id: memberId, role });
+  }
+
+  /**
+   * After the admin compared the fingerprint the member read out: certify the member's keys, seal every
+   * vault key this admin holds to them, signed, then ask admin-users to activate the account.
+   */
+  async confirm(memberId: string, typedFingerprint: string): Promise<Member> {
+    this.guard();
+    const p = (await this.ctx.backend.profiles()).find((x) => x.id === memberId);
+    if (!p) throw new CoreError('not_found');
+    if (p.status !== 'enrolled' || !p.x25519_public || !p.ed25519_public) {
+      throw new CoreError('invalid_request', 'This person has not finished enrolling yet.');
+    }
+    if (!sameFingerprint(memberFingerprint(p.x25519_public, p.ed25519_public), typedFingerprint)) {
+      throw new CoreError('fingerprint_mismatch', 'The fingerprint does not match this person’s keys.');
+    }
+    const me = this.ctx.keyring;
+    const certificate = signKeyCertificate(
+      { id: p.id, role: p.role, x25519Public: p.x25519_public, ed25519Public: p.ed25519_public },
+      { id: me.userId, ed25519Secret: me.user.ed25519Secret },
+    );
+    // Activate first, then grant: the grants poke is what tells the member's PC to open its vaults.
+    await this.ctx.backend.invoke('admin-users', {
+      action: 'confirm',
+      user_id: p.id,
+      key_certificate: certificate,
+    });
+    await this.ctx.backend.insertGrants(await this.sealAll(p.id, p.x25519_public));
+    const after = (await this.ctx.backend.profiles()).find((x) => x.id === memberId) ?? p;
+    return this.member(after, me.root.id);
+  }
+
+  private async sealAll(memberId: string, memberPublic: string): Promise<NewGrant[]> {
+    const me = this.ctx.keyring;
+    const recipient = fromBase64Url(memberPublic);
+    if (recipient?.length !== 32) throw new CoreError('damaged');
+    const colleagues = colleagueKeys(await this.ctx.backend.colleagues());
+    const out: NewGrant[] = [];
+    for (const own of await this.ctx.backend.ownGrants()) {
+      if (own.key_version !== me.currentVersion(own.vault_id)) continue;
+      const raw = me.rawVaultKeyFromGrant(own, colleagues);
+      try {
+        const ctx = { vaultId: own.vault_id, memberId, keyVersion: own.key_version };
+        const sealed = sealVaultKey(raw, recipient, ctx);
+        const signature = signGrant(
+          { vaultId: own.vault_id, memberId, memberPublic, keyVersion: own.key_version, sealedKey: sealed },
+          me.user.ed25519Secret,
+        );
+        out.push({
+          vault_id: own.vault_id,
+          member_id: memberId,
+          key_version: own.key_version,
+          sealed_key: sealed,
+          member_public: memberPublic,
+          granted_by: me.userId,
+          signature,
+        });
+      } finally {
+        wipe(raw);
+      }
+    }
+    return out;
+  }
+
+  /** The first admin's office: one vault, its key sealed and signed to themselves. */
+  async createVault(name: string): Promise<{ id: string; name: string }> {
+    this.guard();
+    const me = this.ctx.keyring;
+    const vault = await this.ctx.backend.createVault(name);
+    const raw = newVaultKeyBytes();
+    const grant = this.grantFor(vault.id, vault.key_version, raw, me.userId, me.x25519PublicB64);
+    await this.ctx.backend.insertGrants([
+      { ...grant, vault_id: vault.id, key_version: vault.key_version, granted_by: me.userId },
+    ]);
+    me.addVaultKey(vault.id, raw, vault.key_version);
+    return { id: vault.id, name: vault.name };
+  }
+
+  private grantFor(
+    vaultId: string,
+    keyVersion: number,
+    raw: Uint8Array,
+    memberId: string,
+    memberPublic: string,
+  ) {
+    const recipient = fromBase64Url(memberPublic);
+    if (recipient?.length !== 32) throw new CoreError('damaged');
+    const sealed = sealVaultKey(raw, recipient, { vaultId, memberId, keyVersion });
+    const signature = signGrant(
+      { vaultId, memberId, memberPublic, keyVersion, sealedKey: sealed },
+      this.ctx.keyring.user.ed25519Secret,
+    );
+    return {
+      member_id: memberId,
+      member_public: memberPublic,
+      sealed_key: sealed,
+      signature,
+    } satisfies RotatedGrant;
+  }
+
+  /**
+   * After offboarding: a new vault key, every entry re-encrypted for the version the rotation gives it,
+   * grants for the remaining members (whose keys must chain to the root), all in one rotate_vault_key call.
+   * Returns the entries the leaver revealed or copied, to change at the source.
+   */
+  async rotateVault(
+    vaultId: string,
+    leaverId: string | null,
+  ): Promise<{ keyVersion: number; exposed: ExposedEntry[] }> {
+    this.guard();
+    const me = this.ctx.keyring;
+    const vault = (await this.ctx.backend.vaults()).find((v) => v.id === vaultId);
+    if (!vault) throw new CoreError('not_found');
+    const next = vault.key_version + 1;
+    const raw = newVaultKeyBytes();
+    const newKey = new VaultKey(raw.slice(), next);
+    try {
+      const entries: RotatedEntry[] = [];
+      for (const row of await this.ctx.backend.allEntries(vaultId)) {
+        const plain = this.ctx.replica.decrypt(row);
+        if (!plain)
+          throw new CoreError(
+            'damaged',
+            'An entry in this vault could not be opened; the key was not rotated.',
+          );
+        const envelope = encryptEntry(
+          newKey,
+          { vaultId, entryId: row.id, keyVersion: next, entryVersion: row.version + 1 },
+          encodeEntry(plain),
+        );
+        entries.push({ id: row.id, base_version: row.version, envelope });
+      }
+      const colleagues = await this.ctx.backend.colleagues();
+      const lookup = colleagueKeys(colleagues);
+      const byId = new Map<string, ColleagueRow>(colleagues.map((c) => [c.id, c]));
+      const holders = new Set((await this.ctx.backend.grantsForVault(vaultId)).map((g) => g.member_id));
+      holders.add(me.userId);
+      const grants: RotatedGrant[] = [];
+      for (const memberId of holders) {
+        if (memberId === leaverId) continue;
+        if (memberId === me.userId) {
+          grants.push(this.grantFor(vaultId, next, raw, me.userId, me.x25519PublicB64));
+          continue;
+        }
+        const c = byId.get(memberId);
+        const keys = lookup.get(memberId.toLowerCase());
+        if (c?.status !== 'active' || !keys) continue;
+        this.verify(keys, c.role, lookup);
+        grants.push(this.grantFor(vaultId, next, raw, memberId, keys.x25519Public));
+      }
+      await this.ctx.backend.rotateVaultKey(vaultId, vault.key_version, entries, grants);
+      me.addVaultKey(vaultId, raw.slice(), next);
+    } finally {
+      newKey.wipe();
+      wipe(raw);
+    }
+    return { keyVersion: next, exposed: leaverId ? await this.exposedBy(leaverId, vaultId) : [] };
+  }
+
+  /** A colleague's keys count only when their certificate chains to the pinned root (the root needs none). */
+  private verify(keys: ColleagueKeys, role: Role, lookup: Map<string, ColleagueKeys>): void {
+    const root = this.ctx.keyring.root;
+    if (keys.id.toLowerCase() === root.id.toLowerCase()) {
+      const pub = fromBase64Url(keys.ed25519Public);
+      if (!pub || fingerprint(pub) !== fingerprint(root.ed25519Public)) throw new CoreError('damaged');
+      return;
+    }
+    try {
+      verifyColleague(keys, role, root, (id) => lookup.get(id.toLowerCase()));
+    } catch {
+      throw new CoreError('damaged');
+    }
+  }
+
+  async exposedBy(leaverId: string, vaultId: string | null): Promise<ExposedEntry[]> {
+    const rows = await this.ctx.backend.audit({ actorId: leaverId, actions: EXPOSING, limit: 5000 });
+    const out: ExposedEntry[] = [];
+    const seen = new Set<string>();
+    for (const r of rows) {
+      if (!r.entry_id || seen.has(r.entry_id)) continue;
+      const e = this.ctx.replica.get(r.entry_id);
+      if (vaultId && e && e.vaultId !== vaultId) continue;
+      seen.add(r.entry_id);
+      out.push({ entryId: r.entry_id, title: e?.entry.title ?? '', action: r.action, at: r.at });
+    }
+    return out;
+  }
+}

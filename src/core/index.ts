@@ -1,0 +1,624 @@
+// KeyroomCore: one object per PC and profile. The Electron main process, the browser-preview host, the tests
+// and the benchmark all drive this same facade; it imports nothing from Electron. Keys and plaintext live
+// only inside it; what it hands out are summaries, and secrets only through audited reveal / copy / totp.
+
+import { AdminOperations } from './admin/operations';
+import { Backend } from './backend/client';
+import { CoreError } from './backend/errors';
+import type { ColleagueRow, ProfileRow } from './backend/rows';
+import { fromBase64Url } from './crypto/bytes';
+import { DamagedError } from './crypto/damaged';
+import { WrappedEnvelopeSchema } from './crypto/envelope';
+import { fingerprint } from './crypto/fingerprint';
+import { KdfParamsSchema } from './crypto/kdf';
+import { type UserKeys, unwrapUserKeys, wipeUserKeys } from './crypto/keys';
+import { type Account, AccountStore } from './session/account';
+import {
+  deriveSecrets,
+  enroll,
+  memberFingerprint,
+  rootFromPolicy,
+  wrapForPassword,
+} from './session/enrollment';
+import { Emitter } from './session/events';
+import { isBelow } from './session/version';
+import { type Change, type ConnectionState, SyncEngine } from './sync/engine';
+import { type CoreStorage, LocalState } from './sync/state';
+import { colleagueKeys, Keyring } from './vault/keyring';
+import { VaultOperations } from './vault/operations';
+import { Replica } from './vault/replica';
+
+export type { ExposedEntry, Invitation, Member } from './admin/operations';
+export type { CoreErrorCode } from './backend/errors';
+export { CoreError } from './backend/errors';
+export type { CoreStorage } from './sync/state';
+export type { EntryInput } from './vault/entry-schema';
+export type { CopyField, EntryDetail, EntrySummary, EntryUpdate, HistoryVersion } from './vault/operations';
+
+export interface CoreOptions {
+  url: string;
+  anonKey: string;
+  storage: CoreStorage;
+  appVersion: string;
+  device: { id: string; name: string; platform: string };
+  /** Pull interval without a live socket (DESIGN.md: 30 s); tests shorten it. */
+  pollMs?: number;
+}
+
+export type SessionState =
+  | { state: 'signedOut' }
+  | { state: 'needsEnrollment'; email: string; officeFingerprint: string | null }
+  | { state: 'pendingConfirmation'; email: string; fingerprint: string }
+  | { state: 'locked'; email: string }
+  | {
+      state: 'unlocked';
+      user: { id: string; email: string; displayName: string; role: 'admin' | 'member' };
+      officeFingerprint: string;
+    }
+  | { state: 'disabled'; email: string }
+  | { state: 'updateRequired'; running: string; required: string };
+
+export interface SyncStatus {
+  connection: 'online' | 'offline' | 'syncing';
+  /** All Realtime channels joined (pokes arrive; no polling). */
+  live: boolean;
+  lastSyncedAt: string | null;
+  pendingChanges: number;
+}
+
+export interface CoreEvents {
+  sessionChanged: SessionState;
+  /** `by` is the display name of who made the change, as the server reports it. */
+  entriesChanged: { changes: (Change & { byName: string })[] };
+  conflictsChanged: { count: number };
+  syncState: SyncStatus;
+  updateRequired: { running: string; required: string };
+  /** An entry failed to decrypt or verify; it is listed as damaged and the cache keeps its last good copy. */
+  damaged: { entryId: string };
+  /** The server offered an older version than this PC has seen; it was not applied. */
+  rollback: { entryId: string; seen: number; offered: number };
+}
+
+interface Open {
+  account: Account;
+  profile: ProfileRow;
+  keyring: Keyring;
+  replica: Replica;
+  engine: SyncEngine;
+  vault: VaultOperations;
+  admin: AdminOperations;
+  colleagues: Map<string, ColleagueRow>;
+}
+
+export class KeyroomCore {
+  readonly events = new Emitter<CoreEvents>();
+  private readonly backend: Backend;
+  private readonly accounts: AccountStore;
+  private readonly local: LocalState;
+  private account: Account | null = null;
+  private session: SessionState = { state: 'signedOut' };
+  private open: Open | null = null;
+  private pending: { keys: UserKeys; stop: () => Promise<void> } | null = null;
+  private autoLock: NodeJS.Timeout | null = null;
+  private autoLockMs = 10 * 60_000;
+  private watchdog: NodeJS.Timeout | null = null;
+  private lastUnlockMs: number | null = null;
+
+  private constructor(private readonly opts: CoreOptions) {
+    this.backend = new Backend({ url: opts.url, anonKey: opts.anonKey });
+    this.accounts = new AccountStore(opts.storage.cache);
+    this.local = new LocalState(opts.storage);
+  }
+
+  static async create(opts: CoreOptions): Promise<KeyroomCore> {
+    const core = new KeyroomCore(opts);
+    core.account = await core.accounts.load();
+    if (core.account) core.session = { state: 'locked', email: core.account.email };
+    return core;
+  }
+
+  get state(): SessionState {
+    return this.session;
+  }
+
+  /** Milliseconds the last unlock took after the KDF (sign-in, keys, grants, cache decrypt). */
+  get unlockAfterKdfMs(): number | null {
+    return this.lastUnlockMs;
+  }
+
+  private setSession(s: SessionState): SessionState {
+    this.session = s;
+    this.events.emit('sessionChanged', s);
+    return s;
+  }
+
+  private requireOpen(): Open {
+    if (!this.open) throw new CoreError(this.account ? 'locked' : 'not_signed_in');
+    this.touch();
+    return this.open;
+  }
+
+  // ---------------------------------------------------------------- session
+
+  /**
+   * First sign-in with the one-time password from the invitation sheet. On a PC that already knows this
+   * account, the password is the master password and this unlocks.
+   */
+  async signIn(email: string, password: string): Promise<SessionState> {
+    if (this.account && this.account.email.toLowerCase() === email.trim().toLowerCase()) {
+      return this.unlock(password);
+    }
+    await this.backend.signIn(email.trim(), password);
+    const profile = await this.backend.ownProfile();
+    if (!profile) return this.setSession({ state: 'disabled', email });
+    if (profile.status !== 'invited') {
+      await this.backend.signOut();
+      throw new CoreError(
+        'invalid_request',
+        'This account is already set up on another PC. Ask your administrator to reset it.',
+      );
+    }
+    const policy = await this.backend.policy();
+    const rootPub = policy?.office_root_public ? fromBase64Url(policy.office_root_public) : undefined;
+    return this.setSession({
+      state: 'needsEnrollment',
+      email: profile.email,
+      officeFingerprint: rootPub && rootPub.length === 32 ? fingerprint(rootPub) : null,
+    });
+  }
+
+  /**
+   * Sets the master password and uploads fresh keys. `officeFingerprint` is what the invitation sheet says;
+   * it must match the office root the server lists. Only the office's very first admin passes null.
+   */
+  async enroll(masterPassword: string, officeFingerprint: string | null): Promise<SessionState> {
+    if (this.session.state !== 'needsEnrollment') throw new CoreError('invalid_request');
+    const profile = await this.backend.ownProfile();
+    if (!profile) throw new CoreError('disabled');
+    const root = rootFromPolicy(await this.backend.policy(), officeFingerprint);
+    const done = await enroll(this.backend, profile, masterPassword, root);
+    this.account = done.account;
+    await this.local.wipe();
+    await this.accounts.save(done.account);
+    const after = await this.backend.ownProfile();
+    if (after?.status === 'active') {
+      // The first admin: the enrollment trigger made them active and the office root.
+      const policy = await this.backend.policy();
+      if (policy?.office_root_id !== after.id || policy.office_root_public !== done.account.ed25519Public) {
+        throw new CoreError('fingerprint_mismatch');
+      }
+      await this.openSession(done.keys, after);
+      await this.open!.admin.createVault('Office');
+      await this.open!.engine.setVaults(this.open!.keyring.vaultIds());
+      return this.session;
+    }
+    return this.awaitConfirmation(done.keys, done.account);
+  }
+
+  private async awaitConfirmation(keys: UserKeys, account: Account): Promise<SessionState> {
+    const check = async () => {
+      const p = await this.backend.ownProfile().catch(() => undefined);
+      if (!this.pending || p === undefined) return;
+      if (p === null) {
+        await this.stopPending();
+        return void this.setSession({ state: 'disabled', email: account.email });
+      }
+      if (p.status === 'active') {
+        const held = this.pending.keys;
+        await this.pending.stop();
+        this.pending = null;
+        await this.openSession(held, p).catch(() => {});
+      }
+    };
+    const channel = this.backend.subscribe(`member:${account.userId}`, {
+      broadcast: { grants: () => void check(), profile: () => void check() },
+    });
+    const timer = setInterval(() => void check(), Math.min(this.opts.pollMs ?? 30_000, 5_000));
+    timer.unref?.();
+    this.pending = {
+      keys,
+      stop: async () => {
+        clearInterval(timer);
+        await this.backend.unsubscribe(channel);
+      },
+    };
+    return this.setSession({
+      state: 'pendingConfirmation',
+      email: account.email,
+      fingerprint: memberFingerprint(account.x25519Public, account.ed25519Public),
+    });
+  }
+
+  private async stopPending(): Promise<void> {
+    if (!this.pending) return;
+    await this.pending.stop();
+    wipeUserKeys(this.pending.keys);
+    this.pending = null;
+  }
+
+  async unlock(masterPassword: string): Promise<SessionState> {
+    const account = this.account;
+    if (!account) throw new CoreError('not_signed_in');
+    if (this.open) return this.session;
+    let secrets: Awaited<ReturnType<typeof deriveSecrets>>;
+    try {
+      secrets = await deriveSecrets(masterPassword, account.kdf);
+    } catch {
+      throw new CoreError('damaged');
+    }
+    const started = performance.now();
+    let keys: UserKeys;
+    try {
+      keys = unwrapUserKeys(secrets.wrapKey, account.userId, account.wrappedKeys, {
+        x25519Public: fromBase64Url(account.x25519Public)!,
+        ed25519Public: fromBase64Url(account.ed25519Public)!,
+      });
+    } catch {
+      throw new CoreError('wrong_credentials', 'That master password is not correct.');
+    } finally {
+      secrets.wrapKey.wipe();
+    }
+    try {
+      await this.backend.signIn(account.email, secrets.authSecret);
+      const profile = await this.backend.ownProfile();
+      if (!profile || profile.status === 'disabled') {
+        wipeUserKeys(keys);
+        await this.disabled();
+        return this.session;
+      }
+      if (
+        profile.x25519_public !== account.x25519Public ||
+        profile.ed25519_public !== account.ed25519Public
+      ) {
+        // The server lists other keys for us than we enrolled: an alarm, not an update.
+        throw new CoreError('damaged');
+      }
+      await this.adoptRemoteWrapping(profile, account, masterPassword);
+      if (profile.status === 'enrolled') return this.awaitConfirmation(keys, account);
+      if (profile.status !== 'active') throw new CoreError('invalid_request');
+      await this.openSession(keys, profile);
+      this.lastUnlockMs = performance.now() - started;
+      return this.session;
+    } catch (err) {
+      if (!this.open) {
+        wipeUserKeys(keys);
+        await this.backend.signOut();
+      }
+      if (err instanceof CoreError) throw err;
+      if (err instanceof DamagedError) throw new CoreError('damaged');
+      throw err;
+    }
+  }
+
+  /**
+   * The server's KDF parameters and wrapped keys differ from this PC's after a master-password change on
+   * another PC. The floor is checked before any derivation; a weakened set is refused, never used.
+   */
+  private async adoptRemoteWrapping(profile: ProfileRow, account: Account, masterPassword: string) {
+    if (
+      JSON.stringify(profile.kdf) === JSON.stringify(account.kdf) &&
+      JSON.stringify(profile.wrapped_keys) === JSON.stringify(account.wrappedKeys)
+    )
+      return;
+    const kdf = KdfParamsSchema.safeParse(profile.kdf);
+    if (!kdf.success) throw new CoreError('damaged');
+    const secrets = await deriveSecrets(masterPassword, kdf.data);
+    try {
+      const keys = unwrapUserKeys(secrets.wrapKey, account.userId, profile.wrapped_keys, {
+        x25519Public: fromBase64Url(account.x25519Public)!,
+        ed25519Public: fromBase64Url(account.ed25519Public)!,
+      });
+      wipeUserKeys(keys);
+    } catch {
+      throw new CoreError('damaged');
+    } finally {
+      secrets.wrapKey.wipe();
+    }
+    const parsed = WrappedEnvelopeSchema.parse(profile.wrapped_keys);
+    this.account = { ...account, kdf: kdf.data, wrappedKeys: parsed };
+    await this.accounts.save(this.account);
+  }
+
+  private async openSession(keys: UserKeys, profile: ProfileRow): Promise<void> {
+    const account = this.account!;
+    const policy = await this.backend.policy();
+    if (policy && isBelow(this.opts.appVersion, policy.min_version)) {
+      wipeUserKeys(keys);
+      await this.backend.signOut();
+      const required = policy.min_version ?? '';
+      this.events.emit('updateRequired', { running: this.opts.appVersion, required });
+      this.setSession({ state: 'updateRequired', running: this.opts.appVersion, required });
+      return;
+    }
+    const root = { id: account.root.id, ed25519Public: fromBase64Url(account.root.ed25519Public)! };
+    const keyring = new Keyring(account.userId, keys, root);
+    const colleagues = await this.backend.colleagues();
+    const grants = await this.backend.ownGrants();
+    keyring.openGrants(grants, colleagueKeys(colleagues));
+    const replica = new Replica(keyring);
+    await this.local.load();
+    for (const row of this.local.rows.values()) replica.accept(row);
+    for (const [id, d] of this.local.damaged) {
+      const row = this.local.rows.get(id);
+      replica.markBroken({
+        id,
+        vault_id: row?.vault_id ?? '',
+        version: d.version,
+        updated_at: row?.updated_at ?? '',
+      });
+    }
+    const open: Open = {
+      account,
+      profile,
+      keyring,
+      replica,
+      colleagues: new Map(colleagues.map((c) => [c.id, c])),
+      engine: undefined as unknown as SyncEngine,
+      vault: undefined as unknown as VaultOperations,
+      admin: undefined as unknown as AdminOperations,
+    };
+    const isAdmin = () => open.profile.role === 'admin' && open.profile.status === 'active';
+    open.engine = new SyncEngine(
+      this.backend,
+      this.local,
+      account.userId,
+      {
+        accept: (row) => replica.accept(row),
+        changed: (changes) =>
+          this.events.emit('entriesChanged', {
+            changes: changes.map((c) => ({ ...c, byName: this.nameOf(c.by) })),
+          }),
+        rollback: (entryId, seen, offered) => this.events.emit('rollback', { entryId, seen, offered }),
+        damaged: (entryId) => this.events.emit('damaged', { entryId }),
+        memberEvent: (e) => void this.onMemberEvent(e).catch(() => {}),
+        officeEvent: (e) => void this.onOfficeEvent(e).catch(() => {}),
+        presence: () => {},
+        connection: (c) => this.onConnection(c),
+      },
+      {
+        ...(this.opts.pollMs ? { pollMs: this.opts.pollMs } : {}),
+        presence: {
+          key: account.userId,
+          meta: { user_id: account.userId, app_version: this.opts.appVersion },
+        },
+      },
+    );
+    open.vault = new VaultOperations({
+      backend: this.backend,
+      keyring,
+      replica,
+      local: this.local,
+      engine: open.engine,
+      isAdmin,
+      nameOf: (id) => this.nameOf(id),
+      conflictsChanged: () => this.events.emit('conflictsChanged', { count: this.local.conflicts.length }),
+      outboxChanged: () => this.emitSync(open.engine.connection),
+    });
+    open.admin = new AdminOperations({ backend: this.backend, keyring, replica, isAdmin });
+    this.open = open;
+    this.autoLockMs = (policy?.auto_lock_minutes ?? 10) * 60_000;
+    this.touch();
+    this.setSession({
+      state: 'unlocked',
+      user: { id: profile.id, email: profile.email, displayName: profile.display_name, role: profile.role },
+      officeFingerprint: fingerprint(root.ed25519Public),
+    });
+    await open.engine.start(keyring.vaultIds());
+    await open.vault.flushOutbox().catch(() => {});
+    await this.backend
+      .upsertDevice({ ...this.opts.device, app_version: this.opts.appVersion })
+      .catch(() => {});
+    this.startWatchdog();
+  }
+
+  // Without a live socket, pokes (including "disabled") do not arrive: check the account on the poll beat.
+  private startWatchdog(): void {
+    this.watchdog = setInterval(() => {
+      if (this.open && !this.open.engine.connection.live) void this.checkStatus().catch(() => {});
+    }, this.opts.pollMs ?? 30_000);
+    this.watchdog.unref?.();
+  }
+
+  private async checkStatus(): Promise<void> {
+    let profile: ProfileRow | null;
+    try {
+      profile = await this.backend.ownProfile();
+    } catch (err) {
+      if (err instanceof CoreError && (err.code === 'disabled' || err.code === 'not_signed_in'))
+        profile = null;
+      else throw err;
+    }
+    if (!profile || profile.status === 'disabled') return this.disabled();
+    if (this.open) this.open.profile = profile;
+  }
+
+  private async onMemberEvent(e: 'disabled' | 'grants' | 'profile'): Promise<void> {
+    if (!this.open) return;
+    if (e === 'disabled') return this.checkStatus();
+    if (e === 'profile') return this.checkStatus();
+    await this.reloadGrants();
+  }
+
+  /** New or rotated grants: open what verifies, then follow the vault set. */
+  private async reloadGrants(): Promise<void> {
+    const open = this.open;
+    if (!open) return;
+    const colleagues = await this.backend.colleagues();
+    open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
+    open.keyring.openGrants(await this.backend.ownGrants(), colleagueKeys(colleagues));
+    await open.engine.setVaults(open.keyring.vaultIds());
+    await open.engine.pullAll().catch(() => {});
+  }
+
+  private async onOfficeEvent(e: 'policy' | 'profile'): Promise<void> {
+    const open = this.open;
+    if (!open) return;
+    if (e === 'profile') {
+      const colleagues = await this.backend.colleagues();
+      open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
+      return;
+    }
+    const policy = await this.backend.policy();
+    if (policy && isBelow(this.opts.appVersion, policy.min_version)) {
+      const required = policy.min_version ?? '';
+      await this.lock();
+      this.events.emit('updateRequired', { running: this.opts.appVersion, required });
+      this.setSession({ state: 'updateRequired', running: this.opts.appVersion, required });
+    } else if (policy) {
+      this.autoLockMs = policy.auto_lock_minutes * 60_000;
+    }
+  }
+
+  private wasOnline = true;
+  private onConnection(c: ConnectionState): void {
+    if (c.online && !this.wasOnline) void this.open?.vault.flushOutbox().catch(() => {});
+    this.wasOnline = c.online;
+    this.emitSync(c);
+  }
+
+  private emitSync(c: ConnectionState): void {
+    this.events.emit('syncState', this.syncStatusOf(c));
+  }
+
+  private syncStatusOf(c: ConnectionState): SyncStatus {
+    return {
+      connection: !c.online ? 'offline' : c.syncing ? 'syncing' : 'online',
+      live: c.live,
+      lastSyncedAt: c.lastSyncedAt,
+      pendingChanges: this.local.outbox.length,
+    };
+  }
+
+  get syncStatus(): SyncStatus {
+    const c = this.open?.engine.connection ?? {
+      online: false,
+      syncing: false,
+      live: false,
+      lastSyncedAt: null,
+    };
+    return this.syncStatusOf(c);
+  }
+
+  private nameOf(id: string | null): string {
+    if (!id) return '';
+    const c = this.open?.colleagues.get(id);
+    return c ? c.display_name || c.email : '';
+  }
+
+  /** The account was disabled: keys wiped, the local cache erased, nothing more until an admin re-enables. */
+  private async disabled(): Promise<void> {
+    const email = this.account?.email ?? '';
+    await this.closeSession();
+    await this.local.wipe();
+    this.setSession({ state: 'disabled', email });
+  }
+
+  private async closeSession(): Promise<void> {
+    this.clearTimers();
+    await this.stopPending();
+    const open = this.open;
+    this.open = null;
+    if (open) {
+      await open.engine.stop();
+      open.replica.clear();
+      open.keyring.wipe();
+      await this.local.flush().catch(() => {});
+    }
+    await this.backend.signOut();
+  }
+
+  private clearTimers(): void {
+    if (this.autoLock) clearTimeout(this.autoLock);
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.autoLock = null;
+    this.watchdog = null;
+  }
+
+  /** Keys wiped from memory; the signed-in server session is dropped too. */
+  async lock(): Promise<SessionState> {
+    await this.closeSession();
+    if (!this.account) return this.setSession({ state: 'signedOut' });
+    return this.setSession({ state: 'locked', email: this.account.email });
+  }
+
+  /** Like lock, and the UI goes back to the sign-in screen; this PC keeps the account and its cache. */
+  async signOut(): Promise<SessionState> {
+    await this.closeSession();
+    return this.setSession({ state: 'signedOut' });
+  }
+
+  /** Resets the auto-lock countdown (the host calls it on user activity). */
+  touch(): void {
+    if (!this.open) return;
+    if (this.autoLock) clearTimeout(this.autoLock);
+    this.autoLock = setTimeout(() => void this.lock().catch(() => {}), this.autoLockMs);
+    this.autoLock.unref?.();
+  }
+
+  async changeMasterPassword(current: string, next: string): Promise<void> {
+    const open = this.requireOpen();
+    const account = open.account;
+    const check = await deriveSecrets(current, account.kdf);
+    try {
+      wipeUserKeys(unwrapUserKeys(check.wrapKey, account.userId, account.wrappedKeys));
+    } catch {
+      throw new CoreError('wrong_credentials', 'The current master password is not correct.');
+    } finally {
+      check.wrapKey.wipe();
+    }
+    const { kdf, wrapped, authSecret } = await wrapForPassword(account.userId, open.keyring.user, next);
+    await this.backend.updateOwnProfile({ kdf, wrapped_keys: wrapped });
+    await this.backend.setAuthPassword(authSecret);
+    this.account = { ...account, kdf, wrappedKeys: wrapped };
+    open.account = this.account;
+    await this.accounts.save(this.account);
+  }
+
+  /** Stops timers, sockets and pending writes; the object is not used afterwards. */
+  async dispose(): Promise<void> {
+    await this.closeSession().catch(() => {});
+    await this.local.flush().catch(() => {});
+    await this.backend.dispose();
+    this.events.clear();
+  }
+
+  // ---------------------------------------------------------------- vault
+
+  get vault(): VaultOperations {
+    return this.requireOpen().vault;
+  }
+
+  get admin(): AdminOperations {
+    return this.requireOpen().admin;
+  }
+
+  /** Vaults this PC can read, with how many live entries each holds. */
+  vaults(): { id: string; entryCount: number }[] {
+    const open = this.requireOpen();
+    const counts = new Map<string, number>(open.keyring.vaultIds().map((id) => [id, 0]));
+    for (const e of open.replica.all())
+      if (!e.deletedAt) counts.set(e.vaultId, (counts.get(e.vaultId) ?? 0) + 1);
+    return [...counts].map(([id, entryCount]) => ({ id, entryCount }));
+  }
+
+  /** Pulls every vault now (the host calls it on resume from sleep). */
+  async syncNow(): Promise<void> {
+    const open = this.requireOpen();
+    await open.engine.pullAll();
+    await open.vault.flushOutbox();
+  }
+
+  /** Who is online now, with their app version (presence on the office channel). */
+  presence(): { userId: string; appVersion: string }[] {
+    const open = this.requireOpen();
+    const out: { userId: string; appVersion: string }[] = [];
+    for (const metas of Object.values(open.engine.presenceState())) {
+      for (const m of metas as { user_id?: unknown; app_version?: unknown }[]) {
+        if (typeof m.user_id === 'string' && typeof m.app_version === 'string') {
+          out.push({ userId: m.user_id, appVersion: m.app_version });
+        }
+      }
+    }
+    return out;
+  }
+}

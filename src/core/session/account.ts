@@ -1,0 +1,38 @@
+// What this PC remembers about its user between runs, outside the vault cache: who signed in, the pinned
+// office root (the trust anchor, never re-read from the server), the own public keys as enrolled (a server
+// that swaps them is caught), and the KDF parameters and wrapped private keys needed to unlock.
+import { z } from 'zod';
+import { base64UrlBytes } from '../crypto/bytes';
+import { WrappedEnvelopeSchema } from '../crypto/envelope';
+import { KdfParamsSchema } from '../crypto/kdf';
+import type { CacheStore } from '../storage/types';
+
+export const accountSchema = z.object({
+  v: z.literal(1),
+  userId: z.uuid(),
+  email: z.string().max(254),
+  kdf: KdfParamsSchema,
+  wrappedKeys: WrappedEnvelopeSchema,
+  x25519Public: base64UrlBytes(32),
+  ed25519Public: base64UrlBytes(32),
+  root: z.object({ id: z.uuid(), ed25519Public: base64UrlBytes(32) }),
+});
+export type Account = z.infer<typeof accountSchema>;
+
+const DOCUMENT = 'account';
+
+/** Kept as a document of the cache store, so wiping the cache (a disabled account) forgets it too. */
+export class AccountStore {
+  constructor(private readonly cache: CacheStore) {}
+
+  /** The remembered account; a record that does not parse is treated as none (sign in again). */
+  async load(): Promise<Account | null> {
+    const raw = await this.cache.document(DOCUMENT).catch(() => null);
+    const parsed = accountSchema.safeParse(raw);
+    return parsed.success ? parsed.data : null;
+  }
+
+  async save(account: Account): Promise<void> {
+    await this.cache.apply({ documents: { [DOCUMENT]: accountSchema.parse(account) } });
+  }
+}

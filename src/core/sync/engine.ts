@@ -1,0 +1,275 @@
+// Delta sync for one signed-in PC. Realtime pokes only say "pull"; the data always comes from a pull by seq
+// after the vault's cursor, so a missed poke costs latency, never data (DESIGN.md §5). Rows are checked
+// against the highest version seen (rollback) and handed to the vault layer, which decrypts and verifies
+// them; only verified rows enter the cache.
+import type { RealtimeChannel } from '@supabase/supabase-js';
+import type { Backend } from '../backend/client';
+import { CoreError } from '../backend/errors';
+import { type EntryRow, entryPokeSchema } from '../backend/rows';
+import type { LocalState } from './state';
+
+export type Verdict = 'ok' | 'damaged';
+
+export interface Change {
+  id: string;
+  vaultId: string;
+  /** Who wrote the change (a user id), as the server says. */
+  by: string | null;
+  op: 'upsert' | 'delete';
+}
+
+export interface SyncHooks {
+  /** Decrypts and indexes a row (or forgets it when it is a tombstone); says whether it verified. */
+  accept(row: EntryRow): Verdict;
+  changed(entries: Change[]): void;
+  rollback(entryId: string, seen: number, offered: number): void;
+  damaged(entryId: string): void;
+  memberEvent(event: 'disabled' | 'grants' | 'profile'): void;
+  officeEvent(event: 'policy' | 'profile'): void;
+  presence(): void;
+  connection(state: ConnectionState): void;
+}
+
+export interface ConnectionState {
+  online: boolean;
+  syncing: boolean;
+  /** Every channel joined: pokes arrive, no polling needed. */
+  live: boolean;
+  lastSyncedAt: string | null;
+}
+
+export interface SyncOptions {
+  pageSize?: number;
+  /** Pull interval while the socket is not live; DESIGN.md says 30 s. */
+  pollMs?: number;
+  presence?: { key: string; meta: Record<string, string> };
+}
+
+const PAGE = 500;
+
+export class SyncEngine {
+  private readonly channels = new Map<string, { channel: RealtimeChannel; live: boolean }>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private vaults = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly state: ConnectionState = { online: true, syncing: false, live: false, lastSyncedAt: null };
+  private inFlight = 0;
+  private officeChannel: RealtimeChannel | null = null;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly local: LocalState,
+    private readonly userId: string,
+    private readonly hooks: SyncHooks,
+    private readonly opts: SyncOptions = {},
+  ) {}
+
+  get connection(): ConnectionState {
+    return { ...this.state };
+  }
+
+  /** Joins the member and office channels and one channel per vault, then pulls everything. */
+  async start(vaultIds: string[]): Promise<void> {
+    this.stopped = false;
+    this.join(`member:${this.userId}`, {
+      disabled: () => this.hooks.memberEvent('disabled'),
+      grants: () => this.hooks.memberEvent('grants'),
+      profile: () => this.hooks.memberEvent('profile'),
+    });
+    this.officeChannel = this.join(
+      'office',
+      { policy: () => this.hooks.officeEvent('policy'), profile: () => this.hooks.officeEvent('profile') },
+      this.opts.presence,
+    );
+    await this.setVaults(vaultIds);
+    const every = this.opts.pollMs ?? 30_000;
+    this.timer = setInterval(() => {
+      if (!this.allLive()) void this.pullAll().catch(() => {});
+    }, every);
+    this.timer.unref?.();
+  }
+
+  /** Follows grant changes: joins new vaults (and pulls them from their cursor), leaves revoked ones. */
+  async setVaults(vaultIds: string[]): Promise<void> {
+    const next = new Set(vaultIds);
+    for (const id of this.vaults) {
+      if (next.has(id)) continue;
+      const c = this.channels.get(`vault:${id}`);
+      if (c) await this.backend.unsubscribe(c.channel);
+      this.channels.delete(`vault:${id}`);
+    }
+    const added = [...next].filter((id) => !this.vaults.has(id));
+    this.vaults = next;
+    for (const id of added) {
+      await this.local.loadCursor(id);
+      this.join(`vault:${id}`, {
+        entry: (payload) => {
+          const poke = entryPokeSchema.safeParse(payload);
+          // A malformed poke still means "something changed here": pull, which costs one request.
+          if (poke.success && poke.data.seq <= (this.local.cursors.get(id) ?? 0)) return;
+          void this.pull(id).catch(() => {});
+        },
+      });
+    }
+    await Promise.all(added.map((id) => this.pull(id).catch(() => {})));
+  }
+
+  private join(
+    topic: string,
+    events: Record<string, (payload: unknown) => void>,
+    presence?: { key: string; meta: Record<string, string> },
+  ): RealtimeChannel {
+    const slot = { channel: undefined as unknown as RealtimeChannel, live: false };
+    slot.channel = this.backend.subscribe(
+      topic,
+      {
+        broadcast: events,
+        status: (status) => {
+          const wasLive = slot.live;
+          slot.live = status === 'SUBSCRIBED';
+          if (slot.live && presence) void slot.channel.track(presence.meta).catch(() => {});
+          // A (re)join may have missed pokes: catch up from the cursor, and re-read the grants.
+          if (slot.live && !wasLive && topic.startsWith('vault:'))
+            void this.pull(topic.slice(6)).catch(() => {});
+          if (slot.live && !wasLive && topic.startsWith('member:')) this.hooks.memberEvent('grants');
+          this.publishState();
+        },
+        ...(presence ? { presence: () => this.hooks.presence() } : {}),
+      },
+      presence?.key,
+    );
+    this.channels.set(topic, slot);
+    return slot.channel;
+  }
+
+  presenceState(): Record<string, unknown[]> {
+    return (this.officeChannel?.presenceState() ?? {}) as Record<string, unknown[]>;
+  }
+
+  private allLive(): boolean {
+    if (this.channels.size === 0) return false;
+    for (const c of this.channels.values()) if (!c.live) return false;
+    return true;
+  }
+
+  private publishState(): void {
+    this.state.live = this.allLive();
+    this.state.syncing = this.inFlight > 0;
+    this.hooks.connection({ ...this.state });
+  }
+
+  async pullAll(): Promise<void> {
+    await Promise.all([...this.vaults].map((id) => this.pull(id)));
+  }
+
+  /** Pulls one vault; concurrent requests fold into one more pass after the running one. */
+  pull(vaultId: string): Promise<void> {
+    const running = this.running.get(vaultId);
+    if (running) {
+      this.again.add(vaultId);
+      return running;
+    }
+    const run = (async () => {
+      try {
+        do {
+          this.again.delete(vaultId);
+          await this.pullOnce(vaultId);
+        } while (this.again.has(vaultId) && !this.stopped);
+      } finally {
+        this.running.delete(vaultId);
+      }
+    })();
+    this.running.set(vaultId, run);
+    return run;
+  }
+
+  private async pullOnce(vaultId: string): Promise<void> {
+    this.inFlight += 1;
+    this.publishState();
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const cursor = this.local.cursors.get(vaultId) ?? 0;
+        const page = await this.backend.pullEntries(vaultId, cursor, this.opts.pageSize ?? PAGE);
+        this.state.online = true;
+        this.applyPage(vaultId, page.rows);
+        if (page.pageSize < (this.opts.pageSize ?? PAGE)) break;
+      }
+      this.state.lastSyncedAt = new Date().toISOString();
+    } catch (err) {
+      if (err instanceof CoreError && err.code === 'offline') this.state.online = false;
+      throw err;
+    } finally {
+      this.inFlight -= 1;
+      this.publishState();
+    }
+  }
+
+  /** Applies one pulled page in seq order and moves the vault's cursor past it. */
+  applyPage(vaultId: string, rows: EntryRow[]): void {
+    let cursor = this.local.cursors.get(vaultId) ?? 0;
+    const changed: Change[] = [];
+    for (const row of rows) {
+      if (row.seq > cursor) cursor = row.seq;
+      const c = this.applyRow(vaultId, row);
+      if (c) changed.push(c);
+    }
+    this.local.cursors.set(vaultId, cursor);
+    void this.local.persist().catch(() => {});
+    if (changed.length) this.hooks.changed(changed);
+  }
+
+  /**
+   * Applies a row the server returned for this PC's own write. The cursor stays: rows of other writers with
+   * a lower seq may still be uncommitted, and the next pull must not skip them.
+   */
+  applyOwn(row: EntryRow): void {
+    const c = this.applyRow(row.vault_id, row);
+    void this.local.persist().catch(() => {});
+    if (c) this.hooks.changed([c]);
+  }
+
+  private applyRow(vaultId: string, row: EntryRow): Change | null {
+    // A row filed under another vault than asked for is the server's word against the AD; the AD wins.
+    if (row.vault_id !== vaultId) {
+      this.markDamaged(row);
+      return null;
+    }
+    const seen = this.local.seen.get(row.id);
+    if (seen !== undefined && row.version < seen) {
+      this.hooks.rollback(row.id, seen, row.version);
+      return null;
+    }
+    const cached = this.local.rows.get(row.id);
+    if (cached && cached.version === row.version && cached.seq === row.seq) return null;
+    if (this.hooks.accept(row) === 'damaged') {
+      this.markDamaged(row);
+      return null;
+    }
+    this.local.setRow(row);
+    this.local.damaged.delete(row.id);
+    return {
+      id: row.id,
+      vaultId,
+      by: row.updated_by ?? row.created_by,
+      op: row.deleted_at ? 'delete' : 'upsert',
+    };
+  }
+
+  private markDamaged(row: EntryRow): void {
+    this.local.damaged.set(row.id, { version: row.version, seq: row.seq });
+    this.hooks.damaged(row.id);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const c of this.channels.values()) await this.backend.unsubscribe(c.channel);
+    this.channels.clear();
+    this.vaults.clear();
+    await Promise.allSettled([...this.running.values()]);
+  }
+}

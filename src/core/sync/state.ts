@@ -1,0 +1,156 @@
+// What one PC keeps between runs, over the CacheStore / OutboxStore interfaces (a file in tests and
+// benchmarks, electron-store in the app): ciphertext rows exactly as the server sent them (only rows that
+// verified), per-vault cursors, the highest version seen per entry (rollback detection), entries seen
+// damaged, the outbox of unsent writes and the open conflicts. No plaintext and no key is ever in here.
+import { z } from 'zod';
+import { type EntryRow, entryRowSchema } from '../backend/rows';
+import type { CacheStore, OutboxItem, OutboxStore } from '../storage/types';
+
+const uuid = z.uuid();
+const version = z.number().int().positive();
+
+export interface CoreStorage {
+  cache: CacheStore;
+  outbox: OutboxStore;
+}
+
+/** An encrypted write made on this PC, waiting for the server (the store's item shape). */
+export type WriteOp = Extract<OutboxItem, { kind: 'create' | 'update' }>;
+
+/** A reveal or copy made offline: the audit event is sent when the server is back. */
+export const auditOpSchema = z.object({
+  kind: z.literal('audit'),
+  opId: uuid,
+  action: z.enum(['entry.reveal', 'entry.copy', 'entry.copy_username']),
+  entryId: uuid,
+  queuedAt: z.string(),
+});
+export type AuditOp = z.infer<typeof auditOpSchema>;
+export type OutboxOp = WriteOp | AuditOp;
+
+/** "Mine" is this PC's encrypted edit (written for baseVersion + 1); "theirs" is the cached server row. */
+export const conflictRecordSchema = z.object({
+  id: uuid,
+  entryId: uuid,
+  vaultId: uuid,
+  baseVersion: version,
+  envelope: z.json(),
+  keyVersion: version,
+  detectedAt: z.string(),
+});
+export type ConflictRecord = z.infer<typeof conflictRecordSchema>;
+
+const damagedDoc = z.record(uuid, z.object({ version, seq: z.number().int().nonnegative() }));
+const DOC = { conflicts: 'conflicts', damaged: 'damaged', audits: 'pending-audits' } as const;
+
+export class LocalState {
+  readonly cursors = new Map<string, number>();
+  readonly rows = new Map<string, EntryRow>();
+  readonly seen = new Map<string, number>();
+  readonly damaged = new Map<string, { version: number; seq: number }>();
+  outbox: OutboxOp[] = [];
+  conflicts: ConflictRecord[] = [];
+  private readonly dirtyRows = new Set<string>();
+  private saving: Promise<void> = Promise.resolve();
+  private queued = false;
+
+  constructor(private readonly storage: CoreStorage) {}
+
+  /** Loads what the stores hold; rows or documents that do not parse are dropped (the server resends). */
+  async load(): Promise<void> {
+    this.reset();
+    const { cache, outbox } = this.storage;
+    for (const raw of await cache.rows()) {
+      const r = entryRowSchema.safeParse(raw);
+      if (!r.success) continue;
+      this.rows.set(r.data.id, r.data);
+      this.seen.set(r.data.id, (await cache.highestVersion(r.data.id)) ?? r.data.version);
+    }
+    const damaged = damagedDoc.safeParse(await cache.document(DOC.damaged));
+    if (damaged.success) for (const [k, v] of Object.entries(damaged.data)) this.damaged.set(k, v);
+    const conflicts = z.array(conflictRecordSchema).safeParse(await cache.document(DOC.conflicts));
+    if (conflicts.success) this.conflicts = conflicts.data;
+    const audits = z.array(auditOpSchema).safeParse(await cache.document(DOC.audits));
+    const writes = (await outbox.list()).filter(
+      (i): i is WriteOp => i.kind === 'create' || i.kind === 'update',
+    );
+    this.outbox = [...writes, ...(audits.success ? audits.data : [])];
+  }
+
+  /** The vault's cursor as stored (0 when none). */
+  async loadCursor(vaultId: string): Promise<number> {
+    const known = this.cursors.get(vaultId);
+    if (known !== undefined) return known;
+    const stored = await this.storage.cache.cursor(vaultId);
+    const n = stored && /^\d{1,16}$/.test(stored) ? Number(stored) : 0;
+    this.cursors.set(vaultId, n);
+    return n;
+  }
+
+  setRow(row: EntryRow): void {
+    this.rows.set(row.id, row);
+    this.seen.set(row.id, Math.max(row.version, this.seen.get(row.id) ?? 0));
+    this.dirtyRows.add(row.id);
+  }
+
+  /** Saves soon; changes that pile up meanwhile go in one batch. */
+  persist(): Promise<void> {
+    if (this.queued) return this.saving;
+    this.queued = true;
+    this.saving = this.saving
+      .catch(() => {})
+      .then(async () => {
+        this.queued = false;
+        const rows = [...this.dirtyRows].flatMap((id) => {
+          const r = this.rows.get(id);
+          return r ? [{ ...r, seq: String(r.seq) }] : [];
+        });
+        this.dirtyRows.clear();
+        await this.storage.cache.apply({
+          rows,
+          cursors: Object.fromEntries([...this.cursors].map(([k, v]) => [k, String(v)])),
+          documents: {
+            [DOC.damaged]: Object.fromEntries(this.damaged),
+            [DOC.conflicts]: this.conflicts,
+            [DOC.audits]: this.outbox.filter((o) => o.kind === 'audit'),
+          },
+        });
+      });
+    return this.saving;
+  }
+
+  async enqueue(op: OutboxOp): Promise<void> {
+    this.outbox.push(op);
+    if (op.kind === 'audit') await this.persist();
+    else await this.storage.outbox.enqueue(op);
+  }
+
+  async dequeue(op: OutboxOp): Promise<void> {
+    this.outbox = this.outbox.filter((o) => o.opId !== op.opId);
+    if (op.kind === 'audit') await this.persist();
+    else await this.storage.outbox.remove(op.opId);
+  }
+
+  /** Waits for pending writes (before a restart, in tests). */
+  async flush(): Promise<void> {
+    await this.saving.catch(() => {});
+  }
+
+  reset(): void {
+    this.cursors.clear();
+    this.rows.clear();
+    this.seen.clear();
+    this.damaged.clear();
+    this.dirtyRows.clear();
+    this.outbox = [];
+    this.conflicts = [];
+  }
+
+  /** Forgets everything on this PC, on disk too (a disabled account). */
+  async wipe(): Promise<void> {
+    await this.flush();
+    this.reset();
+    await this.storage.cache.wipe();
+    await this.storage.outbox.wipe();
+  }
+}

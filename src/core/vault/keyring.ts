@@ -1,0 +1,136 @@
+// The unlocked key material of one session: the user's key pairs, the pinned office root and the vault keys
+// opened from verified grants. Everything here is wiped on lock.
+
+import type { ColleagueRow, GrantRow } from '../backend/rows';
+import { toBase64Url, wipe } from '../crypto/bytes';
+import { DamagedError } from '../crypto/damaged';
+import { decryptEntry, type EntryEnvelope, encryptEntry, VaultKey } from '../crypto/envelope';
+import { openSealedVaultKey, type UserKeys, wipeUserKeys } from '../crypto/keys';
+import { type ColleagueKeys, type PinnedRoot, verifyGrant } from '../crypto/trust';
+
+export interface VaultKeyOutcome {
+  opened: number;
+  /** Grants that failed verification or opening; each stands for a vault this PC cannot read. */
+  damaged: number;
+}
+
+export function colleagueKeys(rows: ColleagueRow[]): Map<string, ColleagueKeys> {
+  const map = new Map<string, ColleagueKeys>();
+  for (const r of rows) {
+    if (!r.x25519_public || !r.ed25519_public) continue;
+    map.set(r.id.toLowerCase(), {
+      id: r.id,
+      x25519Public: r.x25519_public,
+      ed25519Public: r.ed25519_public,
+      keyCertificate: r.key_certificate,
+    });
+  }
+  return map;
+}
+
+export class Keyring {
+  readonly userId: string;
+  readonly root: PinnedRoot;
+  private keys: UserKeys | null;
+  private readonly vaultKeys = new Map<string, Map<number, VaultKey>>();
+
+  constructor(userId: string, keys: UserKeys, root: PinnedRoot) {
+    this.userId = userId;
+    this.keys = keys;
+    this.root = root;
+  }
+
+  get user(): UserKeys {
+    if (!this.keys) throw new DamagedError();
+    return this.keys;
+  }
+
+  get x25519PublicB64(): string {
+    return toBase64Url(this.user.x25519Public);
+  }
+
+  get ed25519PublicB64(): string {
+    return toBase64Url(this.user.ed25519Public);
+  }
+
+  /** Verifies each grant against the pinned root and opens its key; a bad grant opens nothing. */
+  openGrants(grants: GrantRow[], colleagues: Map<string, ColleagueKeys>): VaultKeyOutcome {
+    let opened = 0;
+    let damaged = 0;
+    for (const g of grants) {
+      try {
+        const grant = verifyGrant(
+          g,
+          { id: this.userId, x25519Public: this.user.x25519Public },
+          this.root,
+          (id) => colleagues.get(id.toLowerCase()),
+        );
+        const raw = openSealedVaultKey(grant.sealed_key, this.user.x25519Secret, {
+          vaultId: grant.vault_id,
+          memberId: grant.member_id,
+          keyVersion: grant.key_version,
+        });
+        this.addVaultKey(grant.vault_id, raw, grant.key_version);
+        opened += 1;
+      } catch {
+        damaged += 1;
+      }
+    }
+    return { opened, damaged };
+  }
+
+  /** Takes ownership of `raw` (wiped here once the key object holds its subkeys). */
+  addVaultKey(vaultId: string, raw: Uint8Array, version: number): void {
+    const key = new VaultKey(raw, version);
+    wipe(raw);
+    const byVersion = this.vaultKeys.get(vaultId) ?? new Map<number, VaultKey>();
+    byVersion.get(version)?.wipe();
+    byVersion.set(version, key);
+    this.vaultKeys.set(vaultId, byVersion);
+  }
+
+  hasVault(vaultId: string): boolean {
+    return (this.vaultKeys.get(vaultId)?.size ?? 0) > 0;
+  }
+
+  vaultIds(): string[] {
+    return [...this.vaultKeys.keys()];
+  }
+
+  currentVersion(vaultId: string): number | undefined {
+    const versions = [...(this.vaultKeys.get(vaultId)?.keys() ?? [])];
+    return versions.length ? Math.max(...versions) : undefined;
+  }
+
+  encrypt(vaultId: string, entryId: string, entryVersion: number, plaintext: Uint8Array): EntryEnvelope {
+    const kv = this.currentVersion(vaultId);
+    const key = kv === undefined ? undefined : this.vaultKeys.get(vaultId)?.get(kv);
+    if (!key || kv === undefined) throw new DamagedError();
+    return encryptEntry(key, { vaultId, entryId, keyVersion: kv, entryVersion }, plaintext);
+  }
+
+  /** Opens an envelope from the server for the slot the row claims; any mismatch is DamagedError. */
+  decrypt(vaultId: string, entryId: string, keyVersion: number, entryVersion: number, envelope: unknown) {
+    const key = this.vaultKeys.get(vaultId)?.get(keyVersion);
+    return decryptEntry(key, { vaultId, entryId, keyVersion, entryVersion }, envelope);
+  }
+
+  /** The raw key bytes are not kept: sealing for a new member reopens the own grant (admin flows). */
+  rawVaultKeyFromGrant(grant: GrantRow, colleagues: Map<string, ColleagueKeys>): Uint8Array {
+    const g = verifyGrant(grant, { id: this.userId, x25519Public: this.user.x25519Public }, this.root, (id) =>
+      colleagues.get(id.toLowerCase()),
+    );
+    return openSealedVaultKey(g.sealed_key, this.user.x25519Secret, {
+      vaultId: g.vault_id,
+      memberId: g.member_id,
+      keyVersion: g.key_version,
+    });
+  }
+
+  wipe(): void {
+    for (const byVersion of this.vaultKeys.values()) for (const k of byVersion.values()) k.wipe();
+    this.vaultKeys.clear();
+    if (this.keys) wipeUserKeys(this.keys);
+    this.keys = null;
+  }
+}

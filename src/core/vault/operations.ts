@@ -1,0 +1,463 @@
+// What a signed-in, unlocked user does with entries. Reads come from the decrypted replica (so they work
+// offline); secrets leave only through reveal / copy / totp, each audited with log_event. Writes are
+// encrypted here for the exact slot they will occupy (vault, entry, key version, entry version) and go to
+// the server, or to the persisted outbox when it cannot be reached.
+import { randomUUID } from 'node:crypto';
+import type { Backend } from '../backend/client';
+import { CoreError } from '../backend/errors';
+import type { EntryRow } from '../backend/rows';
+import type { SyncEngine } from '../sync/engine';
+import type { ConflictRecord, LocalState, OutboxOp } from '../sync/state';
+import { type Entry, type EntryInput, EntrySchema, encodeEntry } from './entry-schema';
+import type { Keyring } from './keyring';
+import type { OpenEntry, Replica } from './replica';
+import { parseTotpField, totpNow } from './totp';
+
+export interface EntrySummary {
+  id: string;
+  vaultId: string;
+  title: string;
+  username: string;
+  url: string;
+  category: string;
+  version: number;
+  updatedAt: string;
+  /** Display name of who changed it last. */
+  updatedBy: string;
+  hasTotp: boolean;
+  /** Failed to decrypt or verify: listed so nothing silently disappears, but opens nothing. */
+  damaged: boolean;
+  deletedAt: string | null;
+}
+
+export interface EntryDetail extends EntrySummary {
+  notes: string;
+  hasPassword: boolean;
+  /** Hidden fields come with value null, like the password. */
+  fields: { name: string; value: string | null; hidden: boolean }[];
+  createdAt: string;
+  createdBy: string;
+  canEdit: boolean;
+}
+
+/** On update, `password: undefined` keeps the current password, and so does a hidden field with value null. */
+export type EntryUpdate = Omit<EntryInput, 'password' | 'fields'> & {
+  password?: string | undefined;
+  fields?: { name: string; value: string | null; hidden: boolean }[];
+};
+
+export interface HistoryVersion {
+  version: number;
+  changedAt: string;
+  changedBy: string;
+  title: string;
+  username: string;
+  url: string;
+  passwordChanged: boolean;
+  deleted: boolean;
+  damaged: boolean;
+}
+
+export type CopyField = 'password' | 'username' | 'totp';
+
+export interface VaultContext {
+  backend: Backend;
+  keyring: Keyring;
+  replica: Replica;
+  local: LocalState;
+  engine: SyncEngine;
+  isAdmin(): boolean;
+  nameOf(userId: string | null): string;
+  conflictsChanged(): void;
+  outboxChanged(): void;
+}
+
+const ADMIN_ONLY = 'Only an admin can change this entry.';
+
+export class VaultOperations {
+  constructor(private readonly ctx: VaultContext) {}
+
+  summary(e: OpenEntry): EntrySummary {
+    return {
+      id: e.id,
+      vaultId: e.vaultId,
+      title: e.entry.title,
+      username: e.entry.username,
+      url: e.entry.url,
+      category: e.entry.category,
+      version: e.version,
+      updatedAt: e.updatedAt,
+      updatedBy: this.ctx.nameOf(e.updatedBy),
+      hasTotp: e.entry.totp !== '',
+      damaged: this.ctx.replica.isDamaged(e.id),
+      deletedAt: e.deletedAt,
+    };
+  }
+
+  list(includeDeleted = false): EntrySummary[] {
+    const out: EntrySummary[] = [];
+    for (const e of this.ctx.replica.all()) if (includeDeleted || !e.deletedAt) out.push(this.summary(e));
+    const known = new Set(out.map((s) => s.id));
+    for (const d of this.ctx.replica.damagedEntries()) {
+      if (known.has(d.id)) continue;
+      out.push({
+        id: d.id,
+        vaultId: d.vaultId,
+        title: '',
+        username: '',
+        url: '',
+        category: '',
+        version: d.version,
+        updatedAt: d.updatedAt,
+        updatedBy: '',
+        hasTotp: false,
+        damaged: true,
+        deletedAt: null,
+      });
+    }
+    return out.sort((a, b) => a.title.localeCompare(b.title));
+  }
+
+  search(query: string, limit = 50): EntrySummary[] {
+    if (query.trim() === '') return this.list().slice(0, limit);
+    const out: EntrySummary[] = [];
+    for (const hit of this.ctx.replica.index.search(query, limit)) {
+      const e = this.ctx.replica.get(hit.id);
+      if (e && !e.deletedAt) out.push(this.summary(e));
+    }
+    return out;
+  }
+
+  private openEntry(id: string): OpenEntry {
+    if (this.ctx.replica.isDamaged(id)) throw new CoreError('damaged');
+    const e = this.ctx.replica.get(id);
+    if (!e) throw new CoreError('not_found');
+    return e;
+  }
+
+  get(id: string): EntryDetail {
+    const e = this.openEntry(id);
+    return {
+      ...this.summary(e),
+      notes: e.entry.notes,
+      hasPassword: e.entry.password !== '',
+      fields: e.entry.fields.map((f) => ({
+        name: f.name,
+        value: f.hidden ? null : f.value,
+        hidden: f.hidden,
+      })),
+      createdAt: e.createdAt,
+      createdBy: this.ctx.nameOf(e.createdBy),
+      canEdit: this.ctx.isAdmin(),
+    };
+  }
+
+  async reveal(id: string): Promise<string> {
+    const e = this.openEntry(id);
+    await this.audit('entry.reveal', id);
+    return e.entry.password;
+  }
+
+  /** The value for the clipboard; the caller (main process) owns the clipboard and clears it. */
+  async copy(id: string, field: CopyField): Promise<string> {
+    const e = this.openEntry(id);
+    if (field === 'totp') return this.totp(id).code;
+    await this.audit(field === 'password' ? 'entry.copy' : 'entry.copy_username', id);
+    return field === 'password' ? e.entry.password : e.entry.username;
+  }
+
+  totp(id: string, now = Date.now()): { code: string; period: number; remainingSeconds: number } {
+    const e = this.openEntry(id);
+    if (!e.entry.totp) throw new CoreError('not_found', 'This entry has no authenticator code.');
+    const account = parseTotpField(e.entry.totp);
+    const { code, secondsLeft } = totpNow(account, now);
+    return { code, period: account.period, remainingSeconds: secondsLeft };
+  }
+
+  private async audit(action: 'entry.reveal' | 'entry.copy' | 'entry.copy_username', entryId: string) {
+    try {
+      await this.ctx.backend.logEvent(action, entryId);
+    } catch (err) {
+      if (!(err instanceof CoreError && err.code === 'offline')) throw err;
+      await this.enqueue({
+        kind: 'audit',
+        opId: randomUUID(),
+        action,
+        entryId,
+        queuedAt: new Date().toISOString(),
+      });
+    }
+  }
+
+  /** Members and admins may add entries. Offline, the encrypted entry waits in the outbox. */
+  async create(vaultId: string, input: EntryInput): Promise<EntrySummary> {
+    if (!this.ctx.keyring.hasVault(vaultId)) throw new CoreError('not_found', 'That vault is not available.');
+    const id = randomUUID();
+    const keyVersion = this.ctx.keyring.currentVersion(vaultId)!;
+    const envelope = this.ctx.keyring.encrypt(vaultId, id, 1, encodeEntry(input));
+    try {
+      const row = await this.ctx.backend.insertEntry({
+        id,
+        vault_id: vaultId,
+        envelope,
+        key_version: keyVersion,
+      });
+      return this.applyOwn(row);
+    } catch (err) {
+      if (!(err instanceof CoreError && err.code === 'offline')) throw err;
+      const queuedAt = new Date().toISOString();
+      await this.enqueue({
+        kind: 'create',
+        opId: randomUUID(),
+        entryId: id,
+        vaultId,
+        envelope,
+        keyVersion,
+        queuedAt,
+      });
+      // Shown at once on this PC, from the same ciphertext the server will get.
+      const pending = this.pendingRow(id, vaultId, envelope, keyVersion, queuedAt);
+      this.ctx.replica.accept(pending);
+      return this.summary(this.openEntry(id));
+    }
+  }
+
+  private pendingRow(
+    id: string,
+    vaultId: string,
+    envelope: unknown,
+    keyVersion: number,
+    at: string,
+  ): EntryRow {
+    return {
+      id,
+      vault_id: vaultId,
+      envelope: envelope as EntryRow['envelope'],
+      key_version: keyVersion,
+      version: 1,
+      seq: 0,
+      created_by: this.ctx.keyring.userId,
+      created_at: at,
+      updated_by: this.ctx.keyring.userId,
+      updated_at: at,
+      deleted_at: null,
+    };
+  }
+
+  private merge(current: Entry, next: EntryUpdate): Uint8Array {
+    const fields = (next.fields ?? current.fields).map((f) => {
+      if (f.value !== null) return { name: f.name, value: f.value, hidden: f.hidden };
+      const old = current.fields.find((o) => o.name === f.name);
+      return { name: f.name, value: old?.value ?? '', hidden: f.hidden };
+    });
+    return encodeEntry({ ...next, password: next.password ?? current.password, fields });
+  }
+
+  /** Admins only, on top of `baseVersion`; a stale base keeps both versions as a conflict. */
+  async update(id: string, baseVersion: number, next: EntryUpdate): Promise<EntrySummary> {
+    if (!this.ctx.isAdmin()) throw new CoreError('forbidden', ADMIN_ONLY);
+    const e = this.openEntry(id);
+    return this.write(e.vaultId, id, baseVersion, this.merge(e.entry, next));
+  }
+
+  private async write(vaultId: string, id: string, baseVersion: number, plain: Uint8Array) {
+    const keyVersion = this.ctx.keyring.currentVersion(vaultId);
+    if (keyVersion === undefined) throw new CoreError('damaged');
+    const envelope = this.ctx.keyring.encrypt(vaultId, id, baseVersion + 1, plain);
+    try {
+      const row = await this.ctx.backend.updateEntry(id, baseVersion, envelope, keyVersion);
+      return this.applyOwn(row);
+    } catch (err) {
+      if (err instanceof CoreError && err.code === 'conflict') {
+        this.addConflict({ entryId: id, vaultId, baseVersion, envelope, keyVersion });
+        // Fetch "theirs" now so the conflict shows both sides.
+        await this.ctx.engine.pull(vaultId).catch(() => {});
+      } else if (err instanceof CoreError && err.code === 'offline') {
+        const queuedAt = new Date().toISOString();
+        await this.enqueue({
+          kind: 'update',
+          opId: randomUUID(),
+          entryId: id,
+          vaultId,
+          baseVersion,
+          envelope,
+          keyVersion,
+          queuedAt,
+        });
+        return this.summary(this.openEntry(id));
+      }
+      throw err;
+    }
+  }
+
+  async remove(id: string, baseVersion: number): Promise<EntrySummary> {
+    if (!this.ctx.isAdmin()) throw new CoreError('forbidden', 'Only an admin can delete this entry.');
+    this.openEntry(id);
+    return this.applyOwn(await this.ctx.backend.setEntryDeleted(id, baseVersion, true));
+  }
+
+  /**
+   * The AD binds the version a ciphertext was written for, and the delete bumped the version without new
+   * ciphertext; so the restore first re-encrypts on the tombstone for the version the restore will reach,
+   * then lifts the tombstone. Other PCs never see a live row whose ciphertext does not match its version.
+   */
+  async restore(id: string, baseVersion: number): Promise<EntrySummary> {
+    if (!this.ctx.isAdmin()) throw new CoreError('forbidden', 'Only an admin can restore this entry.');
+    const e = this.openEntry(id);
+    const keyVersion = this.ctx.keyring.currentVersion(e.vaultId);
+    if (keyVersion === undefined) throw new CoreError('damaged');
+    const envelope = this.ctx.keyring.encrypt(e.vaultId, id, baseVersion + 2, encodeEntry(e.entry));
+    const staged = await this.ctx.backend.updateEntry(id, baseVersion, envelope, keyVersion);
+    return this.applyOwn(await this.ctx.backend.setEntryDeleted(id, staged.version, false));
+  }
+
+  private applyOwn(row: EntryRow): EntrySummary {
+    this.ctx.engine.applyOwn(row);
+    return this.summary(this.openEntry(row.id));
+  }
+
+  async history(id: string): Promise<HistoryVersion[]> {
+    if (!this.ctx.isAdmin())
+      throw new CoreError('forbidden', 'Only an admin can see the history of an entry.');
+    const rows = await this.ctx.backend.history(id);
+    const out: HistoryVersion[] = [];
+    let newer: Entry | null = this.ctx.replica.get(id)?.entry ?? null;
+    for (const h of rows) {
+      const entry = this.ctx.replica.decrypt({ ...h, id: h.entry_id });
+      out.push({
+        version: h.version,
+        changedAt: h.changed_at,
+        changedBy: this.ctx.nameOf(h.changed_by),
+        title: entry?.title ?? '',
+        username: entry?.username ?? '',
+        url: entry?.url ?? '',
+        passwordChanged: entry !== null && newer !== null && entry.password !== newer.password,
+        deleted: h.deleted_at !== null,
+        damaged: entry === null,
+      });
+      if (entry) newer = entry;
+    }
+    return out;
+  }
+
+  // ---- Outbox ----
+
+  private async enqueue(op: OutboxOp): Promise<void> {
+    await this.ctx.local.enqueue(op);
+    this.ctx.outboxChanged();
+  }
+
+  /** Sends queued writes in order; stops at the first that cannot reach the server. */
+  async flushOutbox(): Promise<void> {
+    const local = this.ctx.local;
+    while (local.outbox.length > 0) {
+      const op = local.outbox[0]!;
+      try {
+        await this.send(op);
+      } catch (err) {
+        if (err instanceof CoreError && err.code === 'offline') return;
+        // Anything else (refused, vault gone) cannot succeed by retrying; it is dropped, not retried forever.
+      }
+      await local.dequeue(op);
+      this.ctx.outboxChanged();
+    }
+  }
+
+  private async send(op: OutboxOp): Promise<void> {
+    if (op.kind === 'audit') {
+      await this.ctx.backend.logEvent(op.action, op.entryId);
+      return;
+    }
+    if (op.kind === 'create') {
+      try {
+        const row = await this.ctx.backend.insertEntry({
+          id: op.entryId,
+          vault_id: op.vaultId,
+          envelope: op.envelope,
+          key_version: op.keyVersion,
+        });
+        this.ctx.engine.applyOwn(row);
+      } catch (err) {
+        // Already there: an earlier run sent it and stopped before forgetting it.
+        if (!(err instanceof CoreError && err.code === 'conflict')) throw err;
+      }
+      return;
+    }
+    try {
+      this.ctx.engine.applyOwn(
+        await this.ctx.backend.updateEntry(op.entryId, op.baseVersion, op.envelope, op.keyVersion),
+      );
+    } catch (err) {
+      if (!(err instanceof CoreError && err.code === 'conflict')) throw err;
+      this.addConflict(op);
+      await this.ctx.engine.pull(op.vaultId).catch(() => {});
+    }
+  }
+
+  // ---- Conflicts ----
+
+  private addConflict(c: Omit<ConflictRecord, 'id' | 'detectedAt'>): void {
+    this.ctx.local.conflicts.push({
+      id: randomUUID(),
+      entryId: c.entryId,
+      vaultId: c.vaultId,
+      baseVersion: c.baseVersion,
+      envelope: c.envelope,
+      keyVersion: c.keyVersion,
+      detectedAt: new Date().toISOString(),
+    });
+    void this.ctx.local.persist().catch(() => {});
+    this.ctx.conflictsChanged();
+  }
+
+  private mine(c: ConflictRecord): Entry | null {
+    return this.ctx.replica.decrypt({
+      id: c.entryId,
+      vault_id: c.vaultId,
+      key_version: c.keyVersion,
+      version: c.baseVersion + 1,
+      envelope: c.envelope,
+      deleted_at: null,
+    });
+  }
+
+  conflicts(): {
+    id: string;
+    entryId: string;
+    vaultId: string;
+    mine: Entry | null;
+    theirs: OpenEntry | null;
+    detectedAt: string;
+  }[] {
+    return this.ctx.local.conflicts.map((c) => ({
+      id: c.id,
+      entryId: c.entryId,
+      vaultId: c.vaultId,
+      mine: this.mine(c),
+      theirs: this.ctx.replica.get(c.entryId) ?? null,
+      detectedAt: c.detectedAt,
+    }));
+  }
+
+  /** mine: my version goes on top of theirs; theirs: mine is dropped; both: mine becomes a new entry. */
+  async resolve(conflictId: string, choice: 'mine' | 'theirs' | 'both'): Promise<void> {
+    const c = this.ctx.local.conflicts.find((x) => x.id === conflictId);
+    if (!c) throw new CoreError('not_found');
+    const mine = this.mine(c);
+    if (choice !== 'theirs' && !mine) throw new CoreError('damaged');
+    const drop = async () => {
+      this.ctx.local.conflicts = this.ctx.local.conflicts.filter((x) => x.id !== conflictId);
+      await this.ctx.local.persist();
+      this.ctx.conflictsChanged();
+    };
+    if (choice === 'theirs') return drop();
+    if (choice === 'both') {
+      await this.create(c.vaultId, { ...mine!, title: `${mine!.title} (my version)`.slice(0, 200) });
+      return drop();
+    }
+    const theirs = this.ctx.replica.get(c.entryId);
+    if (!theirs) throw new CoreError('not_found');
+    await drop();
+    await this.write(c.vaultId, c.entryId, theirs.version, encodeEntry(EntrySchema.parse(mine)));
+  }
+}
