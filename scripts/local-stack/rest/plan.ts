@@ -69,7 +69,7 @@ function bodyRows(body: unknown): Record<string, unknown>[] {
 function mutationAnswer(
   cat: Catalog,
   table: ReturnType<typeof requireTable>,
-  statement: string,
+  statements: string[],
   q: ReadParams,
   r: RestRequest,
   params: Params,
@@ -82,7 +82,14 @@ function mutationAnswer(
     ? `select ${selectList(cat, table, q.select, 'pgrst_0') || 'null'} from pgrst_source pgrst_0`
     : 'select 1 from pgrst_source';
   const count = wantsCount(r) ? 'select count(*) from pgrst_source' : undefined;
-  const sql = `with pgrst_source as (${statement}${returning}) ${envelope(rows, count, representation)}`;
+  // Several statements (inserts grouped by their set of columns) feed one result, in order.
+  // Nothing to write (an empty array or object): an empty result of the right shape.
+  const nothing = representation
+    ? `select pgrst_0.* from ${qualified(table.name)} pgrst_0 where false`
+    : 'select 1 where false';
+  const ctes = statements.map((st, i) => `pgrst_s${i} as (${st}${returning}), `).join('');
+  const union = statements.map((_, i) => `select * from pgrst_s${i}`).join(' union all ') || nothing;
+  const sql = `with ${ctes}pgrst_source as (${union}) ${envelope(rows, count, representation)}`;
   return {
     kind: 'write',
     sql,
@@ -99,29 +106,51 @@ function planInsert(cat: Catalog, name: string, r: RestRequest): RestPlan {
   const table = requireTable(cat, name);
   const q = parseQuery(r.query);
   const rows = bodyRows(r.body);
-  const keys = q.columns ?? [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  for (const k of keys) if (!table.columnTypes.has(k)) throw bodyColumnNotFound(table.name, k);
+  const allKeys = q.columns ?? [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  for (const k of allKeys) if (!table.columnTypes.has(k)) throw bodyColumnNotFound(table.name, k);
+  // Missing keys are NULL, or with `Prefer: missing=default` the column default: rows are then inserted in
+  // groups that share the same keys, so each group names only the columns it has.
+  const groups = new Map<string, { keys: string[]; rows: Record<string, unknown>[] }>();
+  for (const row of rows) {
+    const keys = r.prefer.has('missing=default') ? allKeys.filter((k) => k in row) : allKeys;
+    const id = JSON.stringify(keys);
+    const g = groups.get(id) ?? { keys, rows: [] };
+    g.rows.push(row);
+    groups.set(id, g);
+  }
   const params = new Params();
-  const cols = keys.map(ident).join(', ');
-  const source = `json_populate_recordset(null::${qualified(table.name)}, ${params.add(JSON.stringify(rows))}::json)`;
-  let statement =
-    keys.length === 0
-      ? `insert into ${qualified(table.name)} as pgrst_0 default values`
-      : `insert into ${qualified(table.name)} as pgrst_0 (${cols}) select ${cols} from ${source}`;
+  const conflict = onConflict(table, q, r);
+  const statements = [...groups.values()].map(({ keys, rows: groupRows }) => {
+    const cols = keys.map(ident).join(', ');
+    const source = `json_populate_recordset(null::${qualified(table.name)}, ${params.add(JSON.stringify(groupRows))}::json)`;
+    const insert =
+      keys.length === 0
+        ? `insert into ${qualified(table.name)} as pgrst_0 default values`
+        : `insert into ${qualified(table.name)} as pgrst_0 (${cols}) select ${cols} from ${source}`;
+    return insert + conflict(keys);
+  });
+  return mutationAnswer(cat, table, statements, q, r, params, 201);
+}
+
+function onConflict(
+  table: ReturnType<typeof requireTable>,
+  q: ReadParams,
+  r: RestRequest,
+): (keys: string[]) => string {
   const merge = r.prefer.has('resolution=merge-duplicates');
   const ignore = r.prefer.has('resolution=ignore-duplicates');
-  if (merge || ignore) {
-    const target = q.onConflict ?? table.pk;
-    if (target.length === 0) throw parseError('on_conflict is required for a table without a primary key');
-    for (const c of target) if (!table.columnTypes.has(c)) throw bodyColumnNotFound(table.name, c);
+  if (!merge && !ignore) return () => '';
+  const target = q.onConflict ?? table.pk;
+  if (target.length === 0) throw parseError('on_conflict is required for a table without a primary key');
+  for (const c of target) if (!table.columnTypes.has(c)) throw bodyColumnNotFound(table.name, c);
+  return (keys) => {
     const updates = keys.filter((k) => !target.includes(k));
-    statement += ` on conflict (${target.map(ident).join(', ')}) `;
-    statement +=
+    const action =
       ignore || updates.length === 0
         ? 'do nothing'
         : `do update set ${updates.map((k) => `${ident(k)} = excluded.${ident(k)}`).join(', ')}`;
-  }
-  return mutationAnswer(cat, table, statement, q, r, params, 201);
+    return ` on conflict (${target.map(ident).join(', ')}) ${action}`;
+  };
 }
 
 /** Supabase runs PostgREST with pg-safeupdate: an UPDATE or DELETE without a filter is refused. */
@@ -140,12 +169,14 @@ function planUpdate(cat: Catalog, name: string, r: RestRequest): RestPlan {
   const params = new Params();
   const record = params.add(JSON.stringify(r.body));
   const where = whereClause(table, q.where, 'pgrst_0', params);
-  const statement =
+  const statements =
     keys.length === 0
-      ? `select pgrst_0.* from ${qualified(table.name)} pgrst_0 where false`
-      : `update ${qualified(table.name)} pgrst_0 set ${keys.map((k) => `${ident(k)} = pgrst_body.${ident(k)}`).join(', ')}
-         from json_populate_record(null::${qualified(table.name)}, ${record}::json) pgrst_body where ${where}`;
-  return mutationAnswer(cat, table, statement, q, r, params, 200);
+      ? []
+      : [
+          `update ${qualified(table.name)} pgrst_0 set ${keys.map((k) => `${ident(k)} = pgrst_body.${ident(k)}`).join(', ')}
+         from json_populate_record(null::${qualified(table.name)}, ${record}::json) pgrst_body where ${where}`,
+        ];
+  return mutationAnswer(cat, table, statements, q, r, params, 200);
 }
 
 function planDelete(cat: Catalog, name: string, r: RestRequest): RestPlan {
@@ -154,7 +185,7 @@ function planDelete(cat: Catalog, name: string, r: RestRequest): RestPlan {
   requireFilter(q, 'DELETE');
   const params = new Params();
   const statement = `delete from ${qualified(table.name)} pgrst_0 where ${whereClause(table, q.where, 'pgrst_0', params)}`;
-  return mutationAnswer(cat, table, statement, q, r, params, 200);
+  return mutationAnswer(cat, table, [statement], q, r, params, 200);
 }
 
 function pickFunction(cat: Catalog, name: string, keys: string[]): FnInfo {
@@ -212,6 +243,18 @@ function planRpc(cat: Catalog, name: string, r: RestRequest): RestPlan {
   const rowsLike = fn.returns_set || fn.return_kind === 'c';
   if (!rowsLike)
     return { ...base, kind: 'scalar', sql: `select coalesce(to_json(${call})::text, 'null') as body${from}` };
+  const { limit, offset } = limits(q, r);
+  if (fn.returns_set && fn.return_kind !== 'c' && fn.return_type !== 'record') {
+    // A set of scalars: PostgREST answers with a JSON array of the values.
+    const values = `select pgrst_0.v${from ? `${from},` : ' from'} lateral ${call} as pgrst_0(v)${paging(params, limit, offset)}`;
+    return {
+      ...base,
+      kind: 'rows',
+      offset,
+      sql: `select null::text as total, count(*)::text as page_total,
+        coalesce(json_agg(pgrst_t.v), '[]'::json)::text as body, null::text as first from (${values}) pgrst_t`,
+    };
+  }
   // Set-returning and composite results: filtered, ordered and paged like a table when their type is one.
   const lateral = `${from ? `${from},` : ' from'} lateral ${call} pgrst_0`;
   let list = 'pgrst_0.*';
@@ -225,7 +268,6 @@ function planRpc(cat: Catalog, name: string, r: RestRequest): RestPlan {
     throw parseError(
       `filters and column selection on the result of ${name} are not supported by the local stack`,
     );
-  const { limit, offset } = limits(q, r);
   const rows = `select ${list}${lateral} where ${where}${order}${paging(params, limit, offset)}`;
   if (!fn.returns_set) {
     // A single composite: PostgREST answers with the object itself.
