@@ -2,6 +2,7 @@
 // library entry points they use: proves the wiring (argument order, encodings, versions).
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { argon2id as nobleArgon2id } from '@noble/hashes/argon2.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -33,6 +34,25 @@ describe('Argon2id (hash-wasm, version 0x13)', () => {
   it.each(cases)('t=%i m=%i p=%i %s/%s', async (t, m, p, pw, salt, hex) => {
     const out = await argon2idRaw({ password: utf8(pw), salt: utf8(salt), m, t, p, length: 32 });
     expect(bytesToHex(out)).toBe(hex);
+  });
+
+  // RFC 9106 §5.3 is anchored through a second, independent implementation that takes secret and
+  // AD (@noble/hashes): it must reproduce the RFC tag, then agree with hash-wasm on the exact
+  // production parameters (64 MiB, t=3, p=1, 16-byte salt), which no published vector covers.
+  it('RFC 9106 §5.3 through @noble/hashes, which then agrees with hash-wasm at 64 MiB / t=3', async () => {
+    const rfc = nobleArgon2id(new Uint8Array(32).fill(1), new Uint8Array(16).fill(2), {
+      t: 3,
+      m: 32,
+      p: 4,
+      key: new Uint8Array(8).fill(3),
+      personalization: new Uint8Array(12).fill(4),
+      dkLen: 32,
+    });
+    expect(bytesToHex(rfc)).toBe('0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659');
+    const password = utf8('correct horse battery staple');
+    const salt = range(0x10, 0x1f);
+    const ours = await argon2idRaw({ password, salt, m: 65536, t: 3, p: 1, length: 32 });
+    expect(ours).toEqual(nobleArgon2id(password, salt, { t: 3, m: 65536, p: 1, dkLen: 32 }));
   });
 });
 
