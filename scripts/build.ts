@@ -50,5 +50,9 @@ const builds: esbuild.BuildOptions[] = [
 
 await mkdir(join(out, 'renderer'), { recursive: true });
 await Promise.all(builds.map((b) => esbuild.build(b)));
-await cp(join(root, 'src/renderer/index.html'), join(out, 'renderer/index.html'));
+// The renderer's static files: the page and its stylesheet (plain CSS, served by app:// under a CSP that
+// allows no inline style).
+for (const file of ['index.html', 'styles.css']) {
+  await cp(join(root, 'src/renderer', file), join(out, 'renderer', file));
+}
 console.log(`built main, preload and renderer into ${out}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareSemver } from './semver';
+import { compareSemver } from '../shared/semver';
 import { decideUpdate } from './update-policy';
 
 describe('compareSemver', () => {

@@ -1,7 +1,7 @@
 // Decides what the running app must do about updates, from client_policy: nothing, offer an update, or block
 // on the update screen. Required when the running version is below min_version, or when the latest release is
 // marked critical and we are below it.
-import { compareSemver, isSemver } from './semver';
+import { compareSemver, isSemver } from '../shared/semver';
 
 export interface UpdatePolicyInput {
   minVersion: string | null;

@@ -1,8 +1,5 @@
 import { render } from 'preact';
-
-function App() {
-  return <main>Keyroom</main>;
-}
+import { App } from './App';
 
 const root = document.getElementById('app');
 if (root) render(<App />, root);

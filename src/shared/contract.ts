@@ -29,6 +29,9 @@ import {
   uuid,
   vaultInfoSchema,
 } from './domain';
+import { ERROR_CODES } from './errors';
+
+export const ipcErrorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string().min(1).max(500) });
 
 const empty = z.object({}).strict();
 const done = z.null();

@@ -1,6 +1,9 @@
 // The shapes the screens work with. Passwords and TOTP secrets never appear in these
 // read models: the only ways to get a secret are the explicit reveal / copy / totp calls.
 import { z } from 'zod';
+import { AUDIT_ACTIONS } from './audit-actions';
+
+export { AUDIT_ACTIONS } from './audit-actions';
 
 export const uuid = z.uuid();
 export const isoTime = z.iso.datetime({ offset: true });
@@ -168,28 +171,6 @@ export const invitationSheetSchema = z.object({
 });
 export type InvitationSheet = z.infer<typeof invitationSheetSchema>;
 
-export const AUDIT_ACTIONS = [
-  'entry.create',
-  'entry.update',
-  'entry.delete',
-  'entry.restore',
-  'entry.reveal',
-  'entry.copy',
-  'entry.copy_username',
-  'vault.export',
-  'vault.create',
-  'vault.rotate',
-  'grant.create',
-  'grant.revoke',
-  'user.invite',
-  'user.enroll',
-  'user.confirm',
-  'user.disable',
-  'user.enable',
-  'user.reset',
-  'user.role',
-  'policy.update',
-] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 
 export const auditFilterSchema = z.object({

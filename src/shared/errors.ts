@@ -1,6 +1,6 @@
 // Every failure that crosses IPC is {code, message}: a stable code the UI can branch on and a sentence a
-// person can read. Messages never carry secrets, stack traces or server internals.
-import { z } from 'zod';
+// person can read. Messages never carry secrets, stack traces or server internals. Free of zod so the renderer
+// bundle stays small; the schema of the error object lives in the contract.
 
 export const ERROR_CODES = [
   'invalid_request',
@@ -19,14 +19,12 @@ export const ERROR_CODES = [
   'internal',
 ] as const;
 
-export const errorCodeSchema = z.enum(ERROR_CODES);
-export type ErrorCode = z.infer<typeof errorCodeSchema>;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const ipcErrorSchema = z.object({
-  code: errorCodeSchema,
-  message: z.string().min(1).max(500),
-});
-export type IpcError = z.infer<typeof ipcErrorSchema>;
+export interface IpcError {
+  code: ErrorCode;
+  message: string;
+}
 
 // Thrown by main-process handlers (and by the renderer's client when a call fails) to carry a typed error.
 export class KeyroomError extends Error {

@@ -1,0 +1,367 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Member, Role, InvitationSheet as Sheet } from '../../shared/domain';
+import { call, errorMessage } from '../api';
+import { FormError } from '../components/AuthLayout';
+import { Field } from '../components/Field';
+import { Fingerprint } from '../components/Fingerprint';
+import { Icon } from '../components/Icon';
+import { ConfirmDialog, Modal } from '../components/Modal';
+import { fingerprintsMatch, initials, relativeTime } from '../state/format';
+import { useStore, useToast } from '../state/store';
+import { InvitationSheet } from './InvitationSheet';
+
+type Pending =
+  | { kind: 'disable' | 'enable' | 'reset'; member: Member }
+  | { kind: 'role'; member: Member; role: Role }
+  | null;
+
+const STATUS_LABEL = {
+  invited: 'Invited',
+  enrolled: 'Waiting for confirmation',
+  active: 'Active',
+  disabled: 'Disabled',
+};
+
+function InviteDialog({ onDone, onClose }: { onDone: (sheet: Sheet) => void; onClose: () => void }) {
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('member');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onDone(await call('admin.invite', { email: email.trim(), displayName: name.trim(), role }));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal title="Invite a colleague" onClose={onClose}>
+      <form class="stack" onSubmit={submit}>
+        <Field label="Name" value={name} onInput={setName} autoFocus required maxLength={200} />
+        <Field label="Work email" type="email" value={email} onInput={setEmail} required />
+        <fieldset class="segmented">
+          <legend>Role</legend>
+          {(['member', 'admin'] as const).map((r) => (
+            <label key={r} class={role === r ? 'active' : ''}>
+              <input type="radio" name="role" value={r} checked={role === r} onChange={() => setRole(r)} />
+              {r === 'member' ? 'Member — sees and adds' : 'Administrator — manages everything'}
+            </label>
+          ))}
+        </fieldset>
+        <FormError message={error} />
+        <div class="modal-actions">
+          <button type="button" class="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="btn btn-primary" disabled={busy || !email || !name.trim()}>
+            {busy ? 'Creating…' : 'Create invitation'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+// Confirming a member: the admin compares the fingerprint the member reads out with the one shown here, and
+// types (at least) what they heard, so a click alone cannot confirm an impostor's key.
+function ConfirmMemberDialog({
+  member,
+  onDone,
+  onClose,
+}: {
+  member: Member;
+  onDone: () => void;
+  onClose: () => void;
+}) {
+  const [heard, setHeard] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const expected = member.fingerprint ?? '';
+  const matches = fingerprintsMatch(heard, expected);
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await call('admin.confirm', { memberId: member.id, fingerprint: expected });
+      onDone();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal title={`Confirm ${member.displayName}`} onClose={onClose}>
+      <form class="stack" onSubmit={submit}>
+        <p>
+          Ask {member.displayName} to read the fingerprint shown on their screen, in person or by phone. It
+          must match this one exactly.
+        </p>
+        <Fingerprint label="Fingerprint of their keys" value={expected} />
+        <Field
+          label="Type the fingerprint they read to you"
+          value={heard}
+          onInput={setHeard}
+          mono
+          autoFocus
+          hint={matches ? '✓ Matches.' : 'Spaces and capital letters do not matter.'}
+          error={
+            heard.replace(/\s/g, '').length >= expected.replace(/\s/g, '').length && !matches
+              ? 'This does not match. Do not confirm.'
+              : null
+          }
+        />
+        <FormError message={error} />
+        <div class="modal-actions">
+          <button type="button" class="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="btn btn-primary" disabled={!matches || busy}>
+            Confirm {member.displayName}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function describe(p: Exclude<Pending, null>): {
+  title: string;
+  text: string;
+  label: string;
+  danger: boolean;
+} {
+  const name = p.member.displayName || p.member.email;
+  switch (p.kind) {
+    case 'disable':
+      return {
+        title: `Disable ${name}?`,
+        text: `${name} loses access immediately on every PC. Afterwards, change the passwords they revealed or copied (see the audit log).`,
+        label: 'Disable',
+        danger: true,
+      };
+    case 'enable':
+      return {
+        title: `Enable ${name}?`,
+        text: `${name} gets access again with their existing keys.`,
+        label: 'Enable',
+        danger: false,
+      };
+    case 'reset':
+      return {
+        title: `Reset ${name}?`,
+        text: `${name} must set up Keyroom again with a new one-time password, and you confirm their new fingerprint. Nothing in the vault is lost.`,
+        label: 'Reset account',
+        danger: true,
+      };
+    case 'role':
+      return {
+        title: p.role === 'admin' ? `Make ${name} an administrator?` : `Make ${name} a member?`,
+        text:
+          p.role === 'admin'
+            ? `${name} will be able to edit and delete entries, manage people and see the audit log.`
+            : `${name} will only see, copy and add entries.`,
+        label: 'Change role',
+        danger: p.role === 'admin',
+      };
+  }
+}
+
+export function AdminUsers() {
+  const { state } = useStore();
+  const toast = useToast();
+  const [members, setMembers] = useState<Member[] | null>(null);
+  const [inviting, setInviting] = useState(false);
+  const [sheet, setSheet] = useState<Sheet | null>(null);
+  const [confirming, setConfirming] = useState<Member | null>(null);
+  const [pending, setPending] = useState<Pending>(null);
+  const [busy, setBusy] = useState(false);
+  const me = state.session?.state === 'unlocked' ? state.session.user.id : null;
+
+  const load = () =>
+    call('admin.members', {}).then(
+      (r) => setMembers(r.members),
+      (err) => toast('error', errorMessage(err)),
+    );
+  useEffect(() => void load(), [state.revision]);
+
+  async function run(p: Exclude<Pending, null>) {
+    setBusy(true);
+    try {
+      const memberId = p.member.id;
+      if (p.kind === 'reset') setSheet(await call('admin.reset', { memberId }));
+      else if (p.kind === 'role') await call('admin.setRole', { memberId, role: p.role });
+      else await call(p.kind === 'disable' ? 'admin.disable' : 'admin.enable', { memberId });
+      toast('success', 'Done.');
+      await load();
+    } catch (err) {
+      toast('error', errorMessage(err));
+    } finally {
+      setBusy(false);
+      setPending(null);
+    }
+  }
+
+  const waiting = members?.filter((m) => m.status === 'enrolled') ?? [];
+  const confirmDialog = pending ? describe(pending) : null;
+  return (
+    <main class="page" aria-labelledby="people-title">
+      <header class="page-header row">
+        <div>
+          <h1 id="people-title">People</h1>
+          <p class="muted">Invite colleagues, confirm their keys, and manage access.</p>
+        </div>
+        <button type="button" class="btn btn-primary" onClick={() => setInviting(true)}>
+          <Icon name="plus" /> Invite
+        </button>
+      </header>
+
+      {waiting.length > 0 && (
+        <section class="card attention" aria-labelledby="waiting-title">
+          <h2 id="waiting-title">Waiting for confirmation</h2>
+          {waiting.map((m) => (
+            <div key={m.id} class="waiting-row">
+              <span class="avatar">{initials(m.displayName || m.email)}</span>
+              <div class="grow">
+                <div>{m.displayName}</div>
+                <div class="muted small">
+                  {m.email} · enrolled {relativeTime(m.enrolledAt, new Date())}
+                </div>
+              </div>
+              <span class="mono small">{m.fingerprint}</span>
+              <button type="button" class="btn btn-primary" onClick={() => setConfirming(m)}>
+                Compare and confirm
+              </button>
+            </div>
+          ))}
+        </section>
+      )}
+
+      <table class="table card">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Role</th>
+            <th scope="col">Status</th>
+            <th scope="col">Fingerprint</th>
+            <th scope="col">
+              <span class="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {members?.map((m) => (
+            <tr key={m.id} class={m.status === 'disabled' ? 'dim' : ''}>
+              <td>
+                <div class="cell-person">
+                  <span class="avatar">{initials(m.displayName || m.email)}</span>
+                  <div>
+                    <div>
+                      {m.displayName}
+                      {m.id === me && <span class="muted"> (you)</span>}
+                      {m.isOfficeRoot && <span class="chip">office root</span>}
+                    </div>
+                    <div class="muted small">{m.email}</div>
+                  </div>
+                </div>
+              </td>
+              <td>{m.role === 'admin' ? 'Administrator' : 'Member'}</td>
+              <td>
+                <span class={`status status-${m.status}`}>{STATUS_LABEL[m.status]}</span>
+              </td>
+              <td class="mono small">{m.fingerprint ?? '—'}</td>
+              <td class="cell-actions">
+                {m.id !== me && (
+                  <>
+                    {m.status === 'active' && (
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        onClick={() =>
+                          setPending({
+                            kind: 'role',
+                            member: m,
+                            role: m.role === 'admin' ? 'member' : 'admin',
+                          })
+                        }
+                      >
+                        {m.role === 'admin' ? 'Make member' : 'Make admin'}
+                      </button>
+                    )}
+                    {m.status !== 'invited' && (
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        onClick={() => setPending({ kind: 'reset', member: m })}
+                      >
+                        Reset
+                      </button>
+                    )}
+                    {m.status === 'disabled' ? (
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        onClick={() => setPending({ kind: 'enable', member: m })}
+                      >
+                        Enable
+                      </button>
+                    ) : (
+                      <button
+                        type="button"
+                        class="btn btn-small btn-danger-ghost"
+                        onClick={() => setPending({ kind: 'disable', member: m })}
+                      >
+                        Disable
+                      </button>
+                    )}
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      {inviting && (
+        <InviteDialog
+          onClose={() => setInviting(false)}
+          onDone={(s) => {
+            setInviting(false);
+            setSheet(s);
+            void load();
+          }}
+        />
+      )}
+      {sheet && <InvitationSheet sheet={sheet} onClose={() => setSheet(null)} />}
+      {confirming && (
+        <ConfirmMemberDialog
+          member={confirming}
+          onClose={() => setConfirming(null)}
+          onDone={() => {
+            toast('success', `${confirming.displayName} is confirmed and can now use Keyroom.`);
+            setConfirming(null);
+            void load();
+          }}
+        />
+      )}
+      {pending && confirmDialog && (
+        <ConfirmDialog
+          title={confirmDialog.title}
+          message={<p>{confirmDialog.text}</p>}
+          confirmLabel={confirmDialog.label}
+          danger={confirmDialog.danger}
+          busy={busy}
+          onConfirm={() => void run(pending)}
+          onCancel={() => setPending(null)}
+        />
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,23 @@
+// The audit actions the log can be filtered by (docs/data-model.md, audit_log). Free of zod for the renderer.
+export const AUDIT_ACTIONS = [
+  'entry.create',
+  'entry.update',
+  'entry.delete',
+  'entry.restore',
+  'entry.reveal',
+  'entry.copy',
+  'entry.copy_username',
+  'vault.export',
+  'vault.create',
+  'vault.rotate',
+  'grant.create',
+  'grant.revoke',
+  'user.invite',
+  'user.enroll',
+  'user.confirm',
+  'user.disable',
+  'user.enable',
+  'user.reset',
+  'user.role',
+  'policy.update',
+] as const;
