@@ -1,7 +1,7 @@
 // /rest/v1 conformance through @supabase/supabase-js (postgrest-js) on the real Keyroom tables and policies,
 // on every target of conformance/target.ts. Plain HTTP only where postgrest-js cannot send the request
 // (malformed bodies, raw Range headers, wrong methods).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,8 +14,6 @@ import {
   tag,
   targets,
 } from './conformance/target';
-
-const key = () => randomBytes(32).toString('base64url');
 
 describe.each(targets())('rest on $name', (factory) => {
   let t: Target;
