@@ -73,8 +73,8 @@ describe('deriveMasterKey', () => {
     expect(err).toBeInstanceOf(DamagedError);
     expect((err as Error).message).toBe(DAMAGED_MESSAGE);
     expect(kdf.calls).toHaveLength(0);
-    // A refused set costs no Argon2 time (a real 64 MiB derivation takes ~0.4 s here).
-    expect(performance.now() - started).toBeLessThan(50);
+    // A refused set costs no Argon2 time (one 64 MiB derivation takes ≥ 0.4 s here even when idle).
+    expect(performance.now() - started).toBeLessThan(250);
   });
 
   it('turns a failing derivation into DamagedError and does not retry with other parameters', async () => {
