@@ -332,6 +332,14 @@ describe.each(targets())('rest on $name', (factory) => {
       const denied = await asMember.rpc('update_entry', args);
       expect(denied.status).toBe(403);
       expect(denied.error?.code).toBe('42501');
+      // GET runs read-only (25006 → 405); POST may write.
+      const logArgs = { p_action: 'entry.reveal', p_entry_id: entry };
+      const readOnly = await asAdmin.rpc('log_event', logArgs, { get: true });
+      expect(readOnly.status).toBe(405);
+      expect(readOnly.error?.code).toBe('25006');
+      const logged = await asAdmin.rpc('log_event', logArgs);
+      expect(logged.error).toBeNull();
+      expect(Number(logged.data)).toBeGreaterThan(0);
       const missing = await asMember.rpc('no_such_function', { x: 1 });
       expect(missing.status).toBe(404);
       expect(missing.error?.code).toBe('PGRST202');

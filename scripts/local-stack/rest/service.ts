@@ -68,10 +68,21 @@ async function claimsFor(ctx: StackContext, req: IncomingMessage, keyRole: strin
   }
 }
 
-async function setRequestContext(tx: Transaction, claims: JwtClaims, method: string, path: string) {
-  // PostgREST sets the whole claim set and, for older policies, each top-level claim on its own.
+async function setRequestContext(
+  tx: Transaction,
+  claims: JwtClaims,
+  method: string,
+  path: string,
+  readOnly: boolean,
+) {
+  // PostgREST sets the whole claim set and, for older policies, each top-level claim on its own. GET and
+  // HEAD run read-only, as PostgREST does, so a volatile function called through GET cannot write.
   const names: string[] = ['role', 'request.jwt.claims', 'request.method', 'request.path'];
   const values: string[] = [claims.role, JSON.stringify(claims), method, path];
+  if (readOnly) {
+    names.push('transaction_read_only');
+    values.push('on');
+  }
   for (const [k, v] of Object.entries(claims)) {
     if (!/^[a-z_][a-z0-9_]*$/i.test(k)) continue;
     names.push(`request.jwt.claim.${k}`);
@@ -96,7 +107,6 @@ function contentRange(offset: number, pageTotal: number, total: number | undefin
 }
 
 async function execute(tx: Transaction, plan: RestPlan, r: RestRequest): Promise<Answer> {
-  if (plan.readOnly) await tx.exec('set transaction read only');
   if (plan.kind === 'void') {
     await tx.query(plan.sql, plan.params);
     return { status: 204, headers: {}, body: null };
@@ -197,7 +207,7 @@ export const restService = (): ServiceFactory => async (ctx) => {
       let answer: Answer;
       try {
         answer = await db.transaction(async (tx) => {
-          await setRequestContext(tx, claims, method, path);
+          await setRequestContext(tx, claims, method, path, plan.readOnly);
           return execute(tx, plan, r);
         });
       } catch (err) {
