@@ -126,6 +126,18 @@ describe('SearchIndex', () => {
     }
   });
 
+  it('gives the same answer whatever was searched before (reused score buffers are reset)', () => {
+    const idx = new SearchIndex();
+    for (const d of syntheticDocs(3000)) idx.upsert(d);
+    const queries = ['anna slack', 'example', 'fin anna', 'gihtub', 'renew march', 'anna'];
+    const first = queries.map((q) => idx.search(q, 10_000));
+    for (const d of syntheticDocs(3500).slice(3000)) idx.upsert(d); // buffers grow
+    const fresh = new SearchIndex();
+    for (const d of syntheticDocs(3500)) fresh.upsert(d);
+    for (const q of [...queries].reverse()) expect(idx.search(q, 10_000), q).toEqual(fresh.search(q, 10_000));
+    expect(first.every((hits) => hits.length > 0)).toBe(true);
+  });
+
   it('is limited to `limit` results', () => {
     const idx = new SearchIndex();
     for (const d of syntheticDocs(500)) idx.upsert(d);

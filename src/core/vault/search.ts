@@ -104,6 +104,8 @@ export class SearchIndex {
   /** Distinct tokens in sorted order, for prefix lookup; new tokens wait in #pending until a search. */
   #sorted: string[] = [];
   #pending: string[] = [];
+  /** Per-slot score buffers reused across keystrokes (zeroed after use) to spare the GC. */
+  #scratch = { best: new Float64Array(0), total: new Float64Array(0), count: new Uint8Array(0) };
 
   get size(): number {
     return this.#byId.size;
@@ -240,39 +242,57 @@ export class SearchIndex {
     return touched;
   }
 
+  #scratchFor(slots: number) {
+    if (this.#scratch.best.length < slots) {
+      const size = Math.max(1024, Math.ceil(slots * 1.5));
+      this.#scratch = {
+        best: new Float64Array(size),
+        total: new Float64Array(size),
+        count: new Uint8Array(size),
+      };
+    }
+    return this.#scratch;
+  }
+
   /** Ranked hits for what the user typed; an empty query finds nothing (the list shows all). */
   search(query: string, limit = 50): SearchHit[] {
     const words = [...new Set(tokenize(query))].slice(0, 8);
     if (words.length === 0 || limit < 1) return [];
     this.#flush();
-    const cap = this.#slots.length;
-    const best = new Float64Array(cap);
-    const total = new Float64Array(cap);
-    const count = new Uint8Array(cap);
+    const { best, total, count } = this.#scratchFor(this.#slots.length);
     let alive: number[] = [];
+    const reset: number[] = [];
     words.forEach((w, wi) => {
-      best.fill(0);
+      const touched = this.#matchWord(w, best);
       const next: number[] = [];
-      for (const n of this.#matchWord(w, best)) {
+      for (const n of touched) {
         // Every query word must match: only slots that matched all earlier words go on.
-        if (count[n] !== wi) continue;
-        count[n] = wi + 1;
-        total[n] = (total[n] as number) + (best[n] as number);
-        next.push(n);
+        if (count[n] === wi) {
+          if (wi === 0) reset.push(n);
+          count[n] = wi + 1;
+          total[n] = (total[n] as number) + (best[n] as number);
+          next.push(n);
+        }
+        best[n] = 0;
       }
       alive = next;
     });
+    const scores = alive.map((n) => total[n] as number);
+    for (const n of reset) {
+      total[n] = 0;
+      count[n] = 0;
+    }
     const phrase = query.trim().toLowerCase();
     const top = new TopK(limit);
-    for (const n of alive) {
+    alive.forEach((n, i) => {
       const slot = this.#slots[n] as Slot;
       // A title that starts with exactly what was typed goes first.
       top.offer({
         n,
-        score: (total[n] as number) + (slot.sortKey.startsWith(phrase) ? 4 : 0),
+        score: (scores[i] as number) + (slot.sortKey.startsWith(phrase) ? 4 : 0),
         key: slot.sortKey,
       });
-    }
+    });
     return top.sorted().map((h) => ({ id: (this.#slots[h.n] as Slot).id, score: h.score }));
   }
 }
