@@ -33,6 +33,13 @@ Deno.serve = (first, second) => {
   );
 };
 
+// The runner holds our stdin open and never writes to it: end of input means it is gone (even killed
+// outright), and a worker must not outlive its stack.
+(async () => {
+  for await (const _ of Deno.stdin.readable);
+  Deno.exit(0);
+})();
+
 try {
   await import(entry);
   if (!serving) throw new Error('the function never called Deno.serve');

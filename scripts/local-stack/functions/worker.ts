@@ -67,7 +67,7 @@ export class FunctionWorker {
         pathToFileURL(spec.entry).href,
         token,
       ],
-      { cwd: dirname(spec.entry), env: { ...env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: dirname(spec.entry), env: { ...env, ...spec.env }, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
