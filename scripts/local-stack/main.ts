@@ -2,7 +2,7 @@
 // Starts the Docker-free Supabase stand-in and prints its URL and keys like `supabase status -o env`.
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './paths';
-import { startStack } from './server';
+import { type RunningStack, startStack } from './server';
 
 const { values } = parseArgs({
   options: {
@@ -15,12 +15,29 @@ const { values } = parseArgs({
 const printEnv = values['print-env'];
 const dbUrl = values['db-url'] ?? process.env.DATABASE_URL;
 const dataDir = values['data-dir'] ?? defaultDataDir();
+const port = Number(values.port);
 const say = (line: string) => {
   if (!printEnv) console.log(line);
 };
 
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`error: --port must be a port number, not "${values.port}"`);
+  process.exit(2);
+}
+
 say(`starting the local stack on ${dbUrl ? 'PostgreSQL' : `embedded PGlite in ${dataDir}`} …`);
-const stack = await startStack({ port: Number(values.port), dataDir, dbUrl, log: say });
+let stack: RunningStack;
+try {
+  stack = await startStack({ port, dataDir, dbUrl, log: say });
+} catch (err) {
+  const e = err as NodeJS.ErrnoException;
+  console.error(
+    e.code === 'EADDRINUSE'
+      ? `error: port ${port} is in use (another stack or supabase start?); choose one with --port`
+      : `error: the local stack could not start: ${e.message}`,
+  );
+  process.exit(1);
+}
 console.log(`SUPABASE_URL=${stack.url}`);
 console.log(`SUPABASE_ANON_KEY=${stack.anonKey}`);
 console.log(`SUPABASE_SERVICE_ROLE_KEY=${stack.serviceRoleKey}`);
@@ -28,10 +45,16 @@ say('ready. Ctrl-C stops it; the data stays.');
 
 let stopping = false;
 const shutdown = async () => {
-  if (stopping) return;
+  // A second Ctrl-C while stopping means "now".
+  if (stopping) process.exit(130);
   stopping = true;
-  await stack.stop();
-  process.exit(0);
+  try {
+    await stack.stop();
+    process.exit(0);
+  } catch (err) {
+    console.error(`error while stopping: ${(err as Error).message}`);
+    process.exit(1);
+  }
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
