@@ -55,4 +55,9 @@ await Promise.all(builds.map((b) => esbuild.build(b)));
 for (const file of ['index.html', 'styles.css']) {
   await cp(join(root, 'src/renderer', file), join(out, 'renderer', file));
 }
+// The window and tray icons, next to the main bundle that loads them.
+await mkdir(join(out, 'main'), { recursive: true });
+for (const file of ['icon.png', 'tray.png']) {
+  await cp(join(root, 'build', file), join(out, 'main', file));
+}
 console.log(`built main, preload and renderer into ${out}`);

@@ -26,7 +26,7 @@ function install() {
       h.permission = handler;
     },
     setPermissionCheckHandler: (handler) => {
-      h.check = handler as () => boolean;
+      h.check = handler;
     },
   };
   installWindowGuards(contents, session);

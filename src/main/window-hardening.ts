@@ -35,7 +35,7 @@ export interface GuardedSession {
   setPermissionRequestHandler(
     handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
   ): void;
-  setPermissionCheckHandler(handler: (...args: never[]) => boolean): void;
+  setPermissionCheckHandler(handler: () => boolean): void;
 }
 
 export function installWindowGuards(contents: GuardedContents, session: GuardedSession): void {
