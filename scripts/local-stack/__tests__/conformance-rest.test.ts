@@ -259,6 +259,18 @@ describe.each(targets())('rest on $name', (factory) => {
       expect(noFilterUpdate.error?.code).toBe('21000');
       const noFilterDelete = await svc.from('vaults').delete();
       expect(noFilterDelete.status).toBe(400);
+      // A write asked for as a single object that touches several rows is refused and rolled back.
+      const originals = () =>
+        svc.from('vaults').select('name').like('name', `${prefix}-_`).order('key_version');
+      const several = await svc
+        .from('vaults')
+        .update({ name: 'renamed' })
+        .like('name', `${prefix}-_`)
+        .select('name')
+        .single();
+      expect(several.status).toBe(406);
+      expect(several.error).toMatchObject({ code: 'PGRST116', details: 'The result contains 5 rows' });
+      expect(names((await originals()).data)).toEqual([1, 2, 3, 4, 5].map((n) => `${prefix}-${n}`));
       const deleted = await svc.from('vaults').delete().eq('id', id).select('name');
       expect(deleted.data).toEqual([{ name: `${prefix}-d3` }]);
       expect((await svc.from('vaults').select('id').eq('id', id)).data).toEqual([]);
