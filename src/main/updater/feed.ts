@@ -1,0 +1,36 @@
+// Reads the update feed from electron-builder's `publish` setting (electron-builder.json, or an office config
+// that overrides it): a generic HTTPS server or a public GitHub repository's releases. Anything else (plain
+// HTTP, private repositories that would need a token on every PC, unknown providers) is refused, because the
+// feed decides which code the whole office runs next.
+import { z } from 'zod';
+import type { FeedOptions } from './port';
+
+const generic = z.strictObject({
+  provider: z.literal('generic'),
+  url: z.url({ protocol: /^https$/ }),
+  channel: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .optional(),
+});
+
+const github = z.strictObject({
+  provider: z.literal('github'),
+  owner: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/),
+  repo: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
+  private: z.literal(false).optional(),
+});
+
+const publishEntry = z.discriminatedUnion('provider', [generic, github]);
+
+/** The first entry of a `publish` setting (one object or a list), as the feed electron-updater reads. */
+export function feedFromPublish(publish: unknown): FeedOptions {
+  const entries = Array.isArray(publish) ? publish : [publish];
+  const parsed = publishEntry.parse(entries[0]);
+  if (parsed.provider === 'generic') {
+    return parsed.channel === undefined
+      ? { provider: 'generic', url: parsed.url }
+      : { provider: 'generic', url: parsed.url, channel: parsed.channel };
+  }
+  return { provider: 'github', owner: parsed.owner, repo: parsed.repo };
+}
