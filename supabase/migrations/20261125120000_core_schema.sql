@@ -322,7 +322,11 @@ begin
   elsif current_user in ('anon', 'authenticated') then
     if new.id is distinct from old.id or new.email is distinct from old.email
       or new.role is distinct from old.role or new.status is distinct from old.status
-      or new.key_certificate is distinct from old.key_certificate
+      or (new.key_certificate is distinct from old.key_certificate and not (
+        -- The office root certifies its own keys once, in the enrollment that makes it the root (its key is
+        -- pinned out of band); profiles_enroll drops such a certificate from anyone who does not become root.
+        old.key_certificate is null and old.status = 'invited' and old.role = 'admin'
+        and new.key_certificate ->> 'signer' = new.id::text))
       or new.confirmed_at is distinct from old.confirmed_at or new.confirmed_by is distinct from old.confirmed_by
       or new.enrolled_at is distinct from old.enrolled_at or new.created_at is distinct from old.created_at then
       raise exception 'permission denied: field managed by an admin' using errcode = '42501';
@@ -365,6 +369,10 @@ begin
         where id = 1;
       end if;
     end if;
+  end if;
+  -- A self-signed certificate means something only for the office root (its key is pinned out of band).
+  if new.status <> 'active' and old.key_certificate is null and new.key_certificate ->> 'signer' = new.id::text then
+    new.key_certificate := null;
   end if;
   return new;
 end;

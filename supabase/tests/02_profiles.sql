@@ -2,7 +2,7 @@
 -- colleagues view, and the audit events and pokes of role and status changes.
 begin;
 \ir fixtures/keyroom.psql
-select plan(36);
+select plan(39);
 
 -- A member cannot promote, re-status or re-identify themself.
 select tests.act_as('member');
@@ -98,16 +98,24 @@ insert into public.profiles (id, email, display_name, role) values
   (tests.id('second'), 'second@keyroom.test', 'Second', 'admin');
 select tests.act_as('root');
 update public.profiles set x25519_public = tests.key('x', 'root'), ed25519_public = tests.key('e', 'root'),
-  kdf = '{"alg": "argon2id"}', wrapped_keys = '{"v": 1}' where id = auth.uid();
+  kdf = '{"alg": "argon2id"}', wrapped_keys = '{"v": 1}',
+  key_certificate = jsonb_build_object('signer', auth.uid(), 'sig', 'self') where id = auth.uid();
 select tests.reset();
 select is((select status from public.profiles where id = tests.id('root')), 'active',
   'first admin to enroll is active at once');
 select is((select office_root_id::text || ' ' || office_root_public from public.client_policy),
   tests.id('root')::text || ' ' || tests.key('e', 'root'), 'and recorded as the office root');
+select is((select key_certificate ->> 'signer' from public.profiles where id = tests.id('root')), tests.id('root')::text,
+  'the office root keeps the self-signed certificate it wrote while enrolling');
 select tests.act_as('second');
 update public.profiles set x25519_public = tests.key('x', 'second'), ed25519_public = tests.key('e', 'second'),
-  kdf = '{"alg": "argon2id"}', wrapped_keys = '{"v": 1}' where id = auth.uid();
+  kdf = '{"alg": "argon2id"}', wrapped_keys = '{"v": 1}',
+  key_certificate = jsonb_build_object('signer', auth.uid(), 'sig', 'self') where id = auth.uid();
+select throws_ok($$update public.profiles set key_certificate = jsonb_build_object('signer', auth.uid(), 'sig', 'again')
+  where id = auth.uid()$$, '42501', null, 'an enrolled admin cannot write a certificate after enrolling');
 select tests.reset();
+select is((select key_certificate from public.profiles where id = tests.id('second')), null,
+  'a self-signed certificate from an admin who does not become root is dropped');
 select is((select status from public.profiles where id = tests.id('second')), 'enrolled',
   'a later admin waits for confirmation');
 select tests.act_as_service();
