@@ -438,6 +438,10 @@ describe.each(targets())('rest on $name', (factory) => {
       expect(filter.error?.code).toBe('42703');
       const path = await fetch(`${t.url}/rest/v1/vaults/extra`, { headers: headers() });
       expect(path.status).toBe(404);
+      const badEscape = await fetch(`${t.url}/rest/v1/%E0%A4%A`, { headers: headers() });
+      expect(badEscape.status).toBe(404);
+      const badUserPath = await fetch(`${t.url}/auth/v1/admin/users/%E0%A4%A`, { headers: headers() });
+      expect(badUserPath.status).toBe(404);
     });
 
     it('rejects malformed JSON, huge bodies, bad operators and wrong methods, and keeps serving', async () => {

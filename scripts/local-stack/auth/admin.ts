@@ -212,7 +212,8 @@ export function adminRoutes(deps: AuthDeps): (r: AuthRequest) => Promise<void> {
       if (r.method === 'POST') return createUser(deps, r);
       throw new AuthError(405, 'method_not_allowed', 'Method Not Allowed');
     }
-    const id = decodeURIComponent(r.path.slice('/admin/users/'.length));
+    // Only a UUID is a user id, so the raw segment is checked without decoding it.
+    const id = r.path.slice('/admin/users/'.length);
     if (id.includes('/')) throw new AuthError(404, 'not_found', 'Not Found');
     if (r.method === 'GET') return sendJson(r.res, 200, parseUserJson((await loadUser(deps, id)).json));
     if (r.method === 'PUT') return updateUser(deps, r, id);

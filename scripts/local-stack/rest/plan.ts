@@ -281,16 +281,24 @@ function planRpc(cat: Catalog, name: string, r: RestRequest): RestPlan {
   return { ...base, kind: 'rows', sql: envelope(rows, count, true), offset };
 }
 
+function decodeName(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new RestError(404, 'PGRST125', 'Invalid path specified in request URL');
+  }
+}
+
 export function planRequest(cat: Catalog, r: RestRequest): RestPlan {
   const rpc = /^\/rpc\/([^/]+)$/.exec(r.path);
   if (rpc) {
     if (!['GET', 'HEAD', 'POST'].includes(r.method))
       throw new RestError(405, 'PGRST101', `Cannot use the ${r.method.slice(0, 10)} method on RPC`);
-    return planRpc(cat, decodeURIComponent(rpc[1] as string), r);
+    return planRpc(cat, decodeName(rpc[1] as string), r);
   }
   const table = /^\/([^/]+)$/.exec(r.path);
   if (!table) throw new RestError(404, 'PGRST125', 'Invalid path specified in request URL');
-  const name = decodeURIComponent(table[1] as string);
+  const name = decodeName(table[1] as string);
   switch (r.method) {
     case 'GET':
     case 'HEAD':
