@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { EntryDetail } from '../../shared/domain';
+import { copyField } from '../actions';
 import { call, errorMessage } from '../api';
 import { Icon } from '../components/Icon';
 import { ConfirmDialog } from '../components/Modal';
@@ -11,25 +12,6 @@ import { HistoryDialog } from './HistoryDialog';
 
 // Revealed passwords hide themselves again, like the clipboard clears itself.
 const REVEAL_MS = 30_000;
-
-export async function copyField(
-  id: string,
-  field: 'password' | 'username' | 'totp',
-  toast: ReturnType<typeof useToast>,
-) {
-  const names = { password: 'Password', username: 'Username', totp: 'Code' } as const;
-  try {
-    const { clearsInSeconds } = await call('vault.copy', { id, field });
-    toast(
-      'success',
-      field === 'username'
-        ? 'Username copied.'
-        : `${names[field]} copied. Clipboard clears in ${clearsInSeconds} s.`,
-    );
-  } catch (err) {
-    toast('error', errorMessage(err));
-  }
-}
 
 function CopyButton({ label, onClick }: { label: string; onClick: () => void }) {
   return (

@@ -2,13 +2,11 @@ import { useEffect, useRef } from 'preact/hooks';
 import { call } from '../api';
 import { EntryList } from '../components/EntryList';
 import { Icon } from '../components/Icon';
+import { DETAIL_PANE_ID, SEARCH_INPUT_ID } from '../dom-ids';
 import { visibleEntries } from '../state/app-state';
 import { useStore } from '../state/store';
 import { EntryEditor } from './EntryEditor';
 import { EntryView } from './EntryView';
-
-export const SEARCH_INPUT_ID = 'vault-search';
-export const DETAIL_PANE_ID = 'detail-pane';
 
 // List pane (search + entries) and detail pane (entry, editor, or an empty state).
 export function VaultScreen() {

@@ -1,8 +1,8 @@
 // Wires the pure shortcut mapping to the document while the vault is unlocked.
 import { useEffect } from 'preact/hooks';
+import { copyField } from '../actions';
 import { call } from '../api';
-import { copyField } from '../screens/EntryView';
-import { DETAIL_PANE_ID, SEARCH_INPUT_ID } from '../screens/VaultScreen';
+import { DETAIL_PANE_ID, SEARCH_INPUT_ID } from '../dom-ids';
 import { moveSelection, visibleEntries } from './app-state';
 import { shortcutFor } from './shortcuts';
 import { useStore, useToast } from './store';
