@@ -3,7 +3,13 @@
 // realtime (/realtime/v1), functions (/functions/v1).
 import { authService } from './auth/service';
 import { functionsService } from './functions/service';
+import { realtimeService } from './realtime/service';
 import { restService } from './rest/service';
 import type { ServiceFactory } from './server';
 
-export const services: ServiceFactory[] = [authService(), restService(), functionsService()];
+export const services: ServiceFactory[] = [
+  authService(),
+  restService(),
+  realtimeService(),
+  functionsService(),
+];

@@ -1,0 +1,201 @@
+// /realtime/v1 of the local stack: the Phoenix WebSocket at /realtime/v1/websocket, the REST broadcast
+// endpoints, and the database → channel fan-out fed by one LISTEN on `realtime_broadcast` (NOTIFYed by
+// realtime.send() in bootstrap.sql).
+//
+// Losing access: Supabase Realtime authorizes a channel at join and on token refresh only. Keyroom needs a
+// disabled member or a revoked grant to stop receiving at once, so this server re-runs the RLS probe
+// - for every channel of user X, right after a `member:X` disabled/grants/profile message went out;
+// - for every private channel, right after an `office` profile message went out;
+// - for every private channel, every `recheckMs` (a net for changes that send no message);
+// and re-checks each channel's token when it expires. Fan-out waits for those re-checks, so no message
+// committed after the revocation reaches the revoked channel. A channel that lost read access gets the
+// `system` error and `phx_close` Realtime sends when a refreshed token no longer allows reading.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { z } from 'zod';
+import type { ServiceFactory, StackContext } from '../server';
+import { makeBroadcastApi } from './broadcast-api';
+import { Connection, type ConnectionOptions } from './connection';
+import type { Vsn } from './frames';
+import { Hub, type Subscription } from './hub';
+import { checkToken } from './tokens';
+
+export interface RealtimeOptions extends ConnectionOptions {
+  /** Period of the RLS re-check of every private channel. */
+  recheckMs: number;
+  /** Largest WebSocket frame or REST body accepted. */
+  maxFrameBytes: number;
+}
+
+export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = {
+  idleTimeoutMs: 60_000,
+  tokenCheckMs: 5 * 60_000,
+  recheckMs: 60_000,
+  maxBufferedBytes: 16 * 1024 * 1024,
+  // Realtime's default limit on a message is 3,000 KB.
+  maxFrameBytes: 3_000 * 1024,
+};
+
+const PREFIX = '/realtime/v1';
+
+const Notice = z.object({
+  id: z.string(),
+  topic: z.string(),
+  event: z.string(),
+  private: z.boolean(),
+  payload: z.unknown(),
+});
+
+const MEMBER_EVENTS = new Set(['disabled', 'grants', 'profile']);
+const REAUTH_CONCURRENCY = 8;
+
+// Tests and benchmarks shorten the timers through the environment, since startStack takes no options
+// per service.
+const EnvNumber = z.coerce.number().int().positive();
+function optionsFromEnv(env: NodeJS.ProcessEnv): Partial<RealtimeOptions> {
+  const read = (name: string) => {
+    const r = EnvNumber.safeParse(env[name]);
+    return r.success ? r.data : undefined;
+  };
+  const out: Partial<RealtimeOptions> = {};
+  const idle = read('KEYROOM_REALTIME_IDLE_TIMEOUT_MS');
+  const recheck = read('KEYROOM_REALTIME_RECHECK_MS');
+  if (idle) out.idleTimeoutMs = idle;
+  if (recheck) out.recheckMs = recheck;
+  return out;
+}
+
+function refuse(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ error: message });
+  const reason = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export function realtimeService(overrides: Partial<RealtimeOptions> = {}): ServiceFactory {
+  return async (ctx: StackContext) => {
+    const opts: RealtimeOptions = {
+      ...DEFAULT_REALTIME_OPTIONS,
+      ...optionsFromEnv(process.env),
+      ...overrides,
+    };
+    const hub = new Hub();
+    const connections = new Set<Connection>();
+    const deps = { hub, db: ctx.db, verifyJwt: ctx.verifyJwt, log: ctx.log };
+    const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxFrameBytes });
+    const broadcastApi = makeBroadcastApi({ ...deps, maxBodyBytes: opts.maxFrameBytes });
+
+    const reauthorize = async (which: (sub: Subscription) => boolean) => {
+      const work: Array<[Connection, Subscription]> = [];
+      for (const conn of connections) {
+        for (const sub of conn.subscriptions()) if (sub.private && which(sub)) work.push([conn, sub]);
+      }
+      await forEachLimited(work, REAUTH_CONCURRENCY, ([conn, sub]) => conn.reauthorize(sub));
+    };
+
+    // One notification at a time, in commit order: a re-check triggered by one message completes before
+    // the next message is fanned out.
+    let fanout: Promise<void> = Promise.resolve();
+    const onNotice = (text: string) => {
+      fanout = fanout
+        .then(async () => {
+          let raw: unknown;
+          try {
+            raw = JSON.parse(text);
+          } catch {
+            raw = undefined;
+          }
+          const parsed = Notice.safeParse(raw);
+          if (!parsed.success) {
+            ctx.log('realtime: ignoring a malformed realtime_broadcast notification');
+            return;
+          }
+          const n = parsed.data;
+          hub.broadcast(n.private, n.topic, {
+            event: n.event,
+            encoding: 'json',
+            data: Buffer.from(JSON.stringify(n.payload ?? {})),
+            meta: { id: n.id },
+          });
+          if (n.topic.startsWith('member:') && MEMBER_EVENTS.has(n.event)) {
+            const userId = n.topic.slice('member:'.length);
+            await reauthorize((sub) => sub.claims.sub === userId);
+          } else if (n.topic === 'office' && n.event === 'profile') {
+            await reauthorize(() => true);
+          }
+        })
+        .catch((err: unknown) => ctx.log(`realtime: fan-out failed: ${(err as Error).message}`));
+    };
+    const unlisten = await ctx.db.listen('realtime_broadcast', onNotice);
+
+    let rechecking = false;
+    const recheckTimer = setInterval(() => {
+      if (rechecking) return;
+      rechecking = true;
+      void reauthorize(() => true).finally(() => {
+        rechecking = false;
+      });
+    }, opts.recheckMs);
+    recheckTimer.unref();
+
+    const accept = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(req.url ?? '/', 'http://local');
+      if (url.pathname.replace(/\/+$/, '') !== `${PREFIX}/websocket`) return refuse(socket, 404, 'Not Found');
+      const vsn = url.searchParams.get('vsn') ?? '1.0.0';
+      if (vsn !== '1.0.0' && vsn !== '2.0.0') return refuse(socket, 403, 'Unsupported serializer version');
+      const header = req.headers['x-api-key'];
+      const apikey = (typeof header === 'string' ? header : undefined) ?? url.searchParams.get('apikey');
+      if (!apikey) return refuse(socket, 401, 'API key is missing');
+      const check = await checkToken(ctx.verifyJwt, apikey);
+      if (!check.ok) {
+        return refuse(socket, 401, check.expired ? 'Token has expired' : check.message);
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const conn = new Connection(ws, vsn as Vsn, apikey, deps, opts);
+        connections.add(conn);
+        ws.on('close', () => connections.delete(conn));
+      });
+    };
+
+    return {
+      prefix: PREFIX,
+      handle: async (req, res) => {
+        const path = (req.url ?? '/').split('?')[0]?.slice(PREFIX.length) ?? '';
+        if (await broadcastApi(req, res, path)) return;
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: 'Not Found' }));
+      },
+      upgrade: (req, socket, head) => {
+        socket.on('error', () => {});
+        accept(req, socket, head).catch((err: unknown) => {
+          ctx.log(`realtime: upgrade failed: ${(err as Error).message}`);
+          socket.destroy();
+        });
+      },
+      close: async () => {
+        clearInterval(recheckTimer);
+        await unlisten();
+        for (const conn of connections) conn.close(1001, 'server shutting down');
+        // Give close frames a moment to leave, then cut what is left.
+        await new Promise((r) => setTimeout(r, 100));
+        for (const conn of connections) conn.terminate();
+        await fanout;
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      },
+    };
+  };
+}
