@@ -36,7 +36,7 @@ function wire(): Buffer {
 
 async function standIn(path: string, wires = 1): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const parts = [randomBytes(4096)];
+  const parts: Buffer[] = [randomBytes(4096)];
   for (let i = 0; i < wires; i++) parts.push(wire(), randomBytes(4096));
   await writeFile(path, Buffer.concat(parts));
 }
