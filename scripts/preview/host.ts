@@ -29,23 +29,26 @@ export interface PreviewSession {
 }
 
 // Makes the session of one profile; `emit` pushes contract events to every page of that profile.
-export type SessionFactory = (profile: string, emit: EmitEvent) => Promise<PreviewSession>;
+export type SessionFactory<S extends PreviewSession = PreviewSession> = (
+  profile: string,
+  emit: EmitEvent,
+) => Promise<S>;
 
-export interface PreviewHostOptions {
+export interface PreviewHostOptions<S extends PreviewSession> {
   rendererDir: string;
-  createSession: SessionFactory;
+  createSession: SessionFactory<S>;
   port?: number;
   log?: (line: string) => void;
 }
 
-export interface PreviewHost {
+export interface PreviewHost<S extends PreviewSession = PreviewSession> {
   /** http://127.0.0.1:<port>, the origin pages must come from. */
   origin: string;
   /** The URL to open: the origin with the per-run token. */
   url: string;
   token: string;
-  /** The session of a profile, once a page of it has connected. */
-  session(profile: string): Promise<PreviewSession> | undefined;
+  /** The session of a profile, made now if no page of it has connected yet; its pages get its events. */
+  open(profile: string): Promise<S>;
   stop(): Promise<void>;
 }
 
@@ -66,11 +69,13 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-export async function startPreviewHost(options: PreviewHostOptions): Promise<PreviewHost> {
+export async function startPreviewHost<S extends PreviewSession>(
+  options: PreviewHostOptions<S>,
+): Promise<PreviewHost<S>> {
   const log = options.log ?? (() => {});
   const token = randomBytes(24).toString('base64url');
   const serveStatic = createStaticHandler(options.rendererDir, await bundleShim());
-  const sessions = new Map<string, Promise<PreviewSession>>();
+  const sessions = new Map<string, Promise<S>>();
   const pages = new Map<string, Set<WebSocket>>();
   let origin = '';
 
@@ -83,7 +88,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       },
     }));
 
-  const sessionOf = (profile: string): Promise<PreviewSession> => {
+  const sessionOf = (profile: string): Promise<S> => {
     let session = sessions.get(profile);
     if (!session) {
       session = options.createSession(
@@ -170,7 +175,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     origin,
     url: `${origin}/?token=${token}`,
     token,
-    session: (profile) => sessions.get(profile),
+    open: sessionOf,
     async stop() {
       for (const ws of wss.clients) ws.terminate();
       wss.close();

@@ -1,0 +1,72 @@
+// npm run preview [-- --port 5173]: the built renderer in a normal browser, with window.keyroom bridged to a real
+// core per browser profile. Against SUPABASE_URL/SUPABASE_ANON_KEY when both are set; otherwise it starts the
+// local stack in this process on the embedded database (the same .keyroom data as npm start) and, the first
+// time, creates the demo office. Run `npm run build` first (it builds here when dist/renderer is missing).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { DEMO_PROFILES, ensureDemoOffice } from '../demo-office';
+import { defaultDataDir } from '../local-stack/paths';
+import { type RunningStack, startStack } from '../local-stack/server';
+import { startPreviewHost } from './host';
+import { coreSessions } from './session';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const version = z
+  .object({ version: z.string() })
+  .parse(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))).version;
+
+const { values } = parseArgs({ options: { port: { type: 'string', default: '5173' } } });
+const rendererDir = join(root, 'dist/renderer');
+if (!existsSync(join(rendererDir, 'index.html'))) {
+  console.log('dist/renderer is missing: building …');
+  const built = spawnSync(join(root, 'node_modules/.bin/tsx'), ['scripts/build.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) process.exit(1);
+}
+
+let stack: RunningStack | null = null;
+let url = process.env.SUPABASE_URL;
+let anonKey = process.env.SUPABASE_ANON_KEY;
+if (!url || !anonKey) {
+  const dataDir = defaultDataDir();
+  console.log(`starting the local stack on the embedded database in ${dataDir} …`);
+  stack = await startStack({ port: 0, dataDir });
+  url = stack.url;
+  anonKey = stack.anonKey;
+  await ensureDemoOffice({
+    url,
+    anonKey,
+    serviceRoleKey: stack.serviceRoleKey,
+    profilesDir: join(root, '.keyroom', 'profiles'),
+    markerDir: dataDir,
+    version,
+  });
+}
+
+const host = await startPreviewHost({
+  rendererDir,
+  port: Number(values.port),
+  createSession: coreSessions({ url, anonKey, profilesDir: join(root, '.keyroom', 'profiles'), version }),
+  log: (line) => console.log(line),
+});
+console.log(`Keyroom preview (backend ${url}):`);
+console.log(`  ${host.url}`);
+if (stack) {
+  console.log(`  demo admin PC:    ${host.url}&profile=${DEMO_PROFILES.admin}`);
+  console.log(`  demo employee PC: ${host.url}&profile=${DEMO_PROFILES.employee}`);
+}
+console.log('Each browser profile is one simulated PC. Ctrl-C stops the preview.');
+
+const shutdown = async () => {
+  await host.stop();
+  await stack?.stop();
+  process.exit(0);
+};
+process.once('SIGINT', () => void shutdown());
+process.once('SIGTERM', () => void shutdown());

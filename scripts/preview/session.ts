@@ -1,0 +1,137 @@
+// One simulated PC per browser profile: a real KeyroomCore with its own file-backed cache and outbox under
+// profilesDir/<profile>/, the same handlers as the Electron main process, and in-process stand-ins for the
+// OS pieces: a clipboard held by the host (the guard clears it after 30 s like the app), settings in a JSON
+// file, notifications recorded (the renderer shows its own toast), and an updater that can only report.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { KeyroomCore } from '../../src/core';
+import { AtomicJsonFile } from '../../src/core/storage/atomic-file';
+import { FileCacheStore, FileOutboxStore } from '../../src/core/storage/file';
+import { createClipboardGuard } from '../../src/main/clipboard-guard';
+import type { EmitEvent } from '../../src/main/events';
+import { createHandlers } from '../../src/main/handlers/create-handlers';
+import { forwardCoreEvents } from '../../src/main/handlers/events';
+import type { HandlerOs, SettingsStore } from '../../src/main/handlers/os';
+import { type Settings, settingsSchema, type UpdateStatus } from '../../src/shared/domain';
+import { KeyroomError } from '../../src/shared/errors';
+import type { PreviewSession } from './host';
+
+export interface CoreSession extends PreviewSession {
+  core: KeyroomCore;
+  /** What this PC's clipboard holds now ('' once cleared). */
+  clipboardText(): string;
+  notifications: string[];
+}
+
+export interface CoreSessionOptions {
+  url: string;
+  anonKey: string;
+  profilesDir: string;
+  version: string;
+  /** Pull interval without a live socket; tests shorten DESIGN.md's 30 s. */
+  pollMs?: number;
+  /** How long a copied secret stays on the clipboard (the app's 30 s by default). */
+  clipboardClearMs?: number;
+}
+
+const DEFAULT_SETTINGS: Settings = {
+  theme: 'system',
+  startWithWindows: false,
+  stayUnlocked: false,
+  notifications: true,
+};
+
+function settingsFile(path: string): SettingsStore {
+  const file = new AtomicJsonFile(path);
+  const get = async () => {
+    const stored = settingsSchema.partial().safeParse(await file.read().catch(() => undefined));
+    return { ...DEFAULT_SETTINGS, ...(stored.success ? stored.data : {}) };
+  };
+  return {
+    get,
+    async set(patch) {
+      const next = settingsSchema.parse({ ...(await get()), ...patch });
+      await file.write(next);
+      return next;
+    },
+  };
+}
+
+async function deviceId(path: string): Promise<string> {
+  const file = new AtomicJsonFile(path);
+  const stored = (await file.read().catch(() => undefined)) as { id?: unknown } | undefined;
+  if (typeof stored?.id === 'string') return stored.id;
+  const id = randomUUID();
+  await file.write({ id });
+  return id;
+}
+
+export function coreSessions(
+  options: CoreSessionOptions,
+): (profile: string, emit: EmitEvent) => Promise<CoreSession> {
+  return async (profile, emit) => {
+    const dir = join(options.profilesDir, profile);
+    const core = await KeyroomCore.create({
+      url: options.url,
+      anonKey: options.anonKey,
+      storage: {
+        cache: await FileCacheStore.open(join(dir, 'cache.json')),
+        outbox: await FileOutboxStore.open(join(dir, 'outbox.json')),
+      },
+      appVersion: options.version,
+      device: {
+        id: await deviceId(join(dir, 'device.json')),
+        name: `Browser preview ${profile}`,
+        platform: 'browser',
+      },
+      ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    });
+    let clipboard = '';
+    const notifications: string[] = [];
+    let update: UpdateStatus = { kind: 'none' };
+    const os: HandlerOs = {
+      version: options.version,
+      platform: 'browser',
+      clipboard: createClipboardGuard({
+        clipboard: {
+          readText: () => clipboard,
+          writeSecret: async (text) => {
+            clipboard = text;
+          },
+          clear: () => {
+            clipboard = '';
+          },
+        },
+        timers: {
+          setTimeout: (fn, ms) => setTimeout(fn, ms),
+          clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+        },
+        ...(options.clipboardClearMs ? { clearAfterMs: options.clipboardClearMs } : {}),
+      }),
+      settings: settingsFile(join(dir, 'settings.json')),
+      notifier: { notify: (_title, body) => notifications.push(body) },
+      updater: {
+        status: () => update,
+        restartToUpdate: async () => {
+          throw new KeyroomError('invalid_request', 'The browser preview cannot install updates.');
+        },
+      },
+    };
+    const offUpdate = core.events.on('updateRequired', ({ required }) => {
+      update = { kind: 'required', version: required, releaseNotes: '', downloaded: false };
+    });
+    const offEvents = forwardCoreEvents(core, emit, os);
+    return {
+      core,
+      handlers: createHandlers(core, os),
+      clipboardText: () => clipboard,
+      notifications,
+      async close() {
+        offEvents();
+        offUpdate();
+        os.clipboard.clearIfOurs();
+        await core.dispose();
+      },
+    };
+  };
+}

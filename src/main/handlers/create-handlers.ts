@@ -1,0 +1,166 @@
+// The platform-neutral glue from the IPC contract to the core: one handler per contract call, each a thin
+// mapping onto the KeyroomCore facade, with the OS pieces injected. dispatch() has already validated the
+// request and will validate (and strip) the response; here, failures become the contract's {code, message}.
+import type { KeyroomCore } from '../../core';
+import type { Conflict, ConflictSide } from '../../shared/domain';
+import { KeyroomError } from '../../shared/errors';
+import type { Handlers } from '../ipc-registry';
+import { mapped } from './errors';
+import type { HandlerOs } from './os';
+import { toCoreInput, toCoreUpdate, toDetail, toSession } from './shapes';
+
+type CoreConflict = ReturnType<KeyroomCore['vault']['conflicts']>[number];
+
+const DAMAGED_SIDE = (at: string): ConflictSide => ({
+  title: '',
+  username: '',
+  url: '',
+  category: '',
+  notes: '',
+  hasTotp: false,
+  deleted: false,
+  changedAt: at,
+  changedBy: '',
+});
+
+function toConflict(
+  c: CoreConflict,
+  me: string,
+): Omit<Conflict, 'passwordsDiffer'> & { passwordsDiffer: boolean } {
+  const mine: ConflictSide = c.mine
+    ? {
+        title: c.mine.title,
+        username: c.mine.username,
+        url: c.mine.url,
+        category: c.mine.category,
+        notes: c.mine.notes,
+        hasTotp: c.mine.totp !== '',
+        deleted: false,
+        changedAt: c.detectedAt,
+        changedBy: me,
+      }
+    : DAMAGED_SIDE(c.detectedAt);
+  const theirs: ConflictSide = c.theirs
+    ? {
+        title: c.theirs.entry.title,
+        username: c.theirs.entry.username,
+        url: c.theirs.entry.url,
+        category: c.theirs.entry.category,
+        notes: c.theirs.entry.notes,
+        hasTotp: c.theirs.entry.totp !== '',
+        deleted: c.theirs.deletedAt !== null,
+        changedAt: c.theirs.updatedAt,
+        changedBy: '',
+      }
+    : { ...DAMAGED_SIDE(c.detectedAt), deleted: true };
+  return {
+    id: c.id,
+    entryId: c.entryId,
+    vaultId: c.vaultId,
+    mine,
+    theirs,
+    // Compared here, in the main process; the passwords themselves never leave it.
+    passwordsDiffer: (c.mine?.password ?? '') !== (c.theirs?.entry.password ?? ''),
+    detectedAt: c.detectedAt,
+  };
+}
+
+export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
+  const myName = () =>
+    core.state.state === 'unlocked' ? core.state.user.displayName || core.state.user.email : '';
+  const officeFingerprint = () => (core.state.state === 'unlocked' ? core.state.officeFingerprint : null);
+
+  return {
+    'session.state': mapped(() => toSession(core.state)),
+    'session.signIn': mapped(async ({ email, password }) => toSession(await core.signIn(email, password))),
+    'session.enroll': mapped(async ({ masterPassword, officeFingerprint }) =>
+      toSession(await core.enroll(masterPassword, officeFingerprint)),
+    ),
+    'session.unlock': mapped(async ({ masterPassword }) => toSession(await core.unlock(masterPassword))),
+    'session.lock': mapped(async () => {
+      os.clipboard.clearIfOurs();
+      return toSession(await core.lock());
+    }),
+    'session.signOut': mapped(async () => {
+      os.clipboard.clearIfOurs();
+      return toSession(await core.signOut());
+    }),
+    'session.changeMasterPassword': mapped(async ({ current, next }) => {
+      await core.changeMasterPassword(current, next);
+      return null;
+    }),
+
+    'vault.list': mapped(({ includeDeleted }) => ({
+      vaults: core.vaults().map((v) => ({ id: v.id, name: 'Office', entryCount: v.entryCount })),
+      entries: core.vault.list(includeDeleted ?? false),
+    })),
+    'vault.search': mapped(({ query, vaultId, category, limit }) => {
+      const wanted = limit ?? 200;
+      // Filters apply after ranking, so ask the index for more than will be shown.
+      const hits = core.vault.search(query, vaultId || category ? 10_000 : wanted);
+      const entries = hits.filter(
+        (e) =>
+          (vaultId === undefined || e.vaultId === vaultId) &&
+          (category === undefined || e.category === category),
+      );
+      return { entries: entries.slice(0, wanted) };
+    }),
+    'vault.get': mapped(({ id }) => toDetail(core.vault.get(id))),
+    'vault.reveal': mapped(async ({ id }) => ({ password: await core.vault.reveal(id) })),
+    'vault.copy': mapped(async ({ id, field }) => os.clipboard.copy(await core.vault.copy(id, field))),
+    'vault.totp': mapped(({ id }) => core.vault.totp(id)),
+    'vault.create': mapped(({ vaultId, entry }) => core.vault.create(vaultId, toCoreInput(entry))),
+    'vault.update': mapped(({ id, baseVersion, entry }) =>
+      core.vault.update(id, baseVersion, toCoreUpdate(entry)),
+    ),
+    'vault.delete': mapped(({ id, baseVersion }) => core.vault.remove(id, baseVersion)),
+    'vault.restore': mapped(({ id, baseVersion }) => core.vault.restore(id, baseVersion)),
+    'vault.history': mapped(async ({ id }) => ({ versions: await core.vault.history(id) })),
+
+    'conflicts.list': mapped(() => ({
+      conflicts: core.vault.conflicts().map((c) => toConflict(c, myName())),
+    })),
+    'conflicts.resolve': mapped(async ({ conflictId, choice }) => {
+      await core.vault.resolve(conflictId, choice);
+      return null;
+    }),
+
+    'admin.members': mapped(async () => ({ members: await core.admin.members() })),
+    'admin.invite': mapped(({ email, displayName, role }) => core.admin.invite(email, displayName, role)),
+    'admin.confirm': mapped(({ memberId, fingerprint }) => core.admin.confirm(memberId, fingerprint)),
+    'admin.disable': mapped(({ memberId }) => core.admin.disable(memberId)),
+    'admin.enable': mapped(({ memberId }) => core.admin.enable(memberId)),
+    'admin.reset': mapped(({ memberId }) => core.admin.reset(memberId)),
+    'admin.setRole': mapped(({ memberId, role }) => core.admin.setRole(memberId, role)),
+    'admin.audit': mapped(() => unavailable()),
+    'admin.auditExport': mapped(() => unavailable()),
+    'admin.devices': mapped(() => unavailable()),
+    'admin.policy': mapped(() => unavailable()),
+    'admin.publishRelease': mapped(() => unavailable()),
+    'admin.setMinVersion': mapped(() => unavailable()),
+    'admin.setPolicy': mapped(() => unavailable()),
+
+    'settings.get': mapped(() => os.settings.get()),
+    'settings.set': mapped((patch) => os.settings.set(patch)),
+
+    'app.info': mapped(() => {
+      const { connection, lastSyncedAt, pendingChanges } = core.syncStatus;
+      return {
+        version: os.version,
+        platform: os.platform,
+        officeFingerprint: officeFingerprint(),
+        sync: { connection, lastSyncedAt, pendingChanges },
+        update: os.updater.status(),
+        policy: null,
+      };
+    }),
+    'app.restartToUpdate': mapped(async () => {
+      await os.updater.restartToUpdate();
+      return null;
+    }),
+  };
+}
+
+function unavailable(): never {
+  throw new KeyroomError('internal', 'This is not available yet.');
+}

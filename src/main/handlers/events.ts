@@ -1,0 +1,80 @@
+// Forwards the core's events to the renderer as contract events, and raises a desktop notification for
+// changes someone else made ("Anna updated Wi-Fi"). Lock, sign-out and disable also clear the clipboard if it
+// still holds a password we put there.
+import type { KeyroomCore } from '../../core';
+import type { EntryChange } from '../../shared/contract';
+import type { EmitEvent } from '../events';
+import type { HandlerOs } from './os';
+import { toSession } from './shapes';
+
+const VERB: Record<EntryChange['op'], string> = {
+  insert: 'added',
+  update: 'updated',
+  delete: 'deleted',
+  restore: 'restored',
+};
+
+function describe(
+  core: KeyroomCore,
+  change: { id: string; vaultId: string; by: string | null; byName: string; op: 'upsert' | 'delete' },
+  me: string | null,
+): EntryChange {
+  let title = '';
+  let version = 0;
+  try {
+    const entry = core.vault.get(change.id);
+    title = entry.title;
+    version = entry.version;
+  } catch {
+    // locked meanwhile, or the entry is damaged: the change is still reported, without a title
+  }
+  const op = change.op === 'delete' ? 'delete' : version === 1 ? 'insert' : 'update';
+  return {
+    entryId: change.id,
+    vaultId: change.vaultId,
+    title,
+    op,
+    actorName: change.byName,
+    byMe: me !== null && change.by === me,
+  };
+}
+
+export function forwardCoreEvents(
+  core: KeyroomCore,
+  emit: EmitEvent,
+  os: Pick<HandlerOs, 'clipboard' | 'notifier'>,
+): () => void {
+  const offs = [
+    core.events.on('sessionChanged', (state) => {
+      if (state.state !== 'unlocked') os.clipboard.clearIfOurs();
+      emit('sessionChanged', toSession(state));
+    }),
+    core.events.on('entriesChanged', ({ changes }) => {
+      const me = core.state.state === 'unlocked' ? core.state.user.id : null;
+      const described = changes.slice(0, 1000).map((c) => describe(core, c, me));
+      emit('entriesChanged', { changes: described });
+      const others = described.filter((c) => !c.byMe);
+      const [only] = others;
+      if (others.length === 1 && only) {
+        const who = only.actorName || 'Someone';
+        os.notifier.notify(
+          'Keyroom',
+          only.title ? `${who} ${VERB[only.op]} “${only.title}”` : `${who} ${VERB[only.op]} an entry`,
+        );
+      } else if (others.length > 1) {
+        // A burst (an import, a key rotation) is one notification, not dozens.
+        os.notifier.notify('Keyroom', `${others.length} entries were changed.`);
+      }
+    }),
+    core.events.on('conflictsChanged', ({ count }) => emit('conflictsChanged', { count })),
+    core.events.on('syncState', ({ connection, lastSyncedAt, pendingChanges }) =>
+      emit('syncStateChanged', { connection, lastSyncedAt, pendingChanges }),
+    ),
+    core.events.on('updateRequired', ({ running, required }) =>
+      emit('updateRequired', { running, required, downloadPercent: null, at: new Date().toISOString() }),
+    ),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}

@@ -1,0 +1,28 @@
+// The operating-system pieces the handlers need, injected so the same handlers run in Electron (clipboard,
+// electron-store, Notification, electron-updater) and in the browser-preview host (in-process stand-ins).
+import type { Settings, UpdateStatus } from '../../shared/domain';
+import type { ClipboardGuard } from '../clipboard-guard';
+
+export interface SettingsStore {
+  get(): Promise<Settings>;
+  set(patch: Partial<Settings>): Promise<Settings>;
+}
+
+// A desktop notification for a change someone else made.
+export interface Notifier {
+  notify(title: string, body: string): void;
+}
+
+export interface Updater {
+  status(): UpdateStatus;
+  restartToUpdate(): Promise<void>;
+}
+
+export interface HandlerOs {
+  version: string;
+  platform: 'win32' | 'darwin' | 'linux' | 'browser';
+  clipboard: ClipboardGuard;
+  settings: SettingsStore;
+  notifier: Notifier;
+  updater: Updater;
+}
