@@ -105,6 +105,26 @@ describe('refusals', () => {
     expect((await profile(second.id))?.role).toBe('member');
   });
 
+  it('keeps the admin RPCs behind the function: members and anon cannot call them directly', async () => {
+    const member = await colleague(office, 'sneaky@office.test');
+    const attempts = [
+      ['admin_set_role', { p_actor: member.id, p_user: member.id, p_role: 'admin' }],
+      ['admin_set_status', { p_actor: member.id, p_user: office.root.id, p_disabled: true }],
+      [
+        'admin_publish_release',
+        { p_actor: member.id, p_version: '9.0.0', p_notes: '', p_critical: true, p_min_version: '9.0.0' },
+      ],
+    ] as const;
+    for (const [fn, args] of attempts) {
+      for (const client of [member.client, newClient(office.stack)]) {
+        const { error } = await client.rpc(fn, args);
+        expect(error, fn).not.toBeNull();
+      }
+    }
+    expect(await profile(member.id)).toMatchObject({ role: 'member', status: 'active' });
+    expect(await profile(office.root.id)).toMatchObject({ role: 'admin', status: 'active' });
+  });
+
   it('answers 404 for a user that does not exist', async () => {
     const ghost = '00000000-0000-4000-8000-000000000000';
     for (const action of ['disable', 'enable', 'reset', 'delete']) {

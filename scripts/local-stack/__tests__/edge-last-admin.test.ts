@@ -1,0 +1,88 @@
+// The last-admin guard under concurrency, on PostgreSQL (real parallel transactions): two admins who
+// demote or disable each other at the same moment cannot both succeed and leave the office without one.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/pg';
+import { call, colleague, type Office, type Refusal, signIn, startOffice } from './edge-office';
+
+let tdb: TestDatabase;
+let office: Office;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase('keyroom_edge_admins');
+  office = await startOffice({ dbUrl: tdb.url });
+});
+afterAll(async () => {
+  await office?.stack.stop();
+  await tdb?.drop();
+});
+
+async function activeAdmins(): Promise<number> {
+  const r = await office.stack.db.query<{ n: string }>(
+    `select count(*) as n from public.profiles where role = 'admin' and status = 'active'`,
+  );
+  return Number(r.rows[0]?.n);
+}
+
+describe('last active admin', () => {
+  it.each([
+    ['set-role', { role: 'member' }],
+    ['disable', {}],
+  ] as const)('two admins who %s each other at once through admin-users: one wins', async (action, extra) => {
+    const other = await colleague(office, `peer-${action}@office.test`, 'admin');
+    expect(await activeAdmins()).toBe(2);
+    const [a, b] = await Promise.all([
+      call<Refusal>(office.root.client, 'admin-users', { action, user_id: other.id, ...extra }),
+      call<Refusal>(other.client, 'admin-users', { action, user_id: office.root.id, ...extra }),
+    ]);
+    // The loser is refused by the guard (409) or, when the winner finished first, no longer an admin (403).
+    const statuses = [a.status, b.status].sort();
+    expect(statuses[0]).toBe(200);
+    expect([403, 409]).toContain(statuses[1]);
+    expect(await activeAdmins()).toBe(1);
+
+    // Put the office back: the root as the only admin, for the next case.
+    if (a.status !== 200) {
+      const restore =
+        action === 'disable'
+          ? { action: 'enable', user_id: office.root.id }
+          : { action: 'set-role', user_id: office.root.id, role: 'admin' };
+      expect((await call(other.client, 'admin-users', restore)).status).toBe(200);
+      // A disable ended the root's sessions: sign in again.
+      office.root = await signIn(office.stack, office.root.email, office.root.password);
+    }
+    expect(
+      (await call(office.root.client, 'admin-users', { action: 'delete', user_id: other.id })).status,
+    ).toBe(200);
+  });
+
+  it('holds the second demotion until the first commits, then refuses it (the RPCs on two connections)', async () => {
+    const peer = await colleague(office, 'racer@office.test', 'admin');
+    const demote = 'select public.admin_set_role($1, $2, $3)';
+    let commitFirst!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      commitFirst = resolve;
+    });
+    let firstDone!: () => void;
+    const firstRan = new Promise<void>((resolve) => {
+      firstDone = resolve;
+    });
+    const first = office.stack.db.transaction(async (tx) => {
+      await tx.query(demote, [office.root.id, peer.id, 'member']);
+      firstDone();
+      await gate;
+    });
+    await firstRan;
+    const second = office.stack.db.query(demote, [peer.id, office.root.id, 'member']).then(
+      () => 'committed',
+      (err: unknown) => String(err),
+    );
+    // The second waits for the first to commit; without the guard's lock it would have passed its check
+    // before that (the first's change not visible yet) and committed too, leaving no admin (checked by hand).
+    const early = await Promise.race([second, new Promise((r) => setTimeout(() => r('waiting'), 500))]);
+    expect(early).toBe('waiting');
+    commitFirst();
+    await first;
+    expect(await second).toContain('last_admin');
+    expect(await activeAdmins()).toBe(1);
+  });
+});
