@@ -114,9 +114,11 @@ export function Settings() {
           <Toggle
             label="Stay unlocked on this PC"
             hint={
-              policy?.allowStayUnlocked
-                ? 'Keyroom unlocks with your Windows account instead of the master password. It still locks when you lock the PC.'
-                : 'Your office does not allow this.'
+              policy === null
+                ? 'Available once Keyroom has read your office policy.'
+                : policy.allowStayUnlocked
+                  ? 'Keyroom unlocks with your Windows account instead of the master password. It still locks when you lock the PC.'
+                  : 'Your office does not allow this.'
             }
             disabled={!policy?.allowStayUnlocked}
             checked={settings.stayUnlocked && (policy?.allowStayUnlocked ?? false)}
