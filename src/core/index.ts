@@ -369,7 +369,12 @@ export class KeyroomCore {
             changes: changes.map((c) => ({ ...c, byName: this.nameOf(c.by) })),
           }),
         rollback: (entryId, seen, offered) => this.events.emit('rollback', { entryId, seen, offered }),
-        damaged: (entryId) => this.events.emit('damaged', { entryId }),
+        damaged: (row) => {
+          // A row under a key version this PC does not hold yet is a rotation whose grant is on its way.
+          if (row.key_version > (keyring.currentVersion(row.vault_id) ?? 0))
+            void this.reloadGrants().catch(() => {});
+          else this.events.emit('damaged', { entryId: row.id });
+        },
         memberEvent: (e) => void this.onMemberEvent(e).catch(() => {}),
         officeEvent: (e) => void this.onOfficeEvent(e).catch(() => {}),
         presence: () => {},
@@ -398,13 +403,13 @@ export class KeyroomCore {
     this.open = open;
     this.autoLockMs = (policy?.auto_lock_minutes ?? 10) * 60_000;
     this.touch();
+    await open.engine.start(keyring.vaultIds());
+    await open.vault.flushOutbox().catch(() => {});
     this.setSession({
       state: 'unlocked',
       user: { id: profile.id, email: profile.email, displayName: profile.display_name, role: profile.role },
       officeFingerprint: fingerprint(root.ed25519Public),
     });
-    await open.engine.start(keyring.vaultIds());
-    await open.vault.flushOutbox().catch(() => {});
     await this.backend
       .upsertDevice({ ...this.opts.device, app_version: this.opts.appVersion })
       .catch(() => {});
@@ -439,15 +444,41 @@ export class KeyroomCore {
     await this.reloadGrants();
   }
 
-  /** New or rotated grants: open what verifies, then follow the vault set. */
-  private async reloadGrants(): Promise<void> {
+  private grantsReload: Promise<void> | null = null;
+  private grantsAgain = false;
+
+  /** New or rotated grants: open what verifies, then follow the vault set. Bursts fold into one more pass. */
+  private reloadGrants(): Promise<void> {
+    if (this.grantsReload) {
+      this.grantsAgain = true;
+      return this.grantsReload;
+    }
+    this.grantsReload = (async () => {
+      try {
+        do {
+          this.grantsAgain = false;
+          await this.reloadGrantsOnce();
+        } while (this.grantsAgain && this.open);
+      } finally {
+        this.grantsReload = null;
+      }
+    })();
+    return this.grantsReload;
+  }
+
+  private async reloadGrantsOnce(): Promise<void> {
     const open = this.open;
     if (!open) return;
     const colleagues = await this.backend.colleagues();
     open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
     open.keyring.openGrants(await this.backend.ownGrants(), colleagueKeys(colleagues));
     await open.engine.setVaults(open.keyring.vaultIds());
-    await open.engine.pullAll().catch(() => {});
+    const byVault = new Map<string, number[]>();
+    for (const d of open.replica.damagedEntries()) {
+      const seq = this.local.damaged.get(d.id)?.seq;
+      if (seq !== undefined) byVault.set(d.vaultId, [...(byVault.get(d.vaultId) ?? []), seq]);
+    }
+    await Promise.all([...byVault].map(([v, seqs]) => open.engine.retry(v, seqs).catch(() => {})));
   }
 
   private async onOfficeEvent(e: 'policy' | 'profile'): Promise<void> {
@@ -469,10 +500,10 @@ export class KeyroomCore {
     }
   }
 
-  private wasOnline = true;
   private onConnection(c: ConnectionState): void {
-    if (c.online && !this.wasOnline) void this.open?.vault.flushOutbox().catch(() => {});
-    this.wasOnline = c.online;
+    // Queued writes go out as soon as the server answers again (a pull just succeeded).
+    if (c.online && !c.syncing && this.local.outbox.length > 0)
+      void this.open?.vault.flushOutbox().catch(() => {});
     this.emitSync(c);
   }
 

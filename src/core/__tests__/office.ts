@@ -2,6 +2,7 @@
 // and any number of PCs, each a separate KeyroomCore with its own cache and outbox files.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFirstAdmin } from '../../../scripts/admin-init';
@@ -11,6 +12,10 @@ import { type CoreEvents, KeyroomCore } from '../index';
 import { FileCacheStore, FileOutboxStore } from '../storage/file';
 
 export const MASTER = 'correct horse battery staple 42';
+// Every enrollment runs Argon2id (64 MiB) and the edge functions run in Deno: generous limits for a shared
+// 2-core machine. Latency budgets are asserted inside the tests, not through these.
+export const SLOW = 120_000;
+export const STARTUP = 300_000;
 
 export interface Pc {
   name: string;
@@ -27,9 +32,16 @@ export class Office {
     private readonly pollMs: number,
   ) {}
 
-  static async start(kind: 'pglite' | 'postgres', opts: { pollMs?: number } = {}): Promise<Office> {
+  static async start(
+    kind: 'pglite' | 'postgres',
+    opts: { pollMs?: number; signInPerIp?: number } = {},
+  ): Promise<Office> {
     const db = kind === 'postgres' ? await createTestDatabase('keyroom_core') : null;
-    const stack = await startStack({ port: 0, dbUrl: db?.url });
+    const stack = await startStack({
+      port: 0,
+      dbUrl: db?.url,
+      ...(opts.signInPerIp ? { auth: { signInPerIp: opts.signInPerIp } } : {}),
+    });
     const root = await mkdtemp(join(tmpdir(), 'keyroom-office-'));
     return new Office(stack, db, root, opts.pollMs ?? 30_000);
   }
@@ -77,6 +89,10 @@ export class Office {
     const unlocked = waitFor(pc.core, 'sessionChanged', (s) => s.state === 'unlocked');
     await admin.core.admin.confirm(sheet.memberId, pending.fingerprint);
     await unlocked;
+    // The grants follow the activation by a moment; the vaults open when their poke arrives.
+    const vaults = admin.core.vaults().length;
+    await until(() => pc.core.vaults().length === vaults);
+    await pc.core.syncNow();
     return pc;
   }
 
@@ -115,5 +131,53 @@ export async function until(check: () => boolean, ms = 5_000): Promise<void> {
   while (!check()) {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A PC's network cable: a TCP proxy in front of the stack that can be pulled and plugged back in. */
+export class Cable {
+  private readonly sockets = new Set<Socket>();
+  private plugged = true;
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async to(target: string): Promise<Cable> {
+    const { hostname, port } = new URL(target);
+    let cable: Cable | undefined;
+    const server = createServer((client) => {
+      if (!cable?.plugged) {
+        client.destroy();
+        return;
+      }
+      const upstream = connect(Number(port), hostname);
+      for (const s of [client, upstream]) {
+        cable.sockets.add(s);
+        s.on('close', () => cable?.sockets.delete(s));
+        s.on('error', () => {});
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const { port: local } = server.address() as AddressInfo;
+    cable = new Cable(server, `http://127.0.0.1:${local}`);
+    return cable;
+  }
+
+  unplug(): void {
+    this.plugged = false;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  plug(): void {
+    this.plugged = true;
+  }
+
+  async close(): Promise<void> {
+    this.unplug();
+    await new Promise<void>((r) => this.server.close(() => r()));
   }
 }

@@ -23,7 +23,7 @@ export interface SyncHooks {
   accept(row: EntryRow): Verdict;
   changed(entries: Change[]): void;
   rollback(entryId: string, seen: number, offered: number): void;
-  damaged(entryId: string): void;
+  damaged(row: EntryRow): void;
   memberEvent(event: 'disabled' | 'grants' | 'profile'): void;
   officeEvent(event: 'policy' | 'profile'): void;
   presence(): void;
@@ -260,7 +260,19 @@ export class SyncEngine {
 
   private markDamaged(row: EntryRow): void {
     this.local.damaged.set(row.id, { version: row.version, seq: row.seq });
-    this.hooks.damaged(row.id);
+    this.hooks.damaged(row);
+  }
+
+  /**
+   * New keys arrived (a grant, a rotation): rows that failed before may open now. Moves the vault's cursor
+   * back to just before the oldest of them and pulls again; rows already applied are skipped.
+   */
+  async retry(vaultId: string, damagedSeqs: number[]): Promise<void> {
+    if (damagedSeqs.length === 0) return;
+    await this.running.get(vaultId)?.catch(() => {});
+    const from = Math.min(...damagedSeqs) - 1;
+    if (from < (this.local.cursors.get(vaultId) ?? 0)) this.local.cursors.set(vaultId, from);
+    await this.pull(vaultId);
   }
 
   async stop(): Promise<void> {

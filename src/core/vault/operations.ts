@@ -347,8 +347,17 @@ export class VaultOperations {
     this.ctx.outboxChanged();
   }
 
-  /** Sends queued writes in order; stops at the first that cannot reach the server. */
-  async flushOutbox(): Promise<void> {
+  private flushing: Promise<void> | null = null;
+
+  /** Sends queued writes in order; stops at the first that cannot reach the server. One flush at a time. */
+  flushOutbox(): Promise<void> {
+    this.flushing ??= this.flushOnce().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async flushOnce(): Promise<void> {
     const local = this.ctx.local;
     while (local.outbox.length > 0) {
       const op = local.outbox[0]!;

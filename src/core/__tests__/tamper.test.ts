@@ -1,0 +1,239 @@
+// The server as the adversary (DESIGN.md §4, "Zero Knowledge (About) Encryption"): rows are rewritten
+// directly in the database, triggers off, the way a compromised backend would. Every attack must end in the
+// one uniform "damaged" refusal (or a reported rollback), never in wrong plaintext or a weaker path.
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CoreError, MESSAGES } from '../backend/errors';
+import { toBase64Url } from '../crypto/bytes';
+import { signGrant } from '../crypto/trust';
+import { MASTER, Office, type Pc, SLOW, STARTUP, waitFor } from './office';
+
+async function damagedRefusal(run: () => unknown): Promise<void> {
+  let err: unknown;
+  try {
+    await run();
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(CoreError);
+  expect((err as CoreError).code).toBe('damaged');
+  expect((err as CoreError).message).toBe(MESSAGES.damaged);
+}
+
+describe('a malicious server', () => {
+  let office: Office;
+  let admin: Pc;
+  let victim: Pc;
+  let other: Pc;
+  let office1: string;
+  let office2: string;
+  const ids: Record<string, string> = {};
+
+  /** Rewrites rows as the database owner with triggers off: no version bump, no audit, no poke. */
+  const tamper = (sql: string, params: unknown[] = []) =>
+    office.stack.db.transaction(async (tx) => {
+      await tx.query('set local session_replication_role = replica');
+      await tx.query(sql, params);
+    });
+
+  beforeAll(async () => {
+    office = await Office.start('postgres');
+    admin = await office.firstAdmin();
+    office1 = admin.core.vaults()[0]!.id;
+    office2 = (await admin.core.admin.createVault('Second')).id;
+    for (const t of ['swap-a', 'swap-b', 'moved', 'rollback', 'relabel', 'truncated', 'reversioned']) {
+      ids[t] = (await admin.core.vault.create(office1, { title: t, password: `secret-${t}` })).id;
+    }
+    for (const t of ['rollback', 'relabel']) {
+      const e = admin.core.vault.get(ids[t]!);
+      await admin.core.vault.update(ids[t]!, e.version, { title: `${t} v2`, password: `newer-${t}` });
+    }
+    victim = await office.colleague(admin, 'victim@office.test');
+    other = await office.colleague(admin, 'other@office.test');
+    expect(victim.core.vault.list()).toHaveLength(7);
+  }, STARTUP);
+  afterAll(async () => {
+    await office?.stop();
+  });
+
+  it(
+    'swaps the ciphertexts of two entries',
+    async () => {
+      await tamper(
+        `update public.entries e set envelope = o.envelope, seq = nextval('public.entries_seq')
+       from public.entries o where (e.id, o.id) in (($1::uuid, $2::uuid), ($2::uuid, $1::uuid))`,
+        [ids['swap-a'], ids['swap-b']],
+      );
+      await victim.core.syncNow();
+      await damagedRefusal(() => victim.core.vault.reveal(ids['swap-a']!));
+      await damagedRefusal(() => victim.core.vault.reveal(ids['swap-b']!));
+      const listed = victim.core.vault.list().filter((e) => e.id === ids['swap-a'] || e.id === ids['swap-b']);
+      expect(listed.map((e) => e.damaged)).toEqual([true, true]);
+    },
+    SLOW,
+  );
+
+  it(
+    'moves an entry into another vault the member can read',
+    async () => {
+      await tamper(
+        `update public.entries set vault_id = $2, seq = nextval('public.entries_seq') where id = $1`,
+        [ids.moved, office2],
+      );
+      await victim.core.syncNow();
+      await damagedRefusal(() => victim.core.vault.reveal(ids.moved!));
+    },
+    SLOW,
+  );
+
+  it(
+    'rolls an entry back to an older version: reported, not applied',
+    async () => {
+      const rollback = waitFor(victim.core, 'rollback', (r) => r.entryId === ids.rollback);
+      await tamper(
+        `update public.entries e set envelope = h.envelope, version = h.version, seq = nextval('public.entries_seq')
+       from public.entry_history h where h.entry_id = e.id and h.version = 1 and e.id = $1`,
+        [ids.rollback],
+      );
+      await victim.core.syncNow();
+      expect((await rollback).offered).toBe(1);
+      expect(await victim.core.vault.reveal(ids.rollback!)).toBe('newer-rollback');
+    },
+    SLOW,
+  );
+
+  it(
+    'relabels an old ciphertext with a newer version',
+    async () => {
+      await tamper(
+        `update public.entries e set envelope = h.envelope, version = e.version + 1, seq = nextval('public.entries_seq')
+       from public.entry_history h where h.entry_id = e.id and h.version = 1 and e.id = $1`,
+        [ids.relabel],
+      );
+      await victim.core.syncNow();
+      await damagedRefusal(() => victim.core.vault.reveal(ids.relabel!));
+    },
+    SLOW,
+  );
+
+  it(
+    'truncates an envelope, or gives it an unknown version',
+    async () => {
+      await tamper(
+        `update public.entries set envelope = jsonb_set(envelope, '{ct}', to_jsonb(left(envelope->>'ct', 20))),
+         seq = nextval('public.entries_seq') where id = $1`,
+        [ids.truncated],
+      );
+      await tamper(
+        `update public.entries set envelope = jsonb_set(envelope, '{v}', '2'), seq = nextval('public.entries_seq')
+       where id = $1`,
+        [ids.reversioned],
+      );
+      await victim.core.syncNow();
+      await damagedRefusal(() => victim.core.vault.reveal(ids.truncated!));
+      await damagedRefusal(() => victim.core.vault.reveal(ids.reversioned!));
+    },
+    SLOW,
+  );
+
+  it(
+    'damage never poisons the cache: a PC restarted from it still refuses, and good entries still open',
+    async () => {
+      await victim.core.lock();
+      await victim.core.unlock(MASTER);
+      await damagedRefusal(() => victim.core.vault.reveal(ids['swap-a']!));
+      expect(await victim.core.vault.reveal(ids.rollback!)).toBe('newer-rollback');
+    },
+    SLOW,
+  );
+
+  it(
+    'hands out a grant signed by a key the root never certified',
+    async () => {
+      const me = other.core.state.state === 'unlocked' ? other.core.state.user.id : '';
+      const rogue = ed25519.utils.randomSecretKey();
+      // The server lists the rogue key as the "granting admin" (another member) and signs the grant with it.
+      const { rows } = await office.stack.db.query<{
+        sealed_key: string;
+        member_public: string;
+        key_version: number;
+      }>(
+        `select sealed_key, member_public, key_version from public.vault_grants where member_id = $1 and vault_id = $2`,
+        [me, office1],
+      );
+      const g = rows[0]!;
+      const signature = signGrant(
+        {
+          vaultId: office1,
+          memberId: me,
+          memberPublic: g.member_public,
+          keyVersion: g.key_version,
+          sealedKey: g.sealed_key,
+        },
+        rogue,
+      );
+      const victimId = victim.core.state.state === 'unlocked' ? victim.core.state.user.id : '';
+      await tamper(`update public.profiles set ed25519_public = $2 where id = $1`, [
+        victimId,
+        toBase64Url(ed25519.getPublicKey(rogue)),
+      ]);
+      await tamper(
+        `update public.vault_grants set granted_by = $3, signature = $4 where member_id = $1 and vault_id = $2`,
+        [me, office1, victimId, signature],
+      );
+      await other.core.lock();
+      await other.core.unlock(MASTER);
+      expect(other.core.vaults().map((v) => v.id)).not.toContain(office1);
+      await damagedRefusal(() => other.core.vault.reveal(ids.rollback!));
+    },
+    SLOW,
+  );
+
+  it(
+    'hands out a grant whose key material is missing',
+    async () => {
+      const me = other.core.state.state === 'unlocked' ? other.core.state.user.id : '';
+      await tamper(`update public.vault_grants set sealed_key = '' where member_id = $1 and vault_id = $2`, [
+        me,
+        office2,
+      ]);
+      await other.core.lock();
+      await other.core.unlock(MASTER);
+      expect(other.core.vaults()).toHaveLength(0);
+    },
+    SLOW,
+  );
+
+  it(
+    'replaces a member’s public key: the member’s PC refuses to unlock against it',
+    async () => {
+      const victimId = victim.core.state.state === 'unlocked' ? victim.core.state.user.id : '';
+      await tamper(`update public.profiles set x25519_public = $2 where id = $1`, [
+        victimId,
+        toBase64Url(ed25519.utils.randomSecretKey()),
+      ]);
+      await victim.core.lock();
+      await damagedRefusal(() => victim.core.unlock(MASTER));
+      expect(victim.core.state.state).toBe('locked');
+    },
+    SLOW,
+  );
+
+  it(
+    'weakens the KDF parameters: refused before any derivation, the PC keeps its own',
+    async () => {
+      const id = other.core.state.state === 'unlocked' ? other.core.state.user.id : '';
+      await tamper(
+        `update public.profiles set kdf = jsonb_set(jsonb_set(kdf, '{m}', '1024'), '{t}', '1') where id = $1`,
+        [id],
+      );
+      await other.core.lock();
+      const started = performance.now();
+      await damagedRefusal(() => other.core.unlock(MASTER));
+      // One Argon2 run at the PC's own (strong) parameters happened; none at the server's weak ones.
+      expect(performance.now() - started).toBeGreaterThan(100);
+      expect(other.core.state.state).toBe('locked');
+    },
+    SLOW,
+  );
+});
