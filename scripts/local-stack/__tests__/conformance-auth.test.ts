@@ -8,6 +8,7 @@ import {
   client,
   makeMember,
   mintJwt,
+  STARTUP_TIMEOUT_MS,
   signIn,
   sleep,
   type Target,
@@ -22,7 +23,7 @@ describe.each(targets())('auth on $name', (factory) => {
   beforeAll(async () => {
     t = await factory.start();
     member = await makeMember(t);
-  });
+  }, STARTUP_TIMEOUT_MS);
   afterAll(async () => {
     await t?.close();
   });

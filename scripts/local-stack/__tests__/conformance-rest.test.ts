@@ -9,6 +9,7 @@ import {
   clientWithToken,
   makeMember,
   mintJwt,
+  STARTUP_TIMEOUT_MS,
   signIn,
   type Target,
   tag,
@@ -46,7 +47,7 @@ describe.each(targets())('rest on $name', (factory) => {
     const { error } = await svc.from('vaults').insert(rows);
     if (error) throw new Error(error.message);
     vaultIds.push(...rows.map((r) => r.id));
-  });
+  }, STARTUP_TIMEOUT_MS);
   afterAll(async () => {
     await t?.close();
   });

@@ -27,6 +27,9 @@ export interface Target {
   close(): Promise<void>;
 }
 
+/** Starting PGlite from scratch takes seconds on an idle machine and over a minute on a busy one. */
+export const STARTUP_TIMEOUT_MS = 300_000;
+
 export interface TargetFactory {
   name: string;
   start(): Promise<Target>;
