@@ -12,7 +12,7 @@ describe('shouldLockForIdle', () => {
   });
 });
 
-function setup(options: { unlocked: boolean; stayUnlocked: boolean }) {
+function setup(options: { unlocked: boolean; stayUnlocked: boolean; policyKnown?: boolean }) {
   const monitor = Object.assign(new EventEmitter(), { idle: 0, getSystemIdleTime: () => monitor.idle });
   let tick: (() => void) | null = null;
   const locks: LockReason[] = [];
@@ -27,7 +27,8 @@ function setup(options: { unlocked: boolean; stayUnlocked: boolean }) {
         tick = null;
       },
     },
-    policy: () => ({ autoLockMinutes: 5, stayUnlocked: options.stayUnlocked }),
+    policy: () =>
+      options.policyKnown === false ? null : { autoLockMinutes: 5, stayUnlocked: options.stayUnlocked },
     isUnlocked: () => options.unlocked,
     lock: (reason) => locks.push(reason),
   });
@@ -50,6 +51,15 @@ describe('startAutoLock', () => {
     s.monitor.idle = 300;
     s.tick();
     expect(s.locks).toEqual(['idle']);
+  });
+
+  it('leaves idle alone while the policy is unknown, but still locks on screen lock', () => {
+    const s = setup({ unlocked: true, stayUnlocked: false, policyKnown: false });
+    s.monitor.idle = 10_000;
+    s.tick();
+    expect(s.locks).toEqual([]);
+    s.monitor.emit('lock-screen');
+    expect(s.locks).toEqual(['lock-screen']);
   });
 
   it('does nothing while already locked, and nothing after stop', () => {

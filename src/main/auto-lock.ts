@@ -31,7 +31,8 @@ export const IDLE_POLL_MS = 15_000;
 export function startAutoLock(options: {
   powerMonitor: PowerMonitorLike;
   timers: IntervalPort;
-  policy: () => LockPolicy;
+  // null while the office policy is not known: then only screen lock and sleep lock from here.
+  policy: () => LockPolicy | null;
   isUnlocked: () => boolean;
   lock: (reason: LockReason) => void;
   pollMs?: number;
@@ -45,7 +46,8 @@ export function startAutoLock(options: {
   powerMonitor.on('lock-screen', onLockScreen);
   powerMonitor.on('suspend', onSuspend);
   const handle = timers.setInterval(() => {
-    if (isUnlocked() && shouldLockForIdle(powerMonitor.getSystemIdleTime(), policy())) lock('idle');
+    const current = policy();
+    if (current && isUnlocked() && shouldLockForIdle(powerMonitor.getSystemIdleTime(), current)) lock('idle');
   }, options.pollMs ?? IDLE_POLL_MS);
   return () => {
     timers.clearInterval(handle);

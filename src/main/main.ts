@@ -1,21 +1,105 @@
-// Electron main process entry. The full shell (windows, tray, IPC, updater) lands with the desktop-app issue.
-
+// Electron main process entry: the office's Supabase project and this PC's stores feed one KeyroomCore; the
+// contract handlers and event forwarding sit on it; the shell (window, tray, protocol, OS glue) runs it all.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, dialog } from 'electron';
+import { z } from 'zod';
+import { KeyroomCore } from '../core';
+import { createHandlers } from './handlers/create-handlers';
+import { forwardCoreEvents } from './handlers/events';
+import { type BackendFactory, runShell } from './shell';
+import { openElectronStoreFile } from './store/electron';
+import { openProfileStores, openSettingsStore } from './store/profile-stores';
+import { electronAutoUpdater } from './updater/electron';
+import { UpdateService } from './updater/service';
 
-async function createWindow(): Promise<void> {
-  const win = new BrowserWindow({
-    width: 1100,
-    height: 720,
-    webPreferences: {
-      preload: join(__dirname, '../preload/preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  await win.loadFile(join(__dirname, '../renderer/index.html'));
+const configSchema = z.object({ supabaseUrl: z.url({ protocol: /^https?$/ }), anonKey: z.string().min(20) });
+
+// SUPABASE_URL + SUPABASE_ANON_KEY (what npm start passes), else config.json in the app's data folder.
+function readConfig(): z.infer<typeof configSchema> {
+  const { SUPABASE_URL, SUPABASE_ANON_KEY } = process.env;
+  if (SUPABASE_URL && SUPABASE_ANON_KEY) {
+    const parsed = configSchema.safeParse({ supabaseUrl: SUPABASE_URL, anonKey: SUPABASE_ANON_KEY });
+    if (parsed.success) return parsed.data;
+    throw new Error('SUPABASE_URL or SUPABASE_ANON_KEY is not valid.');
+  }
+  const path = join(app.getPath('userData'), 'config.json');
+  try {
+    return configSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  } catch {
+    throw new Error(`Keyroom is not configured. Put {"supabaseUrl": "…", "anonKey": "…"} in ${path}.`);
+  }
 }
 
-app.whenReady().then(createWindow);
-app.on('window-all-closed', () => app.quit());
+// One id per installation, for the devices list; kept next to the settings.
+function deviceId(): string {
+  const file = openElectronStoreFile({
+    cwd: '.',
+    name: 'device',
+    clearInvalidConfig: true,
+    accessPropertiesByDotNotation: false,
+    configFileMode: 0o600,
+    watch: false,
+  });
+  const stored = z.uuid().safeParse(file.get('id'));
+  if (stored.success) return stored.data;
+  const id = randomUUID();
+  file.set('id', id);
+  return id;
+}
+
+const createBackend: BackendFactory = async (shell) => {
+  const config = readConfig();
+  const settings = openSettingsStore(openElectronStoreFile);
+  const core = await KeyroomCore.create({
+    url: config.supabaseUrl,
+    anonKey: config.anonKey,
+    storage: openProfileStores(openElectronStoreFile, config.supabaseUrl),
+    appVersion: shell.version,
+    device: { id: deviceId(), name: hostname(), platform: shell.platform },
+  });
+  const updater = new UpdateService({
+    updater: electronAutoUpdater(),
+    running: shell.version,
+    emit: shell.emit,
+    timers: {
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    },
+    onError: (message) => console.error(`keyroom: ${message}`),
+  });
+  // The core reads client_policy; when it says this version is below the minimum, the updater fetches one.
+  const offPolicy = core.events.on('updateRequired', ({ required }) =>
+    updater.applyPolicy({ minVersion: required, latestVersion: null, critical: false, releaseNotes: '' }),
+  );
+  updater.start();
+  const os = { ...shell, settings, updater };
+  const offEvents = forwardCoreEvents(core, shell.emit, os);
+  return {
+    handlers: createHandlers(core, os),
+    settings,
+    isUnlocked: () => core.state.state === 'unlocked',
+    lock: () => core.lock(),
+    // The core applies client_policy.auto_lock_minutes to activity in the app; the shell adds OS-idle locking
+    // once the core exposes that policy (until then: screen lock and sleep).
+    lockPolicy: () => null,
+    async dispose() {
+      offPolicy();
+      offEvents();
+      updater.stop();
+      await core.dispose();
+    },
+  };
+};
+
+runShell(async (shell) => {
+  try {
+    return await createBackend(shell);
+  } catch (error) {
+    dialog.showErrorBox('Keyroom could not start', error instanceof Error ? error.message : 'Unknown error.');
+    app.exit(1);
+    throw error;
+  }
+});

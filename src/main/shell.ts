@@ -46,7 +46,8 @@ export interface DesktopBackend {
   settings: ShellSettings;
   isUnlocked(): boolean;
   lock(): Promise<unknown>;
-  lockPolicy(): LockPolicy;
+  // The idle-lock policy, or null while it is not known (screen lock and sleep still lock).
+  lockPolicy(): LockPolicy | null;
   dispose(): Promise<void>;
 }
 
