@@ -3,7 +3,7 @@
 // "Function not found"; with verify_jwt a 401 {msg} before the function runs; 503 BOOT_ERROR when the
 // function cannot load; 546 WORKER_LIMIT when it runs past the wall-clock limit (the worker is killed and
 // restarted on the next request); 500 WORKER_ERROR when the worker dies under a request.
-import { existsSync } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,6 +95,16 @@ export function makeFunctionsService(opts: FunctionsOptions): ServiceFactory {
     const settings = await loadFunctionSettings(join(opts.supabaseDir, 'config.toml'));
     const workers = new Map<string, FunctionWorker>();
     let closed = false;
+    // Hot reload, as `supabase functions serve` does: a change under functions/ (a function's own files or
+    // the shared ones) retires the running workers; the next request boots them on the new code.
+    const watcher = existsSync(functionsDir)
+      ? watch(functionsDir, { recursive: true }, () => {
+          for (const w of workers.values()) void w.stop();
+        })
+      : undefined;
+    watcher?.on('error', (err) =>
+      ctx.log(`functions: file watch stopped (${err.message}); restart to reload`),
+    );
 
     const workerFor = (name: string, entry: string) => {
       let worker = workers.get(name);
@@ -148,6 +158,7 @@ export function makeFunctionsService(opts: FunctionsOptions): ServiceFactory {
       handle,
       close: async () => {
         closed = true;
+        watcher?.close();
         await Promise.all([...workers.values()].map((w) => w.stop()));
       },
     };
