@@ -8,7 +8,7 @@ import { bearer, header, sendRaw } from '../http/respond';
 import { type JwtClaims, JwtError } from '../jwt';
 import type { ServiceFactory, StackContext } from '../server';
 import { type Catalog, loadCatalog } from './catalog';
-import { fromPgError, isPgError, RestError } from './errors';
+import { fromPgError, isPgError, RestError, singularity } from './errors';
 import { planRequest, type RestPlan } from './plan';
 
 export const PREFIX = '/rest/v1';
@@ -121,16 +121,9 @@ async function execute(tx: Transaction, plan: RestPlan, r: RestRequest): Promise
   const pageTotal = Number(row?.page_total ?? '0');
   const total = row?.total == null ? undefined : Number(row.total);
   if (plan.kind === 'scalar') return { status: 200, headers: {}, body: row?.body ?? 'null' };
-  if (r.single && pageTotal !== 1) {
-    throw new RestError(
-      406,
-      'PGRST116',
-      'Cannot coerce the result to a single JSON object',
-      `The result contains ${pageTotal} rows`,
-    );
-  }
+  if (r.single && pageTotal !== 1) throw singularity(pageTotal);
   const offset = plan.offset;
-  if (plan.kind === 'read' && total !== undefined && offset > 0 && offset >= total && pageTotal === 0)
+  if (plan.kind === 'read' && total !== undefined && offset > total)
     throw new RestError(
       416,
       'PGRST103',

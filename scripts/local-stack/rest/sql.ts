@@ -1,7 +1,7 @@
 // Builds the SQL for one PostgREST request. Identifiers come only from the catalog (quoted), values only as
 // bind parameters; the JSON answer is built by PostgreSQL itself (json_agg) so both back ends agree.
 import { type Catalog, ident, qualified, type TableInfo } from './catalog';
-import { columnNotFound, RestError } from './errors';
+import { columnNotFound, RestError, tableNotFound } from './errors';
 import type { Condition, OrderTerm, SelectItem } from './parse';
 
 export class Params {
@@ -14,8 +14,7 @@ export class Params {
 
 export function requireTable(cat: Catalog, name: string) {
   const t = cat.tables.get(name);
-  if (!t)
-    throw new RestError(404, 'PGRST205', `Could not find the table 'public.${name}' in the schema cache`);
+  if (!t) throw tableNotFound(name);
   return t;
 }
 
