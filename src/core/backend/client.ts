@@ -126,6 +126,7 @@ export class Backend {
   constructor(opts: BackendOptions) {
     this.url = opts.url;
     this.client = createClient(opts.url, opts.anonKey, {
+      global: { fetch: retryStaleSocket },
       auth: { persistSession: false, autoRefreshToken: true, detectSessionInUrl: false },
       // Node 20 has no global WebSocket; the app's main process is Node too.
       realtime: { transport: WebSocket as never, heartbeatIntervalMs: 15_000 },
@@ -470,6 +471,21 @@ export class Backend {
   private async closeRealtime(): Promise<void> {
     await this.client.removeAllChannels().catch(() => {});
     this.client.realtime.disconnect();
+  }
+}
+
+/**
+ * A kept-alive connection the server closed while idle fails the next request at once ("other side closed")
+ * before the server has read it; that one failure is retried on a fresh connection. Anything else, and a
+ * second failure, is reported as it is (offline).
+ */
+async function retryStaleSocket(input: RequestInfo | URL, init?: RequestInit): Promise<globalThis.Response> {
+  try {
+    return await fetch(input, init);
+  } catch (err) {
+    const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+    if (cause?.code !== 'UND_ERR_SOCKET' || cause.message !== 'other side closed') throw err;
+    return fetch(input, init);
   }
 }
 
