@@ -11,6 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RunningStack, startStack } from '../server';
+import { STARTUP_TIMEOUT_MS } from './conformance/target';
 
 const IDLE_TIMEOUT_MS = 800;
 process.env.KEYROOM_REALTIME_IDLE_TIMEOUT_MS = String(IDLE_TIMEOUT_MS);
@@ -23,7 +24,7 @@ const clients: SupabaseClient[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ port: 0 });
-});
+}, STARTUP_TIMEOUT_MS);
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.removeAllChannels()));
   await stack?.stop();
