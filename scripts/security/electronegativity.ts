@@ -179,6 +179,3 @@ export async function justifiedInSource(finding: Finding): Promise<boolean> {
   const text = (await readFile(origin.file, 'utf8').catch(() => '')).split('\n')[origin.line - 1] ?? '';
   return exceptionOn(text)?.rules.includes(finding.rule) ?? false;
 }
-
-export const describeFinding = (root: string, f: Finding) =>
-  `${f.rule} at ${relative(root, f.file)}:${f.line}`;
