@@ -1,6 +1,7 @@
 // /realtime/v1 at the Phoenix wire level, with a raw WebSocket: handshake refusals, the exact reply shapes
 // realtime-js relies on (vsn 2.0.0 arrays, 1.0.0 objects, binary user broadcasts), and robustness: malformed
-// and oversized frames, clients that never heartbeat, and a clean close of every socket on stop.
+// and oversized frames, clients that never heartbeat, and a clean close of every socket on stop. Also the
+// periodic RLS re-check, with its period shortened like the idle timeout.
 import { randomUUID } from 'node:crypto';
 import {
   createClient,
@@ -8,13 +9,16 @@ import {
   type SupabaseClient,
   type WebSocketLikeConstructor,
 } from '@supabase/supabase-js';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RunningStack, startStack } from '../server';
 import { STARTUP_TIMEOUT_MS } from './conformance/target';
 
 const IDLE_TIMEOUT_MS = 800;
+const RECHECK_MS = 500;
 process.env.KEYROOM_REALTIME_IDLE_TIMEOUT_MS = String(IDLE_TIMEOUT_MS);
+process.env.KEYROOM_REALTIME_RECHECK_MS = String(RECHECK_MS);
 
 const realtime = { transport: WebSocket as unknown as WebSocketLikeConstructor, timeout: 5_000 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -295,6 +299,44 @@ describe('robustness', () => {
       clearInterval(timer);
       beating.ws.close();
     }
+  });
+
+  it('re-checks private channels periodically: access withdrawn without any poke still ends them', async () => {
+    await stack.db.exec(`create table public.rt_periodic_acl (user_id uuid primary key);
+      create policy rt_periodic on realtime.messages for select to authenticated using (
+        realtime.topic() = 'rt-periodic' and exists (select 1 from public.rt_periodic_acl a where a.user_id = auth.uid()))`);
+    const userId = randomUUID();
+    await stack.db.query('insert into public.rt_periodic_acl values ($1)', [userId]);
+    const token = await new SignJWT({ role: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(userId)
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(stack.jwtSecret));
+    // Heartbeats well within this file's short idle timeout, so that only the re-check can end the channel.
+    const c = createClient(stack.url, stack.anonKey, {
+      auth: { persistSession: false },
+      realtime: { ...realtime, heartbeatIntervalMs: IDLE_TIMEOUT_MS / 4 },
+    });
+    clients.push(c);
+    await c.realtime.setAuth(token);
+    const ch = c.channel('rt-periodic', { config: { private: true } });
+    const system: Array<{ message?: string }> = [];
+    let closed = false;
+    ch.on('system', {}, (m) => system.push(m));
+    await new Promise<void>((resolve) =>
+      ch.subscribe((s) => {
+        if (s === 'SUBSCRIBED') resolve();
+        if (s === 'CLOSED') closed = true;
+      }),
+    );
+    await sleep(RECHECK_MS * 2);
+    expect(closed).toBe(false);
+    await stack.db.query('delete from public.rt_periodic_acl where user_id = $1', [userId]);
+    for (let i = 0; i < 100 && !closed; i++) await sleep(50);
+    expect(closed).toBe(true);
+    expect(system.at(-1)?.message).toBe(
+      'You no longer have permission to read from this Channel topic: rt-periodic',
+    );
   });
 
   // Last, since it stops this file's stack.
