@@ -1,7 +1,7 @@
-// npm run admin:init end to end: the CLI against a local stack that keeps its keys in a data directory, as
-// `npm run stack` does; the printed one-time password signs in, and the first admin to enroll is the root.
+// npm run admin:init end to end: the CLI against a local stack, with the stack's keys in a data directory as
+// `npm run stack` keeps them; the printed one-time password signs in, and the first admin to enroll is the root.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +14,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 let stack: RunningStack;
 let dataDir: string;
 
+// The stack's database stays in memory (quicker to start); its keys file is laid out as `npm run stack`
+// leaves it in a data directory, which is what admin:init reads by default.
 beforeAll(async () => {
+  stack = await startStack({ port: 0 });
   dataDir = await mkdtemp(join(tmpdir(), 'keyroom-admin-init-'));
-  stack = await startStack({ port: 0, dataDir });
-});
+  const { jwtSecret, anonKey, serviceRoleKey } = stack;
+  await writeFile(join(dataDir, 'keys.json'), JSON.stringify({ jwtSecret, anonKey, serviceRoleKey }), {
+    mode: 0o600,
+  });
+}, 300_000);
 afterAll(async () => {
   await stack?.stop();
   await rm(dataDir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ let stack: RunningStack;
 const greeting = (word: string) => `export const word = '${word}';\n`;
 const fn = "import { word } from '../_shared/word.ts';\nDeno.serve(() => new Response(word));\n";
 
+// A fresh stack takes over a minute to start on a loaded two-core machine.
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'keyroom-functions-'));
   await mkdir(join(dir, 'functions/hello'), { recursive: true });
@@ -21,7 +22,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'functions/hello/index.ts'), fn);
   process.env.KEYROOM_SUPABASE_DIR = dir;
   stack = await startStack({ port: 0 });
-});
+}, 300_000);
 afterAll(async () => {
   await stack?.stop();
   await rm(dir, { recursive: true, force: true });

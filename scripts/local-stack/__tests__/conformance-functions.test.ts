@@ -29,10 +29,11 @@ let stack: RunningStack;
 let anon: SupabaseClient;
 const logs: string[] = [];
 
+// A fresh stack takes over a minute to start on a loaded two-core machine.
 beforeAll(async () => {
   stack = await startStack({ port: 0, log: (line) => logs.push(line) });
   anon = createClient(stack.url, stack.anonKey, clientOptions);
-});
+}, 300_000);
 afterAll(async () => {
   await stack?.stop();
 });

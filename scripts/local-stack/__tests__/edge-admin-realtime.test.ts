@@ -5,9 +5,10 @@ import { call, colleague, type Office, type Person, startOffice } from './edge-o
 
 let office: Office;
 
+// A fresh stack takes over a minute to start on a loaded two-core machine.
 beforeAll(async () => {
   office = await startOffice();
-});
+}, 300_000);
 afterAll(async () => {
   await office?.stack.stop();
 });

@@ -16,11 +16,12 @@ let tdb: TestDatabase;
 let office: Office;
 let member: Person;
 
+// A fresh stack takes over a minute to start on a loaded two-core machine.
 beforeAll(async () => {
   tdb = await createTestDatabase('keyroom_edge_updates');
   office = await startOffice({ dbUrl: tdb.url });
   member = await colleague(office, 'staff@office.test');
-});
+}, 300_000);
 afterAll(async () => {
   await office?.stack.stop();
   await tdb?.drop();

@@ -7,10 +7,11 @@ import { call, colleague, type Office, type Refusal, signIn, startOffice } from 
 let tdb: TestDatabase;
 let office: Office;
 
+// A fresh stack takes over a minute to start on a loaded two-core machine.
 beforeAll(async () => {
   tdb = await createTestDatabase('keyroom_edge_admins');
   office = await startOffice({ dbUrl: tdb.url });
-});
+}, 300_000);
 afterAll(async () => {
   await office?.stack.stop();
   await tdb?.drop();

@@ -7,6 +7,7 @@ import { existsSync, watch } from 'node:fs';
 import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import type { ServiceFactory, StackContext } from '../server';
 import { loadFunctionSettings, settingsFor } from './config';
 import { BootError, FunctionWorker } from './worker';
@@ -38,7 +39,12 @@ export function functionsOptionsFromEnv(): FunctionsOptions {
     supabaseDir:
       process.env.KEYROOM_SUPABASE_DIR ?? fileURLToPath(new URL('../../../supabase', import.meta.url)),
     // Hosted Supabase cuts a request off after 150 s.
-    timeoutMs: Number(process.env.KEYROOM_FUNCTION_TIMEOUT_MS ?? 150_000),
+    timeoutMs: z.coerce
+      .number()
+      .int()
+      .positive()
+      .catch(150_000)
+      .parse(process.env.KEYROOM_FUNCTION_TIMEOUT_MS ?? 150_000),
     // The first start may download npm packages.
     bootTimeoutMs: 120_000,
   };
