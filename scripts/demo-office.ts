@@ -87,7 +87,11 @@ export async function openDemoOffice(
       throw new Error(`the employee is ${pending.state} after enrolling`);
     // The admin compares the fingerprint the employee reads out; here both sides are in one process.
     await admin.core.admin.confirm(invitation.memberId, pending.fingerprint);
-    await waitFor(() => employee.core.state.state === 'unlocked', 20_000);
+    // Ready means the employee's PC has pulled and decrypted the samples, not only that it is unlocked.
+    await waitFor(
+      () => employee.core.state.state === 'unlocked' && employee.core.vault.list().length >= SAMPLES.length,
+      20_000,
+    );
   } catch (error) {
     await admin.close();
     await employee.close();

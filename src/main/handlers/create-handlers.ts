@@ -23,10 +23,7 @@ const DAMAGED_SIDE = (at: string): ConflictSide => ({
   changedBy: '',
 });
 
-function toConflict(
-  c: CoreConflict,
-  me: string,
-): Omit<Conflict, 'passwordsDiffer'> & { passwordsDiffer: boolean } {
+function toConflict(c: CoreConflict, me: string, theirsBy: string): Conflict {
   const mine: ConflictSide = c.mine
     ? {
         title: c.mine.title,
@@ -50,7 +47,7 @@ function toConflict(
         hasTotp: c.theirs.entry.totp !== '',
         deleted: c.theirs.deletedAt !== null,
         changedAt: c.theirs.updatedAt,
-        changedBy: '',
+        changedBy: theirsBy,
       }
     : { ...DAMAGED_SIDE(c.detectedAt), deleted: true };
   return {
@@ -68,6 +65,14 @@ function toConflict(
 export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
   const myName = () =>
     core.state.state === 'unlocked' ? core.state.user.displayName || core.state.user.email : '';
+  // Who wrote the server's version, by display name; empty when that entry no longer opens.
+  const updatedBy = (entryId: string) => {
+    try {
+      return core.vault.get(entryId).updatedBy;
+    } catch {
+      return '';
+    }
+  };
   const officeFingerprint = () => (core.state.state === 'unlocked' ? core.state.officeFingerprint : null);
 
   return {
@@ -118,7 +123,7 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     'vault.history': mapped(async ({ id }) => ({ versions: await core.vault.history(id) })),
 
     'conflicts.list': mapped(() => ({
-      conflicts: core.vault.conflicts().map((c) => toConflict(c, myName())),
+      conflicts: core.vault.conflicts().map((c) => toConflict(c, myName(), updatedBy(c.entryId))),
     })),
     'conflicts.resolve': mapped(async ({ conflictId, choice }) => {
       await core.vault.resolve(conflictId, choice);
