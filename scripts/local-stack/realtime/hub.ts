@@ -33,8 +33,7 @@ export interface Subscription {
   closed: boolean;
 }
 
-export const roomKey = (isPrivate: boolean, subTopic: string) =>
-  `${isPrivate ? 'private' : 'public'}:${subTopic}`;
+const roomKey = (isPrivate: boolean, subTopic: string) => `${isPrivate ? 'private' : 'public'}:${subTopic}`;
 
 const newRef = () => randomBytes(8).toString('base64');
 
@@ -65,12 +64,6 @@ export class Hub {
 
   *subscriptions(): Iterable<Subscription> {
     for (const room of this.rooms.values()) yield* room;
-  }
-
-  get size(): number {
-    let n = 0;
-    for (const room of this.rooms.values()) n += room.size;
-    return n;
   }
 
   /** Sends a broadcast to a room, encoded once per protocol version. Returns the number of recipients. */
