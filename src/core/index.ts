@@ -88,6 +88,8 @@ interface Open {
   vault: VaultOperations;
   admin: AdminOperations;
   colleagues: Map<string, ColleagueRow>;
+  /** Realtime joined, first pull and outbox flush done (or failed offline). */
+  started: Promise<void>;
 }
 
 export class KeyroomCore {
@@ -121,7 +123,7 @@ export class KeyroomCore {
     return this.session;
   }
 
-  /** Milliseconds the last unlock took after the KDF (sign-in, keys, grants, cache decrypt). */
+  /** Milliseconds the last unlock took after the KDF until the vault was usable (sign-in, keys, grants, cache). */
   get unlockAfterKdfMs(): number | null {
     return this.lastUnlockMs;
   }
@@ -356,6 +358,7 @@ export class KeyroomCore {
       engine: undefined as unknown as SyncEngine,
       vault: undefined as unknown as VaultOperations,
       admin: undefined as unknown as AdminOperations,
+      started: Promise.resolve(),
     };
     const isAdmin = () => open.profile.role === 'admin' && open.profile.status === 'active';
     open.engine = new SyncEngine(
@@ -403,17 +406,22 @@ export class KeyroomCore {
     this.open = open;
     this.autoLockMs = (policy?.auto_lock_minutes ?? 10) * 60_000;
     this.touch();
-    await open.engine.start(keyring.vaultIds());
-    await open.vault.flushOutbox().catch(() => {});
     this.setSession({
       state: 'unlocked',
       user: { id: profile.id, email: profile.email, displayName: profile.display_name, role: profile.role },
       officeFingerprint: fingerprint(root.ed25519Public),
     });
+    // The cache is open: the vault is usable now. Sockets, the catch-up pull and the outbox follow.
+    open.started = this.startSync(open);
+  }
+
+  private async startSync(open: Open): Promise<void> {
+    await open.engine.start(open.keyring.vaultIds()).catch(() => {});
+    await open.vault.flushOutbox().catch(() => {});
     await this.backend
       .upsertDevice({ ...this.opts.device, app_version: this.opts.appVersion })
       .catch(() => {});
-    this.startWatchdog();
+    if (this.open === open) this.startWatchdog();
   }
 
   // Without a live socket, pokes (including "disabled") do not arrive: check the account on the poll beat.
@@ -550,6 +558,7 @@ export class KeyroomCore {
     const open = this.open;
     this.open = null;
     if (open) {
+      await open.started;
       await open.engine.stop();
       open.replica.clear();
       open.keyring.wipe();
@@ -635,6 +644,7 @@ export class KeyroomCore {
   /** Pulls every vault now (the host calls it on resume from sleep). */
   async syncNow(): Promise<void> {
     const open = this.requireOpen();
+    await open.started;
     await open.engine.pullAll();
     await open.vault.flushOutbox();
   }

@@ -86,12 +86,12 @@ export class Office {
     await pc.core.signIn(email, sheet.oneTimePassword);
     const pending = await pc.core.enroll(MASTER, sheet.officeFingerprint);
     if (pending.state !== 'pendingConfirmation') throw new Error(`expected pending, got ${pending.state}`);
-    const unlocked = waitFor(pc.core, 'sessionChanged', (s) => s.state === 'unlocked');
+    const unlocked = waitFor(pc.core, 'sessionChanged', (s) => s.state === 'unlocked', 60_000);
     await admin.core.admin.confirm(sheet.memberId, pending.fingerprint);
     await unlocked;
     // The grants follow the activation by a moment; the vaults open when their poke arrives.
     const vaults = admin.core.vaults().length;
-    await until(() => pc.core.vaults().length === vaults);
+    await until(() => pc.core.vaults().length === vaults, 60_000);
     await pc.core.syncNow();
     return pc;
   }

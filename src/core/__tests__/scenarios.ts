@@ -195,12 +195,13 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
         admin.core,
         'entriesChanged',
         (e) => e.changes.some((c) => c.id === offline.id),
-        10_000,
+        30_000,
       );
       cable.plug();
       const again = await office.pc('roamer', roamer.dir, cable.url);
       roamer = again;
       await again.core.unlock(MASTER);
+      await again.core.syncNow();
       await arrived;
       expect(admin.core.vault.get(offline.id).title).toBe('Written offline');
       expect(again.core.vault.list().map((e) => e.title)).toContain('Made while roamer was away');
