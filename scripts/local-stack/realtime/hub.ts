@@ -62,10 +62,6 @@ export class Hub {
     if (room?.size === 0) this.rooms.delete(key);
   }
 
-  *subscriptions(): Iterable<Subscription> {
-    for (const room of this.rooms.values()) yield* room;
-  }
-
   /** Sends a broadcast to a room, encoded once per protocol version. Returns the number of recipients. */
   broadcast(isPrivate: boolean, subTopic: string, b: UserBroadcast, except?: Subscription): number {
     const room = this.rooms.get(roomKey(isPrivate, subTopic));
