@@ -58,9 +58,15 @@ describe('IPC contract', () => {
     expect(
       calls['session.enroll'].request.safeParse({
         masterPassword: 'correct horse battery staple',
-        officeFingerprint: '3F2A 9C1B 77D0 E412 0A9B 5C3D',
+        officeFingerprint: '12345 67890 13579 24680 11223 34455',
       }).success,
     ).toBe(true);
+    expect(
+      calls['session.enroll'].request.safeParse({
+        masterPassword: 'correct horse battery staple',
+        officeFingerprint: '3F2A 9C1B 77D0 E412 0A9B 5C3D',
+      }).success,
+    ).toBe(false);
     expect(calls['vault.update'].request.safeParse({ id, baseVersion: 0, entry: {} }).success).toBe(false);
     expect(
       calls['admin.publishRelease'].request.safeParse({ version: 'v1', releaseNotes: '', critical: true })

@@ -52,7 +52,13 @@ export const calls = {
     sessionStateSchema,
   ),
   'session.enroll': call(
-    z.object({ masterPassword: z.string().min(12).max(1024), officeFingerprint: fingerprintSchema }).strict(),
+    // null only for the office's first admin, who creates the office keys (there is no sheet to check yet).
+    z
+      .object({
+        masterPassword: z.string().min(12).max(1024),
+        officeFingerprint: fingerprintSchema.nullable(),
+      })
+      .strict(),
     sessionStateSchema,
   ),
   'session.unlock': call(z.object({ masterPassword }).strict(), sessionStateSchema),

@@ -12,7 +12,7 @@ export const email = z.email().max(254);
 // Fingerprints are groups of four hex digits separated by spaces (what people read aloud and compare).
 export const fingerprintSchema = z
   .string()
-  .regex(/^[0-9A-F]{4}( [0-9A-F]{4}){3,15}$/, 'A fingerprint is groups of four characters 0-9 and A-F.');
+  .regex(/^\d{5}( \d{5}){5}$/, 'A fingerprint is six groups of five digits.');
 
 export const semverSchema = z
   .string()

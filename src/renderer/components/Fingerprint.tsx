@@ -1,4 +1,4 @@
-// A fingerprint laid out for comparing by eye or reading aloud: groups of four in a monospace grid.
+// A fingerprint laid out for comparing by eye or reading aloud: groups of five digits in a monospace grid.
 export function Fingerprint({ value, label }: { value: string; label: string }) {
   return (
     <figure class="fingerprint">

@@ -17,6 +17,8 @@ export function Enroll({ email, officeFingerprint }: { email: string; officeFing
   const [master, setMaster] = useState('');
   const [confirm, setConfirm] = useState('');
   const [fingerprint, setFingerprint] = useState('');
+  // With no office key on the server, only the office's first admin may go on, and only by saying so.
+  const [founding, setFounding] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -30,7 +32,7 @@ export function Enroll({ email, officeFingerprint }: { email: string; officeFing
     master.length >= MIN_MASTER_LENGTH && strength.score < 2 ? 'Choose a less predictable password.' : null,
   ].filter((p): p is string => p !== null);
   const mismatch = confirm.length > 0 && confirm !== master;
-  const ready = problems.length === 0 && confirm === master && matches && !busy;
+  const ready = problems.length === 0 && confirm === master && (matches || founding) && !busy;
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -40,7 +42,7 @@ export function Enroll({ email, officeFingerprint }: { email: string; officeFing
     try {
       const session = await call('session.enroll', {
         masterPassword: master,
-        officeFingerprint: formatFingerprint(fingerprint),
+        officeFingerprint: founding ? null : formatFingerprint(fingerprint),
       });
       dispatch({ type: 'session', session });
     } catch (err) {
@@ -78,31 +80,46 @@ export function Enroll({ email, officeFingerprint }: { email: string; officeFing
           autoComplete="new-password"
           error={mismatch ? 'The two passwords are different.' : null}
         />
-        <div class="callout">
-          <Icon name="shield" />
-          <div>
-            <strong>Check the office fingerprint.</strong> Type the fingerprint printed on your invitation
-            sheet. It proves this app talks to your office and not to an impostor.
+        {officeFingerprint === null ? (
+          <div class="callout">
+            <Icon name="shield" />
+            <div>
+              <strong>This office has no keys yet.</strong> If you are its first administrator, Keyroom
+              creates the office keys now and shows their fingerprint for the invitation sheets. If you
+              received an invitation sheet, do not continue: tell your administrator.
+              <label class="check">
+                <input
+                  type="checkbox"
+                  checked={founding}
+                  onChange={(e) => setFounding((e.currentTarget as HTMLInputElement).checked)}
+                />{' '}
+                I am the first administrator and I am setting up this office
+              </label>
+            </div>
           </div>
-        </div>
-        <Field
-          label="Office fingerprint from your invitation sheet"
-          value={fingerprint}
-          onInput={setFingerprint}
-          mono
-          placeholder="XXXX XXXX XXXX XXXX …"
-          maxLength={120}
-          hint={
-            officeFingerprint === null
-              ? 'The office key is not available yet. Ask your administrator.'
-              : matches
-                ? '✓ Matches the office key.'
-                : 'Spaces and capital letters do not matter.'
-          }
-          error={
-            complete && !matches ? 'This does not match. Do not continue; tell your administrator.' : null
-          }
-        />
+        ) : (
+          <div class="callout">
+            <Icon name="shield" />
+            <div>
+              <strong>Check the office fingerprint.</strong> Type the fingerprint printed on your invitation
+              sheet. It proves this app talks to your office and not to an impostor.
+            </div>
+          </div>
+        )}
+        {officeFingerprint !== null && (
+          <Field
+            label="Office fingerprint from your invitation sheet"
+            value={fingerprint}
+            onInput={setFingerprint}
+            mono
+            placeholder="00000 00000 00000 00000 00000 00000"
+            maxLength={120}
+            hint={matches ? '✓ Matches the office key.' : 'Six groups of five digits; spaces do not matter.'}
+            error={
+              complete && !matches ? 'This does not match. Do not continue; tell your administrator.' : null
+            }
+          />
+        )}
         <FormError message={error} />
         <button type="submit" class="btn btn-primary btn-block" disabled={!ready}>
           {busy ? 'Creating your keys…' : 'Create my keys'}

@@ -30,11 +30,12 @@ describe('format', () => {
     expect(totpFraction(3, 0)).toBe(0);
   });
 
-  it('fingerprint comparison ignores spacing and case but needs enough digits', () => {
-    expect(fingerprintsMatch('3f2a 9c1b 77d0 e412', '3F2A9C1B77D0E412')).toBe(true);
-    expect(fingerprintsMatch('3F2A 9C1B 77D0 E412', '3F2A 9C1B 77D0 E413')).toBe(false);
-    expect(fingerprintsMatch('3F2A', '3F2A')).toBe(false);
-    expect(formatFingerprint('3f2a9c1b77d0')).toBe('3F2A 9C1B 77D0');
+  it('fingerprint comparison ignores spacing and separators but needs all six groups', () => {
+    const fp = '12345 67890 13579 24680 11223 34455';
+    expect(fingerprintsMatch('123456789013579-24680-1122334455', fp)).toBe(true);
+    expect(fingerprintsMatch(fp, '12345 67890 13579 24680 11223 34456')).toBe(false);
+    expect(fingerprintsMatch('12345 67890', '12345 67890')).toBe(false);
+    expect(formatFingerprint('123456789013579')).toBe('12345 67890 13579');
   });
 
   it('initials', () => {

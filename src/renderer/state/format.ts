@@ -33,18 +33,18 @@ export function totpFraction(remainingSeconds: number, period: number): number {
   return Math.min(1, Math.max(0, remainingSeconds / period));
 }
 
-// Fingerprints are compared by people; accept any spacing and case when typed, compare the hex only.
+// Fingerprints are compared by people; accept any spacing or separators when typed, compare the digits only.
 export function normalizeFingerprint(text: string): string {
-  return text.replace(/[^0-9a-f]/gi, '').toUpperCase();
+  return text.replace(/[^0-9]/g, '');
 }
 
 export function formatFingerprint(text: string): string {
-  return (normalizeFingerprint(text).match(/.{1,4}/g) ?? []).join(' ');
+  return (normalizeFingerprint(text).match(/.{1,5}/g) ?? []).join(' ');
 }
 
 export function fingerprintsMatch(a: string, b: string): boolean {
   const na = normalizeFingerprint(a);
-  return na.length >= 16 && na === normalizeFingerprint(b);
+  return na.length === 30 && na === normalizeFingerprint(b);
 }
 
 export function initials(nameOrEmail: string): string {
