@@ -80,7 +80,8 @@ function createClipboard(): ClipboardGuard {
 }
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
+  // biome-ignore format: electronegativity reads its exception on the flagged line itself
+  const win = new BrowserWindow({ // eng-disable AUXCLICK_JS_CHECK CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK webPreferences come from secureWebPreferences and installWindowGuards denies new windows
     width: 1180,
     height: 760,
     minWidth: 860,
