@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   electronVersion,
-  type Finding,
   exceptionsIn,
+  type Finding,
   justifiedInSource,
   scan,
   scanBuilt,

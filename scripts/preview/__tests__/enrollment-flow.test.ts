@@ -25,15 +25,24 @@ let adminPage: Page;
 let newcomerPage: Page;
 let shots: string;
 
-const NEWCOMER = { name: 'Robin Reception', email: 'robin@demo.keyroom.test', password: 'violet-harbour-lantern-quartz' };
+const NEWCOMER = {
+  name: 'Robin Reception',
+  email: 'robin@demo.keyroom.test',
+  password: 'violet-harbour-lantern-quartz',
+};
 
 beforeAll(async () => {
   db = await createTestDatabase('keyroom_e2e_enroll');
   stack = await startStack({ port: 0, dbUrl: db.url });
   const profilesDir = await mkdtemp(join(tmpdir(), 'keyroom-e2e-profiles-'));
   const options = { url: stack.url, anonKey: stack.anonKey, profilesDir, version: '0.1.0', pollMs: 1000 };
-  host = await startPreviewHost({ rendererDir: await rendererSnapshot(), createSession: coreSessions(options) });
-  const office = await openDemoOffice({ ...options, serviceRoleKey: stack.serviceRoleKey }, (p) => host.open(p));
+  host = await startPreviewHost({
+    rendererDir: await rendererSnapshot(),
+    createSession: coreSessions(options),
+  });
+  const office = await openDemoOffice({ ...options, serviceRoleKey: stack.serviceRoleKey }, (p) =>
+    host.open(p),
+  );
   admin = office.admin;
   adminPassword = office.office.admin.masterPassword;
   await admin.core.lock();
@@ -61,7 +70,9 @@ describe('invite, enroll on a second PC, confirm by fingerprint (Electron binary
     await shoot(adminPage, shots, 'admin-unlocked');
   });
 
-  it('admin invites a colleague and gets the invitation sheet with a one-time password', { timeout: 90_000 }, async () => {
+  it('admin invites a colleague and gets the invitation sheet with a one-time password', {
+    timeout: 90_000,
+  }, async () => {
     await adminPage.getByRole('button', { name: 'People' }).click();
     await adminPage.getByRole('button', { name: 'Invite' }).click();
     await adminPage.getByLabel('Name').fill(NEWCOMER.name);
@@ -85,7 +96,9 @@ describe('invite, enroll on a second PC, confirm by fingerprint (Electron binary
     await shoot(newcomerPage, shots, 'newcomer-pending');
   });
 
-  it('admin confirms the colleague by the fingerprint they read out, and the colleague sees the office entries', { timeout: 90_000 }, async () => {
+  it('admin confirms the colleague by the fingerprint they read out, and the colleague sees the office entries', {
+    timeout: 90_000,
+  }, async () => {
     const newcomer = await host.open('new-reception-pc');
     const state = newcomer.core.state;
     expect(state.state).toBe('pendingConfirmation');
@@ -96,7 +109,10 @@ describe('invite, enroll on a second PC, confirm by fingerprint (Electron binary
     await adminPage.getByRole('button', { name: 'Compare and confirm' }).click();
     await adminPage.getByLabel('Type the fingerprint they read to you').fill(spoken);
     await adminPage.getByRole('button', { name: `Confirm ${NEWCOMER.name}` }).click();
-    await newcomerPage.getByRole('region', { name: 'Entry list' }).getByText('Office Wi-Fi').waitFor({ timeout: 30_000 });
+    await newcomerPage
+      .getByRole('region', { name: 'Entry list' })
+      .getByText('Office Wi-Fi')
+      .waitFor({ timeout: 30_000 });
     await shoot(newcomerPage, shots, 'newcomer-confirmed');
   });
 });
