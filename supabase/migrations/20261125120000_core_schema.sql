@@ -897,8 +897,10 @@ create policy client_policy_select on public.client_policy for select to authent
 -- Realtime channel authorization (Realtime sets `realtime.topic` and acts as the socket's user).
 create policy keyroom_topics_select on realtime.messages for select to authenticated
   using (public.can_access_topic((select realtime.topic()), extension));
+-- Clients only track presence on office; every broadcast poke comes from a (security definer) trigger. Letting
+-- members broadcast would let any of them push fake pokes to every PC and force office-wide re-pulls.
 create policy keyroom_topics_insert on realtime.messages for insert to authenticated
-  with check (public.can_access_topic((select realtime.topic()), extension));
+  with check (extension = 'presence' and public.can_access_topic((select realtime.topic()), extension));
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Privileges. Supabase grants every API role everything in public by default; RLS decides rows. On top:
