@@ -25,8 +25,10 @@ describe('a malicious server', () => {
   let admin: Pc;
   let victim: Pc;
   let other: Pc;
+  let admin2: Pc;
   let office1: string;
   let office2: string;
+  let clean: string;
   const ids: Record<string, string> = {};
 
   /** Rewrites rows as the database owner with triggers off: no version bump, no audit, no poke. */
@@ -41,6 +43,7 @@ describe('a malicious server', () => {
     admin = await office.firstAdmin();
     office1 = admin.core.vaults()[0]!.id;
     office2 = (await admin.core.admin.createVault('Second')).id;
+    clean = (await admin.core.admin.createVault('Untouched')).id;
     for (const t of ['swap-a', 'swap-b', 'moved', 'rollback', 'relabel', 'truncated', 'reversioned']) {
       ids[t] = (await admin.core.vault.create(office1, { title: t, password: `secret-${t}` })).id;
     }
@@ -50,6 +53,7 @@ describe('a malicious server', () => {
     }
     victim = await office.colleague(admin, 'victim@office.test');
     other = await office.colleague(admin, 'other@office.test');
+    admin2 = await office.colleague(admin, 'second@office.test', 'admin');
     expect(victim.core.vault.list()).toHaveLength(7);
   }, STARTUP);
   afterAll(async () => {
@@ -199,7 +203,7 @@ describe('a malicious server', () => {
       ]);
       await other.core.lock();
       await other.core.unlock(MASTER);
-      expect(other.core.vaults()).toHaveLength(0);
+      expect(other.core.vaults().map((v) => v.id)).toEqual([clean]);
     },
     SLOW,
   );
@@ -233,6 +237,45 @@ describe('a malicious server', () => {
       // One Argon2 run at the PC's own (strong) parameters happened; none at the server's weak ones.
       expect(performance.now() - started).toBeGreaterThan(100);
       expect(other.core.state.state).toBe('locked');
+    },
+    SLOW,
+  );
+
+  it(
+    'replaces the office root’s X25519 key: another admin’s rotation refuses and seals nothing to it',
+    async () => {
+      const rootId = admin.core.state.state === 'unlocked' ? admin.core.state.user.id : '';
+      const { rows } = await office.stack.db.query<{ x25519_public: string }>(
+        `select x25519_public from public.profiles where id = $1`,
+        [rootId],
+      );
+      const genuine = rows[0]!.x25519_public;
+      const attacker = toBase64Url(ed25519.utils.randomSecretKey());
+      const version = async () =>
+        (
+          await office.stack.db.query<{ key_version: number }>(
+            `select key_version from public.vaults where id = $1`,
+            [clean],
+          )
+        ).rows[0]!.key_version;
+      // Earlier tests broke the victim's keys; rotating them out keeps the root the only suspect here.
+      const victimId = (
+        await office.stack.db.query<{ id: string }>(`select id from public.profiles where email = $1`, [
+          'victim@office.test',
+        ])
+      ).rows[0]!.id;
+      const before = await version();
+      await tamper(`update public.profiles set x25519_public = $2 where id = $1`, [rootId, attacker]);
+      await damagedRefusal(() => admin2.core.admin.rotateVault(clean, victimId));
+      const sealed = await office.stack.db.query(
+        `select 1 from public.vault_grants where member_public = $1`,
+        [attacker],
+      );
+      expect(sealed.rows).toHaveLength(0);
+      expect(await version()).toBe(before);
+      // With the genuine key back, the root's self-signed certificate verifies and the same rotation goes through.
+      await tamper(`update public.profiles set x25519_public = $2 where id = $1`, [rootId, genuine]);
+      expect((await admin2.core.admin.rotateVault(clean, victimId)).keyVersion).toBe(before + 1);
     },
     SLOW,
   );

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { z } from 'zod';
+import type { KeyCertificate } from '../crypto/trust';
 import { CoreError, type ErrorContext, mapServerError } from './errors';
 import {
   type AuditRow,
@@ -209,6 +210,7 @@ export class Backend {
     ed25519_public?: string;
     kdf?: unknown;
     wrapped_keys?: unknown;
+    key_certificate?: KeyCertificate;
     display_name?: string;
   }): Promise<ProfileRow> {
     const id = this.requireUser();

@@ -8,7 +8,7 @@ import { fromBase64Url, toBase64Url, wipe } from '../crypto/bytes';
 import { fingerprint } from '../crypto/fingerprint';
 import { deriveMasterKey, type KdfParams, newKdfParams, splitMasterKey } from '../crypto/kdf';
 import { generateUserKeys, type UserKeys, WrapKey, wrapUserKeys } from '../crypto/keys';
-import type { PinnedRoot } from '../crypto/trust';
+import { type PinnedRoot, signKeyCertificate } from '../crypto/trust';
 import type { Account } from './account';
 
 /** Fingerprints compare by their digits only, however people typed the spaces. */
@@ -84,11 +84,21 @@ export async function enroll(
   const { kdf, wrapped, authSecret } = await wrapForPassword(profile.id, keys, masterPassword);
   const x25519Public = toBase64Url(keys.x25519Public);
   const ed25519Public = toBase64Url(keys.ed25519Public);
+  // The pinned fingerprint covers only the root's signing key; its self-signed certificate is what lets
+  // colleagues trust the root's X25519 key before sealing vault keys to it. It goes in the same update,
+  // the only one in which the database accepts it.
+  const key_certificate = root
+    ? undefined
+    : signKeyCertificate(
+        { id: profile.id, role: 'admin', x25519Public, ed25519Public },
+        { id: profile.id, ed25519Secret: keys.ed25519Secret },
+      );
   const updated = await backend.updateOwnProfile({
     x25519_public: x25519Public,
     ed25519_public: ed25519Public,
     kdf,
     wrapped_keys: wrapped,
+    ...(key_certificate ? { key_certificate } : {}),
   });
   await backend.setAuthPassword(authSecret);
   const pinned = root ?? { id: profile.id, ed25519Public: keys.ed25519Public };
