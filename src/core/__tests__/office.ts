@@ -87,7 +87,7 @@ export class Office {
     const pending = await pc.core.enroll(MASTER, sheet.officeFingerprint);
     if (pending.state !== 'pendingConfirmation') throw new Error(`expected pending, got ${pending.state}`);
     const unlocked = waitFor(pc.core, 'sessionChanged', (s) => s.state === 'unlocked', 60_000);
-    await admin.core.admin.confirm(sheet.memberId, pending.fingerprint);
+    await admin.core.admin.confirm(sheet.memberId, pending.fingerprint, role);
     await unlocked;
     // The grants follow the activation by a moment; the vaults open when their poke arrives.
     const vaults = admin.core.vaults().length;

@@ -4,8 +4,9 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError, MESSAGES } from '../backend/errors';
-import { toBase64Url } from '../crypto/bytes';
-import { signGrant } from '../crypto/trust';
+import { fromBase64Url, toBase64Url } from '../crypto/bytes';
+import { DamagedError } from '../crypto/damaged';
+import { KeyCertificateSchema, signGrant, verifyColleague } from '../crypto/trust';
 import { MASTER, Office, type Pc, SLOW, STARTUP, waitFor } from './office';
 
 async function damagedRefusal(run: () => unknown): Promise<void> {
@@ -276,6 +277,45 @@ describe('a malicious server', () => {
       // With the genuine key back, the root's self-signed certificate verifies and the same rotation goes through.
       await tamper(`update public.profiles set x25519_public = $2 where id = $1`, [rootId, genuine]);
       expect((await admin2.core.admin.rotateVault(clean, victimId)).keyVersion).toBe(before + 1);
+    },
+    SLOW,
+  );
+
+  it(
+    'lists an invited member as admin at confirmation: the certificate still says member',
+    async () => {
+      const sheet = await admin.core.admin.invite('climber@office.test', 'climber', 'member');
+      const pc = await office.pc('climber');
+      await pc.core.signIn('climber@office.test', sheet.oneTimePassword);
+      const pending = await pc.core.enroll(MASTER, sheet.officeFingerprint);
+      if (pending.state !== 'pendingConfirmation') throw new Error(`expected pending, got ${pending.state}`);
+      await tamper(`update public.profiles set role = 'admin' where id = $1`, [sheet.memberId]);
+      await admin.core.admin.confirm(sheet.memberId, pending.fingerprint);
+      const { rows } = await office.stack.db.query<{
+        id: string;
+        x25519_public: string;
+        ed25519_public: string;
+        key_certificate: string;
+      }>(`select id, x25519_public, ed25519_public, key_certificate from public.profiles where id = $1`, [
+        sheet.memberId,
+      ]);
+      const r = rows[0]!;
+      const climber = {
+        id: r.id,
+        x25519Public: r.x25519_public,
+        ed25519Public: r.ed25519_public,
+        keyCertificate: KeyCertificateSchema.parse(JSON.parse(r.key_certificate)),
+      };
+      const policy = (
+        await office.stack.db.query<{ office_root_id: string; office_root_public: string }>(
+          `select office_root_id, office_root_public from public.client_policy where id = 1`,
+        )
+      ).rows[0]!;
+      const root = { id: policy.office_root_id, ed25519Public: fromBase64Url(policy.office_root_public)! };
+      // The confirming admin is the root, so the chain needs no lookup.
+      const none = () => undefined;
+      expect(() => verifyColleague(climber, 'member', root, none)).not.toThrow();
+      expect(() => verifyColleague(climber, 'admin', root, none)).toThrow(DamagedError);
     },
     SLOW,
   );

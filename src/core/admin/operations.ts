@@ -169,13 +169,18 @@ export class AdminOperations {
   }
 
   /**
-   * After the admin compared the fingerprint the member read out: certify the member's keys, seal every
+   * After the admin compared the fingerprint the member read out: certify the member's keys (as `role`), seal every
    * vault key this admin holds to them, signed, then ask admin-users to activate the account.
    */
-  async confirm(memberId: string, typedFingerprint: string): Promise<Member> {
+  async confirm(memberId: string, typedFingerprint: string, role: Role = 'member'): Promise<Member> {
     this.guard();
     const p = (await this.ctx.backend.profiles()).find((x) => x.id === memberId);
     if (!p) throw new CoreError('not_found');
+    // The certificate's role is what lets a key sign grants, so it never comes from the server's say-so:
+    // admin only when the caller asks for it, and only for someone the server also lists as admin.
+    if (role === 'admin' && p.role !== 'admin') {
+      throw new CoreError('invalid_request', 'This person is not an admin.');
+    }
     if (p.status !== 'enrolled' || !p.x25519_public || !p.ed25519_public) {
       throw new CoreError('invalid_request', 'This person has not finished enrolling yet.');
     }
@@ -184,7 +189,7 @@ export class AdminOperations {
     }
     const me = this.ctx.keyring;
     const certificate = signKeyCertificate(
-      { id: p.id, role: p.role, x25519Public: p.x25519_public, ed25519Public: p.ed25519_public },
+      { id: p.id, role, x25519Public: p.x25519_public, ed25519Public: p.ed25519_public },
       { id: me.userId, ed25519Secret: me.user.ed25519Secret },
     );
     // Activate first, then grant: the grants poke is what tells the member's PC to open its vaults.
