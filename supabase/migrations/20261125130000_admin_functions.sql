@@ -86,7 +86,9 @@ begin
   end if;
   r := private.require_profile(p_user);
   if p_disabled then
-    update public.profiles set status = 'disabled' where id = p_user and status <> 'disabled';
+    -- A disabled person's certificate must not outlive them: enabled again, they are confirmed again.
+    update public.profiles set status = 'disabled', key_certificate = null
+    where id = p_user and (status <> 'disabled' or key_certificate is not null);
     perform private.drop_sessions(p_user);
   elsif r.status = 'disabled' then
     update public.profiles
@@ -132,6 +134,11 @@ begin
   end if;
   perform private.require_profile(p_user);
   update public.profiles set role = p_role where id = p_user and role <> p_role;
+  -- An admin certificate is what lets a key sign grants: a demoted admin must not keep one, and the person is
+  -- confirmed again (as a member) before colleagues trust their keys.
+  if p_role <> 'admin' then
+    update public.profiles set key_certificate = null where id = p_user and key_certificate is not null;
+  end if;
   return private.require_profile(p_user);
 end;
 $$;

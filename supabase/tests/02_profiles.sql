@@ -2,7 +2,7 @@
 -- colleagues view, and the audit events and pokes of role and status changes.
 begin;
 \ir fixtures/keyroom.psql
-select plan(39);
+select plan(42);
 
 -- A member cannot promote, re-status or re-identify themself.
 select tests.act_as('member');
@@ -121,6 +121,22 @@ select is((select status from public.profiles where id = tests.id('second')), 'e
 select tests.act_as_service();
 select throws_ok($$update public.client_policy set office_root_public = tests.key('e', 'second')$$, '42501', null,
   'the office root never changes, not even through the service role');
+select tests.reset();
+
+-- A demoted or disabled admin keeps no certificate that would still let their key sign grants.
+update public.profiles set role = 'admin', key_certificate = jsonb_build_object('signer', tests.id('root'), 'sig', 's')
+where id = tests.id('member');
+select tests.act_as_service();
+select isnt((select key_certificate from public.admin_set_role(tests.id('root'), tests.id('member'), 'admin')), null,
+  'a role change that keeps an admin an admin keeps the certificate');
+select is((select key_certificate from public.admin_set_role(tests.id('root'), tests.id('member'), 'member')), null,
+  'demoting an admin clears the certificate');
+select tests.reset();
+update public.profiles set role = 'admin', key_certificate = jsonb_build_object('signer', tests.id('root'), 'sig', 's')
+where id = tests.id('member');
+select tests.act_as_service();
+select is((select key_certificate from public.admin_set_status(tests.id('root'), tests.id('member'), true)), null,
+  'disabling an admin clears the certificate');
 select tests.reset();
 
 select * from finish();
