@@ -22,7 +22,12 @@ export function rootFromPolicy(
   policy: { office_root_id: string | null; office_root_public: string | null } | null,
   typedFingerprint: string | null,
 ): PinnedRoot | null {
-  if (!policy?.office_root_id || !policy.office_root_public) return null;
+  if (!policy?.office_root_id || !policy.office_root_public) {
+    // Someone holding an invitation sheet expects an office: a server that lists none must not get to make
+    // this PC pin nothing (or itself). Only enroll(masterPassword, null) bootstraps the office.
+    if (typedFingerprint !== null) throw new CoreError('fingerprint_mismatch');
+    return null;
+  }
   const pub = fromBase64Url(policy.office_root_public);
   if (pub?.length !== 32) throw new CoreError('damaged');
   if (!typedFingerprint || !sameFingerprint(fingerprint(pub), typedFingerprint)) {
