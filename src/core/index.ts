@@ -2,10 +2,11 @@
 // and the benchmark all drive this same facade; it imports nothing from Electron. Keys and plaintext live
 // only inside it; what it hands out are summaries, and secrets only through audited reveal / copy / totp.
 
+import { OfficeAdmin, type OfficePolicy } from './admin/office';
 import { AdminOperations } from './admin/operations';
 import { Backend } from './backend/client';
 import { CoreError } from './backend/errors';
-import type { ColleagueRow, ProfileRow } from './backend/rows';
+import type { ColleagueRow, PolicyRow, ProfileRow } from './backend/rows';
 import { fromBase64Url } from './crypto/bytes';
 import { DamagedError } from './crypto/damaged';
 import { WrappedEnvelopeSchema } from './crypto/envelope';
@@ -28,6 +29,7 @@ import { colleagueKeys, Keyring } from './vault/keyring';
 import { VaultOperations } from './vault/operations';
 import { Replica } from './vault/replica';
 
+export type { AuditEntry, AuditFilter, OfficeDevice, OfficePolicy } from './admin/office';
 export type { ExposedEntry, Invitation, Member } from './admin/operations';
 export type { CoreErrorCode } from './backend/errors';
 export { CoreError } from './backend/errors';
@@ -87,7 +89,9 @@ interface Open {
   engine: SyncEngine;
   vault: VaultOperations;
   admin: AdminOperations;
+  office: OfficeAdmin;
   colleagues: Map<string, ColleagueRow>;
+  vaultNames: Map<string, string>;
   /** Realtime joined, first pull and outbox flush done (or failed offline). */
   started: Promise<void>;
 }
@@ -105,6 +109,7 @@ export class KeyroomCore {
   private autoLockMs = 10 * 60_000;
   private watchdog: NodeJS.Timeout | null = null;
   private lastUnlockMs: number | null = null;
+  private currentPolicy: PolicyRow | null = null;
 
   private constructor(private readonly opts: CoreOptions) {
     this.backend = new Backend({ url: opts.url, anonKey: opts.anonKey });
@@ -334,8 +339,11 @@ export class KeyroomCore {
     }
     const root = { id: account.root.id, ed25519Public: fromBase64Url(account.root.ed25519Public)! };
     const keyring = new Keyring(account.userId, keys, root);
-    const colleagues = await this.backend.colleagues();
-    const grants = await this.backend.ownGrants();
+    const [colleagues, grants, vaultRows] = await Promise.all([
+      this.backend.colleagues(),
+      this.backend.ownGrants(),
+      this.backend.vaults(),
+    ]);
     keyring.openGrants(grants, colleagueKeys(colleagues));
     const replica = new Replica(keyring);
     await this.local.load();
@@ -355,9 +363,11 @@ export class KeyroomCore {
       keyring,
       replica,
       colleagues: new Map(colleagues.map((c) => [c.id, c])),
+      vaultNames: new Map(vaultRows.map((v) => [v.id, v.name])),
       engine: undefined as unknown as SyncEngine,
       vault: undefined as unknown as VaultOperations,
       admin: undefined as unknown as AdminOperations,
+      office: undefined as unknown as OfficeAdmin,
       started: Promise.resolve(),
     };
     const isAdmin = () => open.profile.role === 'admin' && open.profile.status === 'active';
@@ -387,7 +397,11 @@ export class KeyroomCore {
         ...(this.opts.pollMs ? { pollMs: this.opts.pollMs } : {}),
         presence: {
           key: account.userId,
-          meta: { user_id: account.userId, app_version: this.opts.appVersion },
+          meta: {
+            user_id: account.userId,
+            app_version: this.opts.appVersion,
+            device_id: this.opts.device.id,
+          },
         },
       },
     );
@@ -403,7 +417,14 @@ export class KeyroomCore {
       outboxChanged: () => this.emitSync(open.engine.connection),
     });
     open.admin = new AdminOperations({ backend: this.backend, keyring, replica, isAdmin });
+    open.office = new OfficeAdmin({
+      backend: this.backend,
+      isAdmin,
+      presence: () => this.presence(),
+      titleOf: (id) => replica.get(id)?.entry.title ?? null,
+    });
     this.open = open;
+    this.currentPolicy = policy;
     this.autoLockMs = (policy?.auto_lock_minutes ?? 10) * 60_000;
     this.touch();
     this.setSession({
@@ -480,6 +501,7 @@ export class KeyroomCore {
     const colleagues = await this.backend.colleagues();
     open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
     open.keyring.openGrants(await this.backend.ownGrants(), colleagueKeys(colleagues));
+    open.vaultNames = new Map((await this.backend.vaults()).map((v) => [v.id, v.name]));
     await open.engine.setVaults(open.keyring.vaultIds());
     const byVault = new Map<string, number[]>();
     for (const d of open.replica.damagedEntries()) {
@@ -498,6 +520,7 @@ export class KeyroomCore {
       return;
     }
     const policy = await this.backend.policy();
+    if (this.open === open) this.currentPolicy = policy;
     if (policy && isBelow(this.opts.appVersion, policy.min_version)) {
       const required = policy.min_version ?? '';
       await this.lock();
@@ -557,6 +580,7 @@ export class KeyroomCore {
     await this.stopPending();
     const open = this.open;
     this.open = null;
+    this.currentPolicy = null;
     if (open) {
       await open.started;
       await open.engine.stop();
@@ -632,13 +656,31 @@ export class KeyroomCore {
     return this.requireOpen().admin;
   }
 
-  /** Vaults this PC can read, with how many live entries each holds. */
-  vaults(): { id: string; entryCount: number }[] {
+  get office(): OfficeAdmin {
+    return this.requireOpen().office;
+  }
+
+  /** The office's client policy as last read (at unlock, then on each `policy` poke); null while locked. */
+  get policy(): Omit<OfficePolicy, 'updatedAt'> | null {
+    const p = this.currentPolicy;
+    if (!p) return null;
+    return {
+      autoLockMinutes: p.auto_lock_minutes,
+      allowStayUnlocked: p.allow_stay_unlocked,
+      minVersion: p.min_version,
+      latestVersion: p.latest_version,
+      critical: p.critical,
+      releaseNotes: p.release_notes ?? '',
+    };
+  }
+
+  /** Vaults this PC can read, with their names and how many live entries each holds. */
+  vaults(): { id: string; name: string; entryCount: number }[] {
     const open = this.requireOpen();
     const counts = new Map<string, number>(open.keyring.vaultIds().map((id) => [id, 0]));
     for (const e of open.replica.all())
       if (!e.deletedAt) counts.set(e.vaultId, (counts.get(e.vaultId) ?? 0) + 1);
-    return [...counts].map(([id, entryCount]) => ({ id, entryCount }));
+    return [...counts].map(([id, entryCount]) => ({ id, name: open.vaultNames.get(id) ?? '', entryCount }));
   }
 
   /** Pulls every vault now (the host calls it on resume from sleep). */
@@ -649,14 +691,15 @@ export class KeyroomCore {
     await open.vault.flushOutbox();
   }
 
-  /** Who is online now, with their app version (presence on the office channel). */
-  presence(): { userId: string; appVersion: string }[] {
+  /** Who is online now, from which PC and with which app version (presence on the office channel). */
+  presence(): { userId: string; appVersion: string; deviceId: string | null }[] {
     const open = this.requireOpen();
-    const out: { userId: string; appVersion: string }[] = [];
+    const out: { userId: string; appVersion: string; deviceId: string | null }[] = [];
     for (const metas of Object.values(open.engine.presenceState())) {
-      for (const m of metas as { user_id?: unknown; app_version?: unknown }[]) {
+      for (const m of metas as { user_id?: unknown; app_version?: unknown; device_id?: unknown }[]) {
         if (typeof m.user_id === 'string' && typeof m.app_version === 'string') {
-          out.push({ userId: m.user_id, appVersion: m.app_version });
+          const deviceId = typeof m.device_id === 'string' ? m.device_id : null;
+          out.push({ userId: m.user_id, appVersion: m.app_version, deviceId });
         }
       }
     }

@@ -78,6 +78,11 @@ export interface AuditQuery {
   entryId?: string;
   action?: string;
   actions?: string[];
+  /** Only rows with a smaller id (paging newest-first). */
+  before?: string;
+  /** ISO times, inclusive. */
+  from?: string;
+  to?: string;
   limit?: number;
 }
 
@@ -405,6 +410,9 @@ export class Backend {
         if (q.entryId) b = b.eq('entry_id', q.entryId);
         if (q.action) b = b.eq('action', q.action);
         if (q.actions) b = b.in('action', q.actions);
+        if (q.before) b = b.lt('id', q.before);
+        if (q.from) b = b.gte('at', q.from);
+        if (q.to) b = b.lte('at', q.to);
         return b.order('id', { ascending: false }).limit(q.limit ?? 1000);
       },
       { forbidden: 'Only an admin can read the audit log.' },

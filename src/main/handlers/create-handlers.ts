@@ -3,7 +3,7 @@
 // request and will validate (and strip) the response; here, failures become the contract's {code, message}.
 import type { KeyroomCore } from '../../core';
 import type { Conflict, ConflictSide } from '../../shared/domain';
-import { KeyroomError } from '../../shared/errors';
+import { auditCsvFilename, auditToCsv } from '../audit-csv';
 import type { Handlers } from '../ipc-registry';
 import { mapped } from './errors';
 import type { HandlerOs } from './os';
@@ -96,7 +96,7 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     }),
 
     'vault.list': mapped(({ includeDeleted }) => ({
-      vaults: core.vaults().map((v) => ({ id: v.id, name: 'Office', entryCount: v.entryCount })),
+      vaults: core.vaults().map((v) => ({ id: v.id, name: v.name, entryCount: v.entryCount })),
       entries: core.vault.list(includeDeleted ?? false),
     })),
     'vault.search': mapped(({ query, vaultId, category, limit }) => {
@@ -137,13 +137,25 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     'admin.enable': mapped(({ memberId }) => core.admin.enable(memberId)),
     'admin.reset': mapped(({ memberId }) => core.admin.reset(memberId)),
     'admin.setRole': mapped(({ memberId, role }) => core.admin.setRole(memberId, role)),
-    'admin.audit': mapped(() => unavailable()),
-    'admin.auditExport': mapped(() => unavailable()),
-    'admin.devices': mapped(() => unavailable()),
-    'admin.policy': mapped(() => unavailable()),
-    'admin.publishRelease': mapped(() => unavailable()),
-    'admin.setMinVersion': mapped(() => unavailable()),
-    'admin.setPolicy': mapped(() => unavailable()),
+    'admin.audit': mapped(({ filter, before, limit }) =>
+      core.office.audit(filter, {
+        ...(before === undefined ? {} : { before }),
+        ...(limit === undefined ? {} : { limit }),
+      }),
+    ),
+    'admin.auditExport': mapped(async ({ filter }) => {
+      const events = await core.office.auditAll(filter);
+      return { filename: auditCsvFilename(new Date()), csv: auditToCsv(events), rows: events.length };
+    }),
+    'admin.devices': mapped(async () => ({ devices: await core.office.devices() })),
+    'admin.policy': mapped(() => core.office.policy()),
+    'admin.publishRelease': mapped(({ version, releaseNotes, critical }) =>
+      core.office.publishRelease(version, releaseNotes, critical),
+    ),
+    'admin.setMinVersion': mapped(({ minVersion }) => core.office.setMinVersion(minVersion)),
+    'admin.setPolicy': mapped(({ autoLockMinutes, allowStayUnlocked }) =>
+      core.office.setPolicy(autoLockMinutes, allowStayUnlocked),
+    ),
 
     'settings.get': mapped(() => os.settings.get()),
     'settings.set': mapped((patch) => os.settings.set(patch)),
@@ -156,7 +168,7 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
         officeFingerprint: officeFingerprint(),
         sync: { connection, lastSyncedAt, pendingChanges },
         update: os.updater.status(),
-        policy: null,
+        policy: policyOf(core.policy),
       };
     }),
     'app.restartToUpdate': mapped(async () => {
@@ -166,6 +178,7 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
   };
 }
 
-function unavailable(): never {
-  throw new KeyroomError('internal', 'This is not available yet.');
+// app.info carries only what the settings screen needs to honour (auto-lock, "stay unlocked" allowed).
+function policyOf(p: KeyroomCore['policy']) {
+  return p ? { autoLockMinutes: p.autoLockMinutes, allowStayUnlocked: p.allowStayUnlocked } : null;
 }
