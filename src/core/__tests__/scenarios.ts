@@ -155,6 +155,22 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
   );
 
   it(
+    'an edit that does not carry the authenticator key keeps it',
+    async () => {
+      const created = await admin.core.vault.create(vaultId, {
+        title: 'Bank',
+        password: 'pin',
+        totp: 'JBSWY3DPEHPK3PXP',
+      });
+      await admin.core.vault.update(created.id, created.version, { title: 'Bank (business)' });
+      expect(admin.core.vault.get(created.id).hasTotp).toBe(true);
+      expect((await admin.core.vault.totp(created.id)).code).toMatch(/^\d{6}$/);
+      expect(await admin.core.vault.reveal(created.id)).toBe('pin');
+    },
+    SLOW,
+  );
+
+  it(
     'two admins editing the same entry: one winner, one visible conflict, nothing lost',
     async () => {
       const base = admin.core.vault.get(wifiId).version;

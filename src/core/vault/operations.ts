@@ -40,7 +40,10 @@ export interface EntryDetail extends EntrySummary {
   canEdit: boolean;
 }
 
-/** On update, `password: undefined` keeps the current password, and so does a hidden field with value null. */
+/**
+ * On update, `password: undefined` keeps the current password, `totp: undefined` the authenticator key, and a
+ * hidden field with value null its value.
+ */
 export type EntryUpdate = Omit<EntryInput, 'password' | 'fields'> & {
   password?: string | undefined;
   fields?: { name: string; value: string | null; hidden: boolean }[];
@@ -250,7 +253,13 @@ export class VaultOperations {
       const old = current.fields.find((o) => o.name === f.name);
       return { name: f.name, value: old?.value ?? '', hidden: f.hidden };
     });
-    return encodeEntry({ ...next, password: next.password ?? current.password, fields });
+    // The form never holds the authenticator key either: an edit without one keeps it, like the password.
+    return encodeEntry({
+      ...next,
+      password: next.password ?? current.password,
+      totp: next.totp ?? current.totp,
+      fields,
+    });
   }
 
   /** Admins only, on top of `baseVersion`; a stale base keeps both versions as a conflict. */
