@@ -291,7 +291,7 @@ begin
   if not public.is_active_member() then
     raise exception 'permission denied' using errcode = '42501';
   end if;
-  if p_action is null or p_action not in ('entry.reveal', 'entry.copy', 'entry.copy_username', 'vault.export')
+  if p_action is null or p_action not in ('entry.reveal', 'entry.copy', 'entry.copy_username', 'entry.totp', 'vault.export')
   then
     raise exception 'invalid_action' using errcode = '22023';
   end if;

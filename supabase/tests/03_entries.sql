@@ -2,7 +2,7 @@
 -- key versions, vault deletion, key rotation, log_event, grant checks, realtime pokes.
 begin;
 \ir fixtures/keyroom.psql
-select plan(47);
+select plan(48);
 
 create temp table seen (k text primary key, v bigint) on commit drop;
 grant all on seen to authenticated, service_role;
@@ -129,6 +129,7 @@ select tests.reset();
 -- log_event: client events for entries the caller can read, stamped by the server.
 select tests.act_as('member');
 select isnt(public.log_event('entry.reveal', tests.id('e1')), null, 'member logs a reveal');
+select isnt(public.log_event('entry.totp', tests.id('e1')), null, 'member logs an authenticator code');
 select throws_ok($$select public.log_event('entry.delete', tests.id('e1'))$$, '22023', 'invalid_action',
   'only client actions can be logged');
 select throws_ok($$select public.log_event('entry.copy', tests.id('e3'))$$, 'P0002', 'not_found',

@@ -25,6 +25,7 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
   let cable: Cable;
   let vaultId: string;
   let wifiId: string;
+  let bankId: string;
 
   beforeAll(async () => {
     office = await Office.start(kind, { pollMs: 1_000 });
@@ -166,6 +167,21 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
       expect(admin.core.vault.get(created.id).hasTotp).toBe(true);
       expect((await admin.core.vault.totp(created.id)).code).toMatch(/^\d{6}$/);
       expect(await admin.core.vault.reveal(created.id)).toBe('pin');
+      bankId = created.id;
+    },
+    SLOW,
+  );
+
+  it(
+    'authenticator codes are audited, shown or copied',
+    async () => {
+      await emp.core.syncNow();
+      expect(await emp.core.vault.copy(bankId, 'totp')).toMatch(/^\d{6}$/);
+      const { rows } = await office.stack.db.query<{ actor_email: string }>(
+        `select actor_email from public.audit_log where action = 'entry.totp' and entry_id = $1 order by id`,
+        [bankId],
+      );
+      expect(rows.map((r) => r.actor_email)).toEqual(['boss@office.test', 'emp@office.test']);
     },
     SLOW,
   );
@@ -251,6 +267,9 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
       const result = await admin.core.admin.rotateVault(vaultId, leaver.id);
       expect(result.keyVersion).toBe(2);
       expect(result.exposed.map((x) => x.entryId)).toContain(wifiId);
+      expect(result.exposed).toContainEqual(
+        expect.objectContaining({ entryId: bankId, action: 'entry.totp' }),
+      );
       await Promise.all(seen);
       for (const pc of [admin, admin2, roamer]) {
         const list = pc.core.vault.list();

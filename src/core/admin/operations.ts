@@ -71,7 +71,8 @@ const userReply = z.object({
 });
 const passwordReply = userReply.extend({ one_time_password: z.string().min(8).max(200) });
 
-const EXPOSING = ['entry.reveal', 'entry.copy', 'entry.copy_username'];
+// What counts as the leaver having seen a secret: an authenticator code is one too.
+const EXPOSING = ['entry.reveal', 'entry.copy', 'entry.copy_username', 'entry.totp'];
 
 export class AdminOperations {
   constructor(private readonly ctx: AdminContext) {}

@@ -71,7 +71,12 @@ export interface RotatedEntry {
   envelope: unknown;
 }
 
-export type ClientEventAction = 'entry.reveal' | 'entry.copy' | 'entry.copy_username' | 'vault.export';
+export type ClientEventAction =
+  | 'entry.reveal'
+  | 'entry.copy'
+  | 'entry.copy_username'
+  | 'entry.totp'
+  | 'vault.export';
 
 export interface AuditQuery {
   actorId?: string;

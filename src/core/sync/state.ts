@@ -21,7 +21,7 @@ export type WriteOp = Extract<OutboxItem, { kind: 'create' | 'update' }>;
 export const auditOpSchema = z.object({
   kind: z.literal('audit'),
   opId: uuid,
-  action: z.enum(['entry.reveal', 'entry.copy', 'entry.copy_username']),
+  action: z.enum(['entry.reveal', 'entry.copy', 'entry.copy_username', 'entry.totp']),
   entryId: uuid,
   queuedAt: z.string(),
 });

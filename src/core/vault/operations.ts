@@ -164,20 +164,28 @@ export class VaultOperations {
   /** The value for the clipboard; the caller (main process) owns the clipboard and clears it. */
   async copy(id: string, field: CopyField): Promise<string> {
     const e = this.openEntry(id);
-    if (field === 'totp') return this.totp(id).code;
+    if (field === 'totp') return (await this.totp(id)).code;
     await this.audit(field === 'password' ? 'entry.copy' : 'entry.copy_username', id);
     return field === 'password' ? e.entry.password : e.entry.username;
   }
 
-  totp(id: string, now = Date.now()): { code: string; period: number; remainingSeconds: number } {
+  /** A code is a secret like the password (it opens the account for its period): audited, shown or copied. */
+  async totp(
+    id: string,
+    now = Date.now(),
+  ): Promise<{ code: string; period: number; remainingSeconds: number }> {
     const e = this.openEntry(id);
     if (!e.entry.totp) throw new CoreError('not_found', 'This entry has no authenticator code.');
     const account = parseTotpField(e.entry.totp);
     const { code, secondsLeft } = totpNow(account, now);
+    await this.audit('entry.totp', id);
     return { code, period: account.period, remainingSeconds: secondsLeft };
   }
 
-  private async audit(action: 'entry.reveal' | 'entry.copy' | 'entry.copy_username', entryId: string) {
+  private async audit(
+    action: 'entry.reveal' | 'entry.copy' | 'entry.copy_username' | 'entry.totp',
+    entryId: string,
+  ) {
     try {
       await this.ctx.backend.logEvent(action, entryId);
     } catch (err) {
