@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = [
   'entry.reveal',
   'entry.copy',
   'entry.copy_username',
+  'entry.totp',
   'vault.export',
   'vault.create',
   'vault.rotate',

@@ -127,7 +127,11 @@ export const calls = {
     invitationSheetSchema,
   ),
   // The admin types (or ticks) the fingerprint the member read out; the main process compares it too.
-  'admin.confirm': call(z.object({ memberId: uuid, fingerprint: fingerprintSchema }).strict(), memberSchema),
+  // The role is the one the admin certifies (signed into the key certificate), never taken from the server.
+  'admin.confirm': call(
+    z.object({ memberId: uuid, fingerprint: fingerprintSchema, role: roleSchema.optional() }).strict(),
+    memberSchema,
+  ),
   'admin.disable': call(byMember, memberSchema),
   'admin.enable': call(byMember, memberSchema),
   // A reset issues a new one-time password: the member enrolls again and is confirmed again.

@@ -132,7 +132,9 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
 
     'admin.members': mapped(async () => ({ members: await core.admin.members() })),
     'admin.invite': mapped(({ email, displayName, role }) => core.admin.invite(email, displayName, role)),
-    'admin.confirm': mapped(({ memberId, fingerprint }) => core.admin.confirm(memberId, fingerprint)),
+    'admin.confirm': mapped(({ memberId, fingerprint, role }) =>
+      core.admin.confirm(memberId, fingerprint, role ?? 'member'),
+    ),
     'admin.disable': mapped(({ memberId }) => core.admin.disable(memberId)),
     'admin.enable': mapped(({ memberId }) => core.admin.enable(memberId)),
     'admin.reset': mapped(({ memberId }) => core.admin.reset(memberId)),

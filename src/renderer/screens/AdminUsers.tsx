@@ -89,7 +89,7 @@ function ConfirmMemberDialog({
     setBusy(true);
     setError(null);
     try {
-      await call('admin.confirm', { memberId: member.id, fingerprint: expected });
+      await call('admin.confirm', { memberId: member.id, fingerprint: expected, role: member.role });
       onDone();
     } catch (err) {
       setError(errorMessage(err));
@@ -102,7 +102,11 @@ function ConfirmMemberDialog({
       <form class="stack" onSubmit={submit}>
         <p>
           Ask {member.displayName} to read the fingerprint shown on their screen, in person or by phone. It
-          must match this one exactly.
+          must match this one exactly. You confirm them as{' '}
+          <strong>
+            {member.role === 'admin' ? 'an administrator (may grant vault access)' : 'an employee'}
+          </strong>
+          .
         </p>
         <Fingerprint label="Fingerprint of their keys" value={expected} />
         <Field
@@ -111,7 +115,7 @@ function ConfirmMemberDialog({
           onInput={setHeard}
           mono
           autoFocus
-          hint={matches ? '✓ Matches.' : 'Spaces and capital letters do not matter.'}
+          hint={matches ? '✓ Matches.' : 'Spaces do not matter.'}
           error={
             heard.replace(/\s/g, '').length >= expected.replace(/\s/g, '').length && !matches
               ? 'This does not match. Do not confirm.'

@@ -51,6 +51,7 @@ const ACTION_LABELS: Record<string, string> = {
   'entry.reveal': 'Password revealed',
   'entry.copy': 'Password copied',
   'entry.copy_username': 'Username copied',
+  'entry.totp': 'Authenticator code shown or copied',
   'vault.export': 'Vault exported',
   'vault.create': 'Vault created',
   'vault.rotate': 'Vault key rotated',
