@@ -70,10 +70,17 @@ const createBackend: BackendFactory = async (shell) => {
     },
     onError: (message) => console.error(`keyroom: ${message}`),
   });
-  // The core reads client_policy; when it says this version is below the minimum, the updater fetches one.
-  const offPolicy = core.events.on('updateRequired', ({ required }) =>
-    updater.applyPolicy({ minVersion: required, latestVersion: null, critical: false, releaseNotes: '' }),
-  );
+  // The core reads client_policy; when it says this version is below the minimum, the updater fetches one
+  // (a critical latest release forces the update too).
+  const offPolicy = core.events.on('updateRequired', ({ required }) => {
+    const p = core.policy;
+    updater.applyPolicy({
+      minVersion: required,
+      latestVersion: p?.latestVersion ?? null,
+      critical: p?.critical ?? false,
+      releaseNotes: p?.releaseNotes ?? '',
+    });
+  });
   updater.start();
   const os = { ...shell, settings, updater };
   const offEvents = forwardCoreEvents(core, shell.emit, os);
@@ -82,9 +89,17 @@ const createBackend: BackendFactory = async (shell) => {
     settings,
     isUnlocked: () => core.state.state === 'unlocked',
     lock: () => core.lock(),
-    // The core applies client_policy.auto_lock_minutes to activity in the app; the shell adds OS-idle locking
-    // once the core exposes that policy (until then: screen lock and sleep).
-    lockPolicy: () => null,
+    // OS-idle locking follows client_policy.auto_lock_minutes; "stay unlocked" needs both the office's
+    // permission and the user's setting. Unknown policy (not unlocked yet): screen lock and sleep still lock.
+    lockPolicy: () => {
+      const p = core.policy;
+      return (
+        p && {
+          autoLockMinutes: p.autoLockMinutes,
+          stayUnlocked: p.allowStayUnlocked && settings.current().stayUnlocked,
+        }
+      );
+    },
     async dispose() {
       offPolicy();
       offEvents();
