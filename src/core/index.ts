@@ -463,6 +463,8 @@ export class KeyroomCore {
       else throw err;
     }
     if (!profile || profile.status === 'disabled') return this.disabled();
+    // A role change voided the key certificate: locked, the next unlock waits for the admin's confirmation.
+    if (profile.status === 'enrolled') return void (await this.lock());
     if (this.open) this.open.profile = profile;
   }
 
