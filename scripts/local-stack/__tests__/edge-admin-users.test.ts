@@ -12,6 +12,7 @@ import {
   newClient,
   type Office,
   type Refusal,
+  sealedGrant,
   signIn,
   startOffice,
 } from './edge-office';
@@ -103,7 +104,7 @@ describe('refusals', () => {
       role: 'member',
     });
     expect(demote.status).toBe(200);
-    expect((await profile(second.id))?.role).toBe('member');
+    expect(await profile(second.id)).toMatchObject({ role: 'member', status: 'enrolled' });
   });
 
   it('keeps the admin RPCs behind the function: members and anon cannot call them directly', async () => {
@@ -169,6 +170,7 @@ describe('confirm', () => {
       action: 'confirm',
       user_id: person.id,
       key_certificate: certificate(office.root.id),
+      grants: [],
     });
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe('not_enrolled');
@@ -178,11 +180,12 @@ describe('confirm', () => {
       action: 'confirm',
       user_id: person.id,
       key_certificate: certificate(person.id),
+      grants: [],
     });
     expect(forged.status).toBe(400);
     expect(forged.body.error.message).toMatch(/^key_certificate\.signer: /);
     const cert = certificate(office.root.id);
-    const r = await admin({ action: 'confirm', user_id: person.id, key_certificate: cert });
+    const r = await admin({ action: 'confirm', user_id: person.id, key_certificate: cert, grants: [] });
     expect(r.status).toBe(200);
     const confirmed = await profile(person.id);
     expect(confirmed).toMatchObject({ status: 'active', confirmed_by: office.root.id });
@@ -198,7 +201,7 @@ describe('confirm', () => {
 });
 
 describe('disable and enable', () => {
-  it('cuts a member off at once (REST, refresh, Auth) and pokes member:<id>; enable brings them back', async () => {
+  it('cuts a member off at once (REST, refresh, Auth) and pokes member:<id>; enable and a new confirmation bring them back', async () => {
     const member = await colleague(office, 'leaver@office.test');
     const session = (await member.client.auth.getSession()).data.session!;
     expect((await member.client.from('colleagues').select('id')).data?.length).toBeGreaterThan(0);
@@ -236,12 +239,22 @@ describe('disable and enable', () => {
 
     const enable = await admin({ action: 'enable', user_id: member.id });
     expect(enable.status).toBe(200);
-    expect(enable.body.user).toMatchObject({ status: 'active' });
+    // Signed in again, but waiting: the certificate went with the disable, an admin confirms them again.
+    expect(enable.body.user).toMatchObject({ status: 'enrolled' });
     const back = await signIn(office.stack, member.email, member.password);
+    expect((await back.client.from('colleagues').select('id')).data).toEqual([]);
+    const confirm = await admin({
+      action: 'confirm',
+      user_id: member.id,
+      key_certificate: certificate(office.root.id),
+      grants: [],
+    });
+    expect(confirm.status).toBe(200);
     expect((await back.client.from('colleagues').select('id')).data?.length).toBeGreaterThan(0);
-    expect((await auditRows(office, member.id)).slice(-2)).toEqual([
+    expect((await auditRows(office, member.id)).slice(-3)).toEqual([
       { action: 'user.disable', actor_id: office.root.id, actor_email: 'root@office.test' },
       { action: 'user.enable', actor_id: office.root.id, actor_email: 'root@office.test' },
+      { action: 'user.confirm', actor_id: office.root.id, actor_email: 'root@office.test' },
     ]);
   });
 });
@@ -288,6 +301,7 @@ describe('reset', () => {
       action: 'confirm',
       user_id: member.id,
       key_certificate: certificate(office.root.id),
+      grants: [],
     });
     expect(confirm.status).toBe(200);
     expect((await auditRows(office, member.id)).map((a) => a.action)).toContain('user.reset');
@@ -295,23 +309,123 @@ describe('reset', () => {
 });
 
 describe('set-role', () => {
-  it('promotes a member to admin and demotes them, effective on the next request', async () => {
+  it('promotes a member to admin and demotes them, each time after a new confirmation', async () => {
     const member = await colleague(office, 'rising@office.test');
-    const before = await call<Refusal>(member.client, 'admin-users', {
+    const asMember = await call<Refusal>(member.client, 'admin-users', {
       action: 'enable',
       user_id: member.id,
     });
-    expect(before.status).toBe(403);
-    expect((await admin({ action: 'set-role', user_id: member.id, role: 'admin' })).status).toBe(200);
-    const asAdmin = await call(member.client, 'admin-users', { action: 'enable', user_id: member.id });
-    expect(asAdmin.status).toBe(200);
-    expect((await admin({ action: 'set-role', user_id: member.id, role: 'member' })).status).toBe(200);
+    expect(asMember.status).toBe(403);
+    const promote = await admin({ action: 'set-role', user_id: member.id, role: 'admin' });
+    expect(promote.body.user).toMatchObject({ role: 'admin', status: 'enrolled' });
+    expect(await profile(member.id)).toMatchObject({ key_certificate: null, confirmed_by: null });
+    // Promoted but not yet confirmed as admin: no admin rights, no vault.
+    const early = await call<Refusal>(member.client, 'admin-users', { action: 'enable', user_id: member.id });
+    expect(early.status).toBe(403);
+    expect((await member.client.from('colleagues').select('id')).data).toEqual([]);
+    const cert = certificate(office.root.id);
+    const confirm = await admin({ action: 'confirm', user_id: member.id, key_certificate: cert, grants: [] });
+    expect(confirm.body.user).toMatchObject({ role: 'admin', status: 'active' });
+    expect(JSON.parse(String((await profile(member.id))?.key_certificate))).toEqual(cert);
+    expect((await call(member.client, 'admin-users', { action: 'enable', user_id: member.id })).status).toBe(
+      200,
+    );
+
+    const demote = await admin({ action: 'set-role', user_id: member.id, role: 'member' });
+    expect(demote.body.user).toMatchObject({ role: 'member', status: 'enrolled' });
     const demoted = await call<Refusal>(member.client, 'admin-users', {
       action: 'enable',
       user_id: member.id,
     });
     expect(demoted.status).toBe(403);
-    expect((await auditRows(office, member.id)).filter((a) => a.action === 'user.role')).toHaveLength(2);
+    expect(await profile(member.id)).toMatchObject({ key_certificate: null });
+    const roles = (await auditRows(office, member.id)).filter((a) => a.action === 'user.role');
+    expect(roles).toHaveLength(2);
+    expect(roles.every((r) => r.actor_id === office.root.id)).toBe(true);
+  });
+});
+
+describe('re-confirmation', () => {
+  it('re-enable → enrolled → confirm: active again, with grants that replace the ones held', async () => {
+    const member = await colleague(office, 'returning@office.test');
+    const keys = await profile(member.id);
+    const vaultId = randomUUID();
+    expect(
+      (await office.root.client.from('vaults').insert({ id: vaultId, name: 'Returning' })).error,
+    ).toBeNull();
+    const first = sealedGrant(vaultId, String(keys?.x25519_public));
+    const inserted = await office.root.client.from('vault_grants').insert({ ...first, member_id: member.id });
+    expect(inserted.error).toBeNull();
+
+    expect((await admin({ action: 'disable', user_id: member.id })).status).toBe(200);
+    const enable = await admin({ action: 'enable', user_id: member.id });
+    expect(enable.body.user).toMatchObject({ status: 'enrolled' });
+    const waiting = await profile(member.id);
+    expect(waiting).toMatchObject({ key_certificate: null, x25519_public: keys?.x25519_public });
+
+    const again = sealedGrant(vaultId, String(keys?.x25519_public));
+    const cert = certificate(office.root.id);
+    const r = await admin({ action: 'confirm', user_id: member.id, key_certificate: cert, grants: [again] });
+    expect(r.status).toBe(200);
+    expect(r.body.user).toMatchObject({ status: 'active' });
+    const held = await office.stack.db.query<{ sealed_key: string; signature: string; granted_by: string }>(
+      'select sealed_key, signature, granted_by::text from public.vault_grants where member_id = $1',
+      [member.id],
+    );
+    expect(held.rows).toEqual([
+      { sealed_key: again.sealed_key, signature: again.signature, granted_by: office.root.id },
+    ]);
+    // The member's own session reads the new grant through RLS.
+    const back = await signIn(office.stack, member.email, member.password);
+    const own = await back.client.from('vault_grants').select('sealed_key').eq('member_id', member.id);
+    expect(own.data).toEqual([{ sealed_key: again.sealed_key }]);
+  });
+
+  it('refuses a confirmation whose grant is sealed to another key, and changes nothing', async () => {
+    const person = await invite(office, 'other-key@office.test');
+    await enroll(person);
+    const vaultId = randomUUID();
+    expect(
+      (await office.root.client.from('vaults').insert({ id: vaultId, name: 'Other key' })).error,
+    ).toBeNull();
+    const foreign = sealedGrant(vaultId, (await profile(office.root.id))?.x25519_public as string);
+    const r = await admin({
+      action: 'confirm',
+      user_id: person.id,
+      key_certificate: certificate(office.root.id),
+      grants: [foreign],
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('grant_mismatch');
+    expect(await profile(person.id)).toMatchObject({ status: 'enrolled', key_certificate: null });
+  });
+
+  it('refuses a member who tries to confirm anyone, themself included, and malformed grants', async () => {
+    const member = await colleague(office, 'self-confirm@office.test');
+    expect((await admin({ action: 'set-role', user_id: member.id, role: 'admin' })).status).toBe(200);
+    const self = await call<Refusal>(member.client, 'admin-users', {
+      action: 'confirm',
+      user_id: member.id,
+      key_certificate: certificate(member.id),
+      grants: [],
+    });
+    expect(self.status).toBe(403);
+    const direct = await member.client.rpc('admin_confirm', {
+      p_actor: member.id,
+      p_user: member.id,
+      p_certificate: certificate(member.id),
+      p_grants: [],
+    });
+    expect(direct.error).not.toBeNull();
+    expect(await profile(member.id)).toMatchObject({ status: 'enrolled', key_certificate: null });
+    const bad = await admin({
+      action: 'confirm',
+      user_id: member.id,
+      key_certificate: certificate(office.root.id),
+      grants: [{ ...sealedGrant(randomUUID(), 'short'), granted_by: member.id }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^grants\.0\./);
   });
 });
 

@@ -92,6 +92,40 @@ describe('app-updates', () => {
     expect(older.body.error.code).toBe('version_not_newer');
   });
 
+  it('switches the forced update off with an explicit null, audited; a missing field clears nothing', async () => {
+    const forgot = await updates({ action: 'minimum' });
+    expect(forgot.status).toBe(400);
+    expect(forgot.body.error.message).toMatch(/^min_version: /);
+    const member403 = await updates({ action: 'minimum', min_version: null }, member);
+    expect(member403.status).toBe(403);
+    const anon = await call<Refusal>(newClient(office.stack), 'app-updates', {
+      action: 'minimum',
+      min_version: null,
+    });
+    expect(anon.status).toBe(401);
+    const direct = await member.client.rpc('admin_set_min_version', {
+      p_actor: member.id,
+      p_min_version: null,
+    });
+    expect(direct.error).not.toBeNull();
+    const still = await member.client.from('client_policy').select('min_version').single();
+    expect(still.data).toEqual({ min_version: '1.3.0' });
+
+    const off = await updates({ action: 'minimum', min_version: null });
+    expect(off.status).toBe(200);
+    expect(off.body.policy).toMatchObject({ min_version: null, latest_version: '1.3.0', critical: true });
+    const seen = await member.client.from('client_policy').select('min_version').single();
+    expect(seen.data).toEqual({ min_version: null });
+    expect(await policyAudit()).toEqual({ actor_id: office.root.id, changed: ['min_version'] });
+
+    const above = await updates({ action: 'minimum', min_version: '1.4.0' });
+    expect(above.status).toBe(400);
+    expect(above.body.error.message).toMatch(/^min_version: /);
+    const on = await updates({ action: 'minimum', min_version: '1.2.0' });
+    expect(on.body.policy).toMatchObject({ min_version: '1.2.0', latest_version: '1.3.0' });
+    expect(await policyAudit()).toEqual({ actor_id: office.root.id, changed: ['min_version'] });
+  });
+
   it('validates versions as semver, naming the field', async () => {
     for (const [body, field] of [
       [{ action: 'publish', version: '1.2', notes: '', critical: false }, 'version'],

@@ -2,7 +2,7 @@
 // demote or disable each other at the same moment cannot both succeed and leave the office without one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/pg';
-import { call, colleague, type Office, type Refusal, signIn, startOffice } from './edge-office';
+import { call, certificate, colleague, type Office, type Refusal, signIn, startOffice } from './edge-office';
 
 let tdb: TestDatabase;
 let office: Office;
@@ -48,6 +48,14 @@ describe('last active admin', () => {
           ? { action: 'enable', user_id: office.root.id }
           : { action: 'set-role', user_id: office.root.id, role: 'admin' };
       expect((await call(other.client, 'admin-users', restore)).status).toBe(200);
+      // Either way the root lost its certificate and waits to be confirmed again.
+      const confirm = await call(other.client, 'admin-users', {
+        action: 'confirm',
+        user_id: office.root.id,
+        key_certificate: certificate(other.id),
+        grants: [],
+      });
+      expect(confirm.status).toBe(200);
       // A disable ended the root's sessions: sign in again.
       office.root = await signIn(office.stack, office.root.email, office.root.password);
     }

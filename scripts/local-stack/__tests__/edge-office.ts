@@ -62,6 +62,17 @@ export function certificate(signer: string) {
   return { signer, sig: b64(64) };
 }
 
+/** A confirm request's grant for one vault (shapes only, like the keys: the server never opens it). */
+export function sealedGrant(vaultId: string, memberPublic: string, keyVersion = 1) {
+  return {
+    vault_id: vaultId,
+    key_version: keyVersion,
+    sealed_key: b64(80),
+    member_public: memberPublic,
+    signature: b64(64),
+  };
+}
+
 export async function startOffice(opts: Pick<StackOptions, 'dbUrl'> = {}): Promise<Office> {
   const logs: string[] = [];
   const stack = await startStack({ port: 0, dbUrl: opts.dbUrl, log: (line) => logs.push(line) });
@@ -128,6 +139,7 @@ export async function colleague(
     action: 'confirm',
     user_id: person.id,
     key_certificate: certificate(office.root.id),
+    grants: [],
   });
   expect(r.status).toBe(200);
   return person;

@@ -189,23 +189,12 @@ export class OfficeAdmin {
   }
 
   /**
-   * Raises or lowers the version every PC must run. app-updates sets it only together with a release, so the
-   * current release is published again unchanged with the new minimum (never above that release).
+   * Raises or lowers the version every PC must run, or (null) switches the forced update off. app-updates keeps it
+   * at or below the published release.
    */
   async setMinVersion(minVersion: string | null): Promise<OfficePolicy> {
     this.requireAdmin('set the minimum version');
-    if (minVersion === null)
-      throw new CoreError('invalid_request', 'The minimum version can be changed but not removed.');
-    const current = await this.ctx.backend.policy();
-    if (!current?.latest_version)
-      throw new CoreError('invalid_request', 'Publish a release before setting a minimum version.');
-    return this.appUpdates({
-      action: 'publish',
-      version: current.latest_version,
-      notes: current.release_notes ?? '',
-      critical: current.critical,
-      min_version: minVersion,
-    });
+    return this.appUpdates({ action: 'minimum', min_version: minVersion });
   }
 
   async setPolicy(autoLockMinutes: number, allowStayUnlocked: boolean): Promise<OfficePolicy> {

@@ -60,6 +60,8 @@ export interface AdminContext {
   isAdmin(): boolean;
 }
 
+type ConfirmGrant = Pick<NewGrant, 'vault_id' | 'key_version' | 'sealed_key' | 'member_public' | 'signature'>;
+
 const userReply = z.object({
   user: z.object({
     id: z.uuid(),
@@ -170,17 +172,26 @@ export class AdminOperations {
   }
 
   /**
-   * After the admin compared the fingerprint the member read out: certify the member's keys (as `role`), seal every
-   * vault key this admin holds to them, signed, then ask admin-users to activate the account.
+   * After the admin compared the fingerprint the person read out: certify their keys (as `role`), seal every vault key
+   * this admin holds to them, signed, and have admin-users activate the account with those grants in one step. The
+   * same for a first confirmation and a re-confirmation (after a role change or a re-enable): the new grants replace
+   * what the person held at those key versions.
    */
   async confirm(memberId: string, typedFingerprint: string, role: Role = 'member'): Promise<Member> {
     this.guard();
     const p = (await this.ctx.backend.profiles()).find((x) => x.id === memberId);
     if (!p) throw new CoreError('not_found');
+    const me = this.ctx.keyring;
     // The certificate's role is what lets a key sign grants, so it never comes from the server's say-so:
     // admin only when the caller asks for it, and only for someone the server also lists as admin.
     if (role === 'admin' && p.role !== 'admin') {
       throw new CoreError('invalid_request', 'This person is not an admin.');
+    }
+    // Colleagues accept grants only from admins whose certificate the office root signed (crypto/trust.ts), so an
+    // admin certificate from anyone else would leave an admin whose grants never open. The root itself is the
+    // exception: its signing key is pinned on every PC, its certificate only vouches for its X25519 key.
+    if (role === 'admin' && me.userId !== me.root.id && p.id !== me.root.id) {
+      throw new CoreError('forbidden', 'Only the office root (the first admin) can confirm an admin.');
     }
     if (p.status !== 'enrolled' || !p.x25519_public || !p.ed25519_public) {
       throw new CoreError('invalid_request', 'This person has not finished enrolling yet.');
@@ -188,28 +199,28 @@ export class AdminOperations {
     if (!sameFingerprint(memberFingerprint(p.x25519_public, p.ed25519_public), typedFingerprint)) {
       throw new CoreError('fingerprint_mismatch', 'The fingerprint does not match this person’s keys.');
     }
-    const me = this.ctx.keyring;
     const certificate = signKeyCertificate(
       { id: p.id, role, x25519Public: p.x25519_public, ed25519Public: p.ed25519_public },
       { id: me.userId, ed25519Secret: me.user.ed25519Secret },
     );
-    // Activate first, then grant: the grants poke is what tells the member's PC to open its vaults.
+    const grants = await this.sealAll(p.id, p.x25519_public);
     await this.ctx.backend.invoke('admin-users', {
       action: 'confirm',
       user_id: p.id,
       key_certificate: certificate,
+      grants,
     });
-    await this.ctx.backend.insertGrants(await this.sealAll(p.id, p.x25519_public));
     const after = (await this.ctx.backend.profiles()).find((x) => x.id === memberId) ?? p;
     return this.member(after, me.root.id);
   }
 
-  private async sealAll(memberId: string, memberPublic: string): Promise<NewGrant[]> {
+  /** Member and signer are implied by the confirm request (the person and the calling admin). */
+  private async sealAll(memberId: string, memberPublic: string): Promise<ConfirmGrant[]> {
     const me = this.ctx.keyring;
     const recipient = fromBase64Url(memberPublic);
     if (recipient?.length !== 32) throw new CoreError('damaged');
     const colleagues = colleagueKeys(await this.ctx.backend.colleagues());
-    const out: NewGrant[] = [];
+    const out: ConfirmGrant[] = [];
     for (const own of await this.ctx.backend.ownGrants()) {
       if (own.key_version !== me.currentVersion(own.vault_id)) continue;
       const raw = me.rawVaultKeyFromGrant(own, colleagues);
@@ -222,11 +233,9 @@ export class AdminOperations {
         );
         out.push({
           vault_id: own.vault_id,
-          member_id: memberId,
           key_version: own.key_version,
           sealed_key: sealed,
           member_public: memberPublic,
-          granted_by: me.userId,
           signature,
         });
       } finally {

@@ -7,6 +7,17 @@ const REFUSALS: Record<string, HttpError> = {
   last_admin: new HttpError(409, 'last_admin', 'the office must keep at least one active admin'),
   not_found: new HttpError(404, 'not_found', 'no such user'),
   not_enrolled: new HttpError(409, 'not_enrolled', 'the user has not enrolled keys to confirm'),
+  // A confirmation's grants (20261125150000_reconfirmation.sql): checked by the vault_grants trigger.
+  member_public_mismatch: new HttpError(
+    409,
+    'grant_mismatch',
+    "grants: not sealed to this user's public key",
+  ),
+  key_version_mismatch: new HttpError(
+    409,
+    'key_version_mismatch',
+    'grants: a vault key changed; confirm again',
+  ),
 };
 
 export async function adminRpc<T>(

@@ -12,6 +12,15 @@ const Role = z.enum(['admin', 'member']);
 const base64url = (bytes: number) =>
   z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`));
 
+// One sealed vault key for the person being confirmed: member and signer are the request's user and caller.
+const Grant = z.strictObject({
+  vault_id: z.uuid(),
+  key_version: z.int().min(1).max(0x7fffffff),
+  sealed_key: z.string().min(1).max(512),
+  member_public: base64url(32),
+  signature: base64url(64),
+});
+
 export const AdminUsersRequest = z.discriminatedUnion('action', [
   z.strictObject({
     action: z.literal('invite'),
@@ -28,6 +37,9 @@ export const AdminUsersRequest = z.discriminatedUnion('action', [
     action: z.literal('confirm'),
     user_id: UserId,
     key_certificate: z.strictObject({ signer: UserId, sig: base64url(64) }),
+    // Every vault key the confirming admin holds, sealed to this person and signed; they replace what the person
+    // held at those key versions (a re-confirmation after a role change or a re-enable).
+    grants: z.array(Grant).max(1000),
   }),
 ]);
 export type AdminUsersRequest = z.infer<typeof AdminUsersRequest>;
@@ -138,6 +150,7 @@ export async function runAction(
         ...actor,
         p_user: input.user_id,
         p_certificate: input.key_certificate,
+        p_grants: input.grants,
       });
       return [200, { user: publicFields(profile) }];
     }

@@ -1,6 +1,7 @@
 // app-updates: release records and the client policy, for active admins only. `publish` records a release
-// (semver; the minimum version the apps must run may rise with it but never above it); `policy` sets the
-// auto-lock minutes and whether "stay unlocked on this PC" is allowed. The RPCs audit as the calling admin
+// (semver; the minimum version the apps must run may rise with it but never above it); `minimum` sets the
+// minimum version on its own, at most the published release, or removes it (`min_version: null` switches the
+// forced update off); `policy` sets the auto-lock minutes and whether "stay unlocked on this PC" is allowed. The RPCs audit as the calling admin
 // and the client_policy trigger pokes the office channel.
 import { z } from 'npm:zod@4';
 import { requireAdmin, serviceClient } from '../_shared/caller.ts';
@@ -19,6 +20,8 @@ const AppUpdatesRequest = z.discriminatedUnion('action', [
     critical: z.boolean(),
     min_version: Version.optional(),
   }),
+  // null is the explicit "no minimum": the key must be present, so a forgotten field never clears it.
+  z.strictObject({ action: z.literal('minimum'), min_version: Version.nullable() }),
   z.strictObject({
     action: z.literal('policy'),
     auto_lock_minutes: z.int().min(1).max(1440).optional(),
@@ -58,6 +61,19 @@ Deno.serve(
     const current = await service.from('client_policy').select('latest_version').eq('id', 1).single();
     if (current.error) throw new Error(`client_policy read failed: ${current.error.code}`);
     const latest: string | null = current.data.latest_version;
+    if (input.action === 'minimum') {
+      if (input.min_version !== null) {
+        if (!latest || !isSemver(latest))
+          throw new HttpError(400, 'invalid_input', 'min_version: publish a release first');
+        if (compareSemver(input.min_version, latest) > 0)
+          throw new HttpError(400, 'invalid_input', `min_version: must not be above version ${latest}`);
+      }
+      const policy = await adminRpc<Policy>(service, 'admin_set_min_version', {
+        p_actor: admin.id,
+        p_min_version: input.min_version,
+      });
+      return [200, { policy: policyFields(policy) }];
+    }
     if (latest && isSemver(latest) && compareSemver(input.version, latest) < 0)
       throw new HttpError(409, 'version_not_newer', `version: ${input.version} is older than ${latest}`);
     if (input.min_version && compareSemver(input.min_version, input.version) > 0)
