@@ -25,6 +25,7 @@ import { Emitter } from './session/events';
 import { isBelow } from './session/version';
 import { type Change, type ConnectionState, SyncEngine } from './sync/engine';
 import { type CoreStorage, LocalState } from './sync/state';
+import { ImportPlan } from './vault/import/plan';
 import { colleagueKeys, Keyring } from './vault/keyring';
 import { VaultOperations } from './vault/operations';
 import { Replica } from './vault/replica';
@@ -35,6 +36,7 @@ export type { CoreErrorCode } from './backend/errors';
 export { CoreError } from './backend/errors';
 export type { CoreStorage } from './sync/state';
 export type { EntryInput } from './vault/entry-schema';
+export type { ImportPlan, ImportPreview, ImportSummary } from './vault/import/plan';
 export type { CopyField, EntryDetail, EntrySummary, EntryUpdate, HistoryVersion } from './vault/operations';
 
 export interface CoreOptions {
@@ -683,6 +685,23 @@ export class KeyroomCore {
     for (const e of open.replica.all())
       if (!e.deletedAt) counts.set(e.vaultId, (counts.get(e.vaultId) ?? 0) + 1);
     return [...counts].map(([id, entryCount]) => ({ id, name: open.vaultNames.get(id) ?? '', entryCount }));
+  }
+
+  /**
+   * Reads an exported file (CSV from another password manager, a browser or a spreadsheet) for `vaultId`. The
+   * plan's preview says what would arrive; its commit() encrypts each entry like a create and sends them in
+   * batches. Members may import, as they may add entries.
+   */
+  importEntries(vaultId: string, text: string): ImportPlan {
+    const open = this.requireOpen();
+    if (!open.keyring.hasVault(vaultId)) throw new CoreError('not_found', 'That vault is not available.');
+    const existing = open.vault.list().filter((e) => e.vaultId === vaultId && !e.damaged);
+    const deps = {
+      createMany: open.vault.createMany.bind(open.vault),
+      logImport: open.vault.logImport.bind(open.vault),
+      alive: () => this.open === open,
+    };
+    return ImportPlan.read(deps, vaultId, text, existing);
   }
 
   /** Pulls every vault now (the host calls it on resume from sleep). */

@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'entry.copy_username',
   'entry.totp',
   'vault.export',
+  'vault.import',
   'vault.create',
   'vault.rotate',
   'grant.create',

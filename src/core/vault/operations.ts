@@ -3,7 +3,7 @@
 // encrypted here for the exact slot they will occupy (vault, entry, key version, entry version) and go to
 // the server, or to the persisted outbox when it cannot be reached.
 import { randomUUID } from 'node:crypto';
-import type { Backend } from '../backend/client';
+import type { Backend, NewEntry } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import type { EntryRow } from '../backend/rows';
 import type { SyncEngine } from '../sync/engine';
@@ -74,6 +74,8 @@ export interface VaultContext {
   conflictsChanged(): void;
   outboxChanged(): void;
 }
+
+type Sealed = NewEntry & { envelope: ReturnType<Keyring['encrypt']> };
 
 const ADMIN_ONLY = 'Only an admin can change this entry.';
 
@@ -200,37 +202,84 @@ export class VaultOperations {
     }
   }
 
-  /** Members and admins may add entries. Offline, the encrypted entry waits in the outbox. */
-  async create(vaultId: string, input: EntryInput): Promise<EntrySummary> {
+  /** A new entry encrypted for its own id, version 1 and the vault's current key (the AD binds all three). */
+  private seal(vaultId: string, input: EntryInput): Sealed {
     if (!this.ctx.keyring.hasVault(vaultId)) throw new CoreError('not_found', 'That vault is not available.');
     const id = randomUUID();
     const keyVersion = this.ctx.keyring.currentVersion(vaultId)!;
     const envelope = this.ctx.keyring.encrypt(vaultId, id, 1, encodeEntry(input));
+    return { id, vault_id: vaultId, envelope, key_version: keyVersion };
+  }
+
+  /** Members and admins may add entries. Offline, the encrypted entry waits in the outbox. */
+  async create(vaultId: string, input: EntryInput): Promise<EntrySummary> {
+    const entry = this.seal(vaultId, input);
     try {
-      const row = await this.ctx.backend.insertEntry({
-        id,
-        vault_id: vaultId,
-        envelope,
-        key_version: keyVersion,
-      });
-      return this.applyOwn(row);
+      return this.applyOwn(await this.ctx.backend.insertEntry(entry));
     } catch (err) {
       if (!(err instanceof CoreError && err.code === 'offline')) throw err;
-      const queuedAt = new Date().toISOString();
-      await this.enqueue({
-        kind: 'create',
-        opId: randomUUID(),
-        entryId: id,
-        vaultId,
-        envelope,
-        keyVersion,
-        queuedAt,
-      });
-      // Shown at once on this PC, from the same ciphertext the server will get.
-      const pending = this.pendingRow(id, vaultId, envelope, keyVersion, queuedAt);
-      this.ctx.replica.accept(pending);
-      return this.summary(this.openEntry(id));
+      await this.queueCreate(entry);
+      return this.summary(this.openEntry(entry.id));
     }
+  }
+
+  private async queueCreate(entry: Sealed): Promise<void> {
+    const queuedAt = new Date().toISOString();
+    await this.enqueue({
+      kind: 'create',
+      opId: randomUUID(),
+      entryId: entry.id,
+      vaultId: entry.vault_id,
+      envelope: entry.envelope,
+      keyVersion: entry.key_version,
+      queuedAt,
+    });
+    // Shown at once on this PC, from the same ciphertext the server will get.
+    this.ctx.replica.accept(
+      this.pendingRow(entry.id, entry.vault_id, entry.envelope, entry.key_version, queuedAt),
+    );
+  }
+
+  /**
+   * Many creates at once (an import): each entry sealed exactly like create, sent `batch` to a request. Once
+   * the server cannot be reached, the rest go to the outbox. Any other refusal stops the run; what was sent
+   * stays, and the counts say how far it got.
+   */
+  async createMany(
+    vaultId: string,
+    inputs: EntryInput[],
+    onProgress: (done: number, total: number) => void = () => {},
+    batch = 250,
+  ): Promise<{ created: number; queued: number; failed: number }> {
+    let created = 0;
+    let queued = 0;
+    let offline = false;
+    for (let at = 0; at < inputs.length; at += batch) {
+      const sealed = inputs.slice(at, at + batch).map((input) => this.seal(vaultId, input));
+      if (!offline) {
+        try {
+          for (const row of await this.ctx.backend.insertEntries(sealed)) this.ctx.engine.applyOwn(row);
+          created += sealed.length;
+        } catch (err) {
+          if (!(err instanceof CoreError && err.code === 'offline')) {
+            onProgress(created + queued, inputs.length);
+            return { created, queued, failed: inputs.length - created - queued };
+          }
+          offline = true;
+        }
+      }
+      if (offline) {
+        for (const entry of sealed) await this.queueCreate(entry);
+        queued += sealed.length;
+      }
+      onProgress(created + queued, inputs.length);
+    }
+    return { created, queued, failed: 0 };
+  }
+
+  /** The one audit event of an import; the server writes each entry's own create event. */
+  logImport(vaultId: string, count: number, format: string): Promise<void> {
+    return this.ctx.backend.logImport(vaultId, count, format);
   }
 
   private pendingRow(

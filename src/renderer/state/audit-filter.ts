@@ -53,6 +53,7 @@ const ACTION_LABELS: Record<string, string> = {
   'entry.copy_username': 'Username copied',
   'entry.totp': 'Authenticator code shown or copied',
   'vault.export': 'Vault exported',
+  'vault.import': 'Entries imported',
   'vault.create': 'Vault created',
   'vault.rotate': 'Vault key rotated',
   'grant.create': 'Access granted',
