@@ -8,6 +8,7 @@ export default defineConfig({
       'scripts/**/*.test.ts',
       'supabase/functions/**/*.test.ts',
     ],
+    globalSetup: ['scripts/test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Files that start stacks and databases are heavy; two cores, so two workers.

@@ -1,20 +1,16 @@
 // Migration smoke test: bootstrap + supabase/migrations apply cleanly to an empty database on both back
 // ends, and a second run applies nothing and keeps the data (the migration runner is idempotent).
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/pg';
-import { applyAll, MIGRATIONS_DIR } from './apply';
+import { applyAll, migrationFiles } from './apply';
 import { type Database, openDatabase } from './db';
 
 // PGlite compiles and runs the whole schema in WASM: seconds on an idle machine, far more on a busy one.
 const SLOW_MS = 240_000;
 const USER_ID = '0b4c2a10-7d1e-4f3a-9c55-1d2e3f405162';
-
-async function migrationFiles(): Promise<string[]> {
-  return (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
-}
 
 /** Writes through the triggers the way the service role's invite would, and reads it back. */
 async function seed(db: Database): Promise<void> {

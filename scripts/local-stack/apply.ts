@@ -17,6 +17,11 @@ export interface ApplyReport {
   skipped: string[];
 }
 
+/** The project's migration files in the order they apply (the Supabase CLI's naming: <version>_<name>.sql). */
+export async function migrationFiles(): Promise<string[]> {
+  return (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
+}
+
 export async function applyAll(
   db: Database,
   onProgress: (line: string) => void = () => {},
@@ -36,8 +41,7 @@ export async function applyAll(
       await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')
     ).rows.map((r) => r.version),
   );
-  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
-  for (const file of files) {
+  for (const file of await migrationFiles()) {
     const [version, ...rest] = file.replace(/\.sql$/, '').split('_');
     if (!version) continue;
     if (done.has(version)) {

@@ -25,6 +25,8 @@ export interface Database extends Queryable {
   exec(sql: string): Promise<void>;
   /** LISTEN on a channel; resolves to an unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** PGlite only: a compressed image of the data directory (see template.ts). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -33,12 +35,14 @@ export interface OpenOptions {
   url?: string | undefined;
   /** PGlite data directory; absent means in-memory. */
   dataDir?: string | undefined;
+  /** PGlite only: start a NEW database from this data-directory image instead of running initdb. */
+  template?: Blob | undefined;
   /** pg pool size (ignored for PGlite). */
   poolSize?: number;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir);
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir, opts.template);
 }
 
 // JSON, timestamps and bigints come back as text so that both back ends hand callers the same values;
@@ -46,9 +50,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 const asText = (v: string) => v;
 const TEXT_TYPES = [20, 114, 1082, 1114, 1184, 3802];
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, template: Blob | undefined): Promise<Database> {
   const parsers = Object.fromEntries(TEXT_TYPES.map((t) => [t, asText]));
-  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pgcrypto }, parsers });
+  const db = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(template ? { loadDataDir: template } : {}),
+    extensions: { pgcrypto },
+    parsers,
+  });
   const wrap =
     (q: Pick<PGlite, 'query'>) =>
     async <R>(sql: string, params?: unknown[]) => {
@@ -74,6 +83,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       const unsub = await db.listen(channel, cb);
       return unsub;
     },
+    dumpDataDir: () => db.dumpDataDir('gzip'),
     close: () => db.close(),
   };
 }

@@ -2,13 +2,12 @@
 // StackService mounted on its path prefix; services.ts lists them.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { applyAll } from './apply';
 import type { AuthSettings } from './auth/settings';
-import { type Database, openDatabase } from './db';
+import type { Database } from './db';
 import { type JwtClaims, makeJwtVerifier } from './jwt';
 import { loadOrCreateKeys, type StackKeys } from './keys';
+import { openStackDatabase } from './prepare';
 import { services as serviceFactories } from './services';
 
 export interface StackContext {
@@ -67,11 +66,7 @@ const CORS_HEADERS = {
 export async function startStack(opts: StackOptions = {}): Promise<RunningStack> {
   const log = opts.log ?? (() => {});
   const keys = await loadOrCreateKeys(opts.dataDir);
-  const db = await openDatabase({
-    url: opts.dbUrl,
-    dataDir: opts.dbUrl || !opts.dataDir ? undefined : join(opts.dataDir, 'pgdata'),
-  });
-  await applyAll(db, log);
+  const { db } = await openStackDatabase({ dbUrl: opts.dbUrl, dataDir: opts.dataDir, log });
 
   const ctx: StackContext = {
     db,

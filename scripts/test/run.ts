@@ -6,8 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyAll } from '../local-stack/apply';
-import { openDatabase } from '../local-stack/db';
+import { openStackDatabase } from '../local-stack/prepare';
 import { createTestDatabase, postgresReachable } from './pg';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -79,9 +78,8 @@ if (want('pgtap')) {
       throw new Error('no PostgreSQL reachable at DATABASE_URL or 127.0.0.1:5432');
     const tdb = await createTestDatabase('keyroom_pgtap');
     try {
-      const db = await openDatabase({ url: tdb.url });
+      const { db } = await openStackDatabase({ dbUrl: tdb.url });
       try {
-        await applyAll(db);
         await db.exec('create extension if not exists pgtap with schema extensions');
       } finally {
         await db.close();
