@@ -1,39 +1,10 @@
 // One error type leaves the core: a stable code the UI can branch on and a sentence a person can read.
 // Server messages are never passed through (they may carry internals); only codes are mapped.
-export const CORE_ERROR_CODES = [
-  'invalid_request',
-  'forbidden',
-  'not_signed_in',
-  'locked',
-  'wrong_credentials',
-  'fingerprint_mismatch',
-  'not_found',
-  'conflict',
-  'damaged',
-  'offline',
-  'disabled',
-  'update_required',
-  'rate_limited',
-  'internal',
-] as const;
-export type CoreErrorCode = (typeof CORE_ERROR_CODES)[number];
-
-export const MESSAGES: Record<CoreErrorCode, string> = {
-  invalid_request: 'That request was not valid.',
-  forbidden: 'You are not allowed to do that.',
-  not_signed_in: 'Please sign in first.',
-  locked: 'Keyroom is locked. Unlock it with your master password.',
-  wrong_credentials: 'The email or password is not correct.',
-  fingerprint_mismatch: 'The office fingerprint does not match the one on your invitation sheet.',
-  not_found: 'That item no longer exists.',
-  conflict: 'Someone else changed this entry at the same time. Choose which version to keep.',
-  damaged: 'This item could not be opened. Ask your administrator to check it.',
-  offline: 'You are offline. This needs a connection to the office server.',
-  disabled: 'Your account has been disabled. Contact your administrator.',
-  update_required: 'This version of Keyroom is no longer supported. Please update.',
-  rate_limited: 'Too many attempts. Wait a moment and try again.',
-  internal: 'Something went wrong. Please try again.',
-};
+import { DEFAULT_MESSAGES, type ErrorCode } from '../../shared/errors';
+// The codes and their wording are the IPC contract's (src/shared/errors.ts, free of Electron and zod), so what
+// the core says is word for word what the renderer shows.
+export type CoreErrorCode = ErrorCode;
+export const MESSAGES = DEFAULT_MESSAGES;
 
 export class CoreError extends Error {
   readonly code: CoreErrorCode;
