@@ -23,8 +23,16 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Runs a multi-statement SQL script (migrations). */
   exec(sql: string): Promise<void>;
-  /** LISTEN on a channel; resolves to an unsubscribe function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * LISTEN on a channel; resolves to an unsubscribe function. On PostgreSQL a lost LISTEN connection (server
+   * restart, terminated backend) is opened again with backoff, and `relistened` runs once it listens again:
+   * notifications sent meanwhile are lost, so the caller must tell its own listeners to catch up.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    relistened?: () => void,
+  ): Promise<() => Promise<void>>;
   /** PGlite only: a compressed image of the data directory (see template.ts). */
   dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
@@ -88,6 +96,9 @@ async function openPglite(dataDir: string | undefined, template: Blob | undefine
   };
 }
 
+/** Backoff between attempts to open a lost LISTEN connection again: 100 ms doubling up to 5 s. */
+export const RELISTEN_BACKOFF_MS = { first: 100, max: 5_000 };
+
 async function openPostgres(url: string, max: number): Promise<Database> {
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
@@ -96,11 +107,30 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max, types });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
-  const listeners = new Set<pg.Client>();
+  const listeners = new Set<() => Promise<void>>();
   const run = async <R>(c: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) => {
     const r = await c.query(sql, params);
     return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
   };
+
+  const listenOnce = async (channel: string, cb: (payload: string) => void): Promise<pg.Client> => {
+    // keepAlive: a connection cut without a FIN (a dead host, a dropped NAT entry) must end too.
+    const client = new pg.Client({ connectionString: url, keepAlive: true });
+    // A terminated backend reports an error and then ends; 'end' is where we act.
+    client.on('error', () => {});
+    client.on('notification', (n) => {
+      if (n.channel === channel) cb(n.payload ?? '');
+    });
+    try {
+      await client.connect();
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      return client;
+    } catch (err) {
+      await client.end().catch(() => {});
+      throw err;
+    }
+  };
+
   return {
     kind: 'postgres',
     query: (sql, params) => run(pool, sql, params),
@@ -126,22 +156,46 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     exec: async (sql) => {
       await pool.query(sql);
     },
-    listen: async (channel, cb) => {
-      const client = new pg.Client({ connectionString: url });
-      client.on('error', () => {});
-      await client.connect();
-      listeners.add(client);
-      client.on('notification', (n) => {
-        if (n.channel === channel) cb(n.payload ?? '');
-      });
-      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
-      return async () => {
-        listeners.delete(client);
-        await client.end().catch(() => {});
+    listen: async (channel, cb, relistened) => {
+      let stopped = false;
+      let current: pg.Client | null = null;
+      let retry: NodeJS.Timeout | undefined;
+      const keep = (client: pg.Client) => {
+        current = client;
+        client.once('end', () => {
+          if (current !== client) return;
+          current = null;
+          if (!stopped) again(RELISTEN_BACKOFF_MS.first);
+        });
       };
+      const again = (delay: number) => {
+        retry = setTimeout(() => {
+          listenOnce(channel, cb).then(
+            (client) => {
+              if (stopped) return void client.end().catch(() => {});
+              keep(client);
+              relistened?.();
+            },
+            () => {
+              if (!stopped) again(Math.min(delay * 2, RELISTEN_BACKOFF_MS.max));
+            },
+          );
+        }, delay);
+      };
+      keep(await listenOnce(channel, cb));
+      const unlisten = async () => {
+        stopped = true;
+        clearTimeout(retry);
+        listeners.delete(unlisten);
+        const client = current;
+        current = null;
+        await client?.end().catch(() => {});
+      };
+      listeners.add(unlisten);
+      return unlisten;
     },
     close: async () => {
-      await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
+      await Promise.all([...listeners].map((unlisten) => unlisten()));
       await pool.end();
     },
   };

@@ -138,6 +138,20 @@ export class Connection implements Peer {
     });
   }
 
+  /**
+   * Fails every channel of this socket the way Phoenix reports a crashed channel process (`phx_error` with
+   * the join ref): the client rejoins on its own, and a client that catches up on join (Keyroom pulls)
+   * recovers what it missed while database broadcasts were not arriving.
+   */
+  rejoinAll(): Promise<void> {
+    return this.enqueue(async () => {
+      for (const sub of this.channels.values()) {
+        this.push(sub, 'phx_error', {}, sub.joinRef);
+        this.drop(sub);
+      }
+    });
+  }
+
   private onFrame(data: RawData, isBinary: boolean): void {
     this.resetIdle();
     const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);

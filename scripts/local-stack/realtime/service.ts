@@ -139,7 +139,15 @@ export function realtimeService(overrides: Partial<RealtimeOptions> = {}): Servi
         })
         .catch((err: unknown) => ctx.log(`realtime: fan-out failed: ${(err as Error).message}`));
     };
-    const unlisten = await ctx.db.listen('realtime_broadcast', onNotice);
+    // Notifications sent while the LISTEN connection was down are lost: once it listens again, every channel
+    // is failed so that its client rejoins and catches up, as after a Realtime restart.
+    const relistened = () => {
+      ctx.log('realtime: listening again after the database connection was lost; channels rejoin');
+      fanout = fanout.then(async () => {
+        await Promise.all([...connections].map((conn) => conn.rejoinAll()));
+      });
+    };
+    const unlisten = await ctx.db.listen('realtime_broadcast', onNotice, relistened);
 
     let rechecking = false;
     const recheckTimer = setInterval(() => {
