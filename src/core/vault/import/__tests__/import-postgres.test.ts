@@ -1,0 +1,3 @@
+import { importScenarios } from './import-office';
+
+importScenarios('postgres');
