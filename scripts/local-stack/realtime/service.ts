@@ -48,7 +48,10 @@ const Notice = z.object({
 });
 
 const MEMBER_EVENTS = new Set(['disabled', 'grants', 'profile']);
+// Re-checks after a member or office message hold up fan-out, so they may take most of the pool; the
+// periodic net runs beside the pulls that every poke sets off and must leave the pool to them.
 const REAUTH_CONCURRENCY = 8;
+const PERIODIC_REAUTH_CONCURRENCY = 2;
 
 // Tests and benchmarks shorten the timers through the environment, since startStack takes no options
 // per service.
@@ -98,12 +101,12 @@ export function realtimeService(overrides: Partial<RealtimeOptions> = {}): Servi
     const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxFrameBytes });
     const broadcastApi = makeBroadcastApi({ ...deps, maxBodyBytes: opts.maxFrameBytes });
 
-    const reauthorize = async (which: (sub: Subscription) => boolean) => {
+    const reauthorize = async (which: (sub: Subscription) => boolean, concurrency = REAUTH_CONCURRENCY) => {
       const work: Array<[Connection, Subscription]> = [];
       for (const conn of connections) {
         for (const sub of conn.subscriptions()) if (sub.private && which(sub)) work.push([conn, sub]);
       }
-      await forEachLimited(work, REAUTH_CONCURRENCY, ([conn, sub]) => conn.reauthorize(sub));
+      await forEachLimited(work, concurrency, ([conn, sub]) => conn.reauthorize(sub));
     };
 
     // One notification at a time, in commit order: a re-check triggered by one message completes before
@@ -153,7 +156,7 @@ export function realtimeService(overrides: Partial<RealtimeOptions> = {}): Servi
     const recheckTimer = setInterval(() => {
       if (rechecking) return;
       rechecking = true;
-      void reauthorize(() => true).finally(() => {
+      void reauthorize(() => true, PERIODIC_REAUTH_CONCURRENCY).finally(() => {
         rechecking = false;
       });
     }, opts.recheckMs);

@@ -88,10 +88,17 @@ async function setRequestContext(
     names.push(`request.jwt.claim.${k}`);
     values.push(typeof v === 'string' ? v : JSON.stringify(v));
   }
-  await tx.query('select set_config(n, v, true) from unnest($1::text[], $2::text[]) as s(n, v)', [
-    names,
-    values,
-  ]);
+  // Literals rather than bind parameters, so that on PostgreSQL this first statement travels with BEGIN.
+  const pairs = names.map((n, i) => `set_config(${literal(n)}, ${literal(values[i] as string)}, true)`);
+  await tx.query(`select ${pairs.join(', ')}`);
+}
+
+/** A string constant that means the same whatever standard_conforming_strings says. */
+function literal(text: string): string {
+  // PostgreSQL text cannot hold NUL, and a NUL would end the query text early.
+  if (text.includes('\0'))
+    throw new RestError(400, '22021', 'invalid byte sequence for encoding "UTF8": 0x00');
+  return `E'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
 interface Answer {
