@@ -6,7 +6,7 @@ import { OfficeAdmin, type OfficePolicy } from './admin/office';
 import { AdminOperations } from './admin/operations';
 import { Backend } from './backend/client';
 import { CoreError } from './backend/errors';
-import type { ColleagueRow, PolicyRow, ProfileRow } from './backend/rows';
+import type { ColleagueRow, GrantRow, PolicyRow, ProfileRow, VaultRow } from './backend/rows';
 import { fromBase64Url } from './crypto/bytes';
 import { DamagedError } from './crypto/damaged';
 import { WrappedEnvelopeSchema } from './crypto/envelope';
@@ -22,9 +22,10 @@ import {
   wrapForPassword,
 } from './session/enrollment';
 import { Emitter } from './session/events';
+import { openSnapshot, SnapshotKey, sealSnapshot } from './session/snapshot';
 import { isBelow } from './session/version';
 import { type Change, type ConnectionState, SyncEngine } from './sync/engine';
-import { type CoreStorage, LocalState } from './sync/state';
+import { type CoreStorage, LocalState, type ServerDocs } from './sync/state';
 import { ImportPlan } from './vault/import/plan';
 import { colleagueKeys, Keyring } from './vault/keyring';
 import { VaultOperations } from './vault/operations';
@@ -96,6 +97,22 @@ interface Open {
   vaultNames: Map<string, string>;
   /** Realtime joined, first pull and outbox flush done (or failed offline). */
   started: Promise<void>;
+  /**
+   * The server has signed this session in and confirmed the account, policy and grants. An unlock from the
+   * cache starts unconfirmed; until then nothing is sent and the sync engine does not run.
+   */
+  confirmed: boolean;
+  /** What the background sign-in needs, held only until the server confirms (or the session closes). */
+  credentials: { authSecret: string; masterPassword: string } | null;
+  confirming: Promise<void> | null;
+  /** The last attempt to reach the server got an answer. */
+  reachable: boolean;
+  /** What the server refused at confirmation, and the session ending because of it. */
+  ended: { refusal: CoreError; done: Promise<void> } | null;
+  snapshotKey: SnapshotKey;
+  /** The own grants that verified and the vault rows, at the last read from the server (or the cache). */
+  grants: GrantRow[];
+  vaultRows: VaultRow[];
 }
 
 export class KeyroomCore {
@@ -112,6 +129,8 @@ export class KeyroomCore {
   private watchdog: NodeJS.Timeout | null = null;
   private lastUnlockMs: number | null = null;
   private currentPolicy: PolicyRow | null = null;
+  private confirmTimer: NodeJS.Timeout | null = null;
+  private snapshotTimer: NodeJS.Timeout | null = null;
 
   private constructor(private readonly opts: CoreOptions) {
     this.backend = new Backend({ url: opts.url, anonKey: opts.anonKey });
@@ -122,7 +141,11 @@ export class KeyroomCore {
   static async create(opts: CoreOptions): Promise<KeyroomCore> {
     const core = new KeyroomCore(opts);
     core.account = await core.accounts.load();
-    if (core.account) core.session = { state: 'locked', email: core.account.email };
+    if (core.account) {
+      core.session = { state: 'locked', email: core.account.email };
+      // The ciphertext cache is read while the lock screen shows, not after the master password.
+      await core.local.load();
+    }
     return core;
   }
 
@@ -130,7 +153,11 @@ export class KeyroomCore {
     return this.session;
   }
 
-  /** Milliseconds the last unlock took after the KDF until the vault was usable (sign-in, keys, grants, cache). */
+  /**
+   * Milliseconds the last unlock took after the KDF until the vault was usable: the list and search answer and
+   * unlock() has returned. From the cache: keys unwrapped, cached grants verified, snapshot opened. First
+   * unlock on a PC: sign-in, keys, grants and the cache.
+   */
   get unlockAfterKdfMs(): number | null {
     return this.lastUnlockMs;
   }
@@ -258,6 +285,7 @@ export class KeyroomCore {
     const started = performance.now();
     let keys: UserKeys;
     try {
+      // A wrong master password fails here, on this PC, online or not.
       keys = unwrapUserKeys(secrets.wrapKey, account.userId, account.wrappedKeys, {
         x25519Public: fromBase64Url(account.x25519Public)!,
         ed25519Public: fromBase64Url(account.ed25519Public)!,
@@ -267,6 +295,25 @@ export class KeyroomCore {
     } finally {
       secrets.wrapKey.wipe();
     }
+    if (!this.local.loaded) await this.local.load();
+    const cached = await this.local.serverDocs();
+    let cacheRefused = false;
+    if (cached !== 'none') {
+      try {
+        if (cached === 'damaged') throw new DamagedError();
+        if (await this.openFromCache(keys, cached, { authSecret: secrets.authSecret, masterPassword })) {
+          this.lastUnlockMs = performance.now() - started;
+          return this.session;
+        }
+      } catch (err) {
+        if (!(err instanceof DamagedError)) {
+          wipeUserKeys(keys);
+          throw err;
+        }
+        // The cached documents do not verify: only the server's copy, verified the same way, may open it.
+        cacheRefused = true;
+      }
+    }
     try {
       await this.backend.signIn(account.email, secrets.authSecret);
       const profile = await this.backend.ownProfile();
@@ -275,13 +322,7 @@ export class KeyroomCore {
         await this.disabled();
         return this.session;
       }
-      if (
-        profile.x25519_public !== account.x25519Public ||
-        profile.ed25519_public !== account.ed25519Public
-      ) {
-        // The server lists other keys for us than we enrolled: an alarm, not an update.
-        throw new CoreError('damaged');
-      }
+      await this.checkOwnKeys(profile, account);
       await this.adoptRemoteWrapping(profile, account, masterPassword);
       if (profile.status === 'enrolled') return this.awaitConfirmation(keys, account);
       if (profile.status !== 'active') throw new CoreError('invalid_request');
@@ -293,10 +334,69 @@ export class KeyroomCore {
         wipeUserKeys(keys);
         await this.backend.signOut();
       }
+      // A cache that failed verification and no server to replace it: closed, with the one refusal.
+      if (cacheRefused && err instanceof CoreError && err.code === 'offline') throw new CoreError('damaged');
       if (err instanceof CoreError) throw err;
       if (err instanceof DamagedError) throw new CoreError('damaged');
       throw err;
     }
+  }
+
+  /**
+   * The server lists other keys for us than we enrolled: an alarm, not an update. The cached server documents
+   * go, so no later unlock opens from the cache before the server has been past this check again.
+   */
+  private async checkOwnKeys(profile: ProfileRow, account: Account): Promise<void> {
+    if (profile.x25519_public !== account.x25519Public || profile.ed25519_public !== account.ed25519Public) {
+      await this.local.dropServerDocs();
+      throw new CoreError('damaged');
+    }
+  }
+
+  /**
+   * Opens the vault from what this PC holds, verified exactly as the server's copy would be: the cached
+   * profile must carry the enrolled keys, every cached grant must verify against the pinned root through the
+   * cached key certificates, and entry rows open only under those keys. Any failure is DamagedError (the
+   * caller then asks the server). The server confirms in the background. False: not an active member when
+   * last confirmed (awaiting re-confirmation), which only the server can settle.
+   */
+  private async openFromCache(
+    keys: UserKeys,
+    docs: ServerDocs,
+    credentials: { authSecret: string; masterPassword: string },
+  ): Promise<boolean> {
+    const account = this.account!;
+    const profile = docs.profile;
+    if (
+      profile.id.toLowerCase() !== account.userId.toLowerCase() ||
+      profile.x25519_public !== account.x25519Public ||
+      profile.ed25519_public !== account.ed25519Public
+    )
+      throw new DamagedError();
+    if (profile.status !== 'active') return false;
+    if (this.refuseOldVersion(keys, docs.policy)) return true;
+    const keyring = new Keyring(account.userId, keys, this.pinnedRoot(account));
+    const outcome = keyring.openGrants(docs.grants, colleagueKeys(docs.colleagues));
+    if (outcome.damaged > 0) {
+      keyring.dropVaultKeys();
+      throw new DamagedError();
+    }
+    await this.startSession(keyring, { ...docs, grants: outcome.opened }, credentials);
+    return true;
+  }
+
+  private pinnedRoot(account: Account) {
+    return { id: account.root.id, ed25519Public: fromBase64Url(account.root.ed25519Public)! };
+  }
+
+  /** The office requires a newer app: keys wiped, the update screen. */
+  private refuseOldVersion(keys: UserKeys, policy: PolicyRow | null): boolean {
+    if (!policy || !isBelow(this.opts.appVersion, policy.min_version)) return false;
+    wipeUserKeys(keys);
+    const required = policy.min_version ?? '';
+    this.events.emit('updateRequired', { running: this.opts.appVersion, required });
+    this.setSession({ state: 'updateRequired', running: this.opts.appVersion, required });
+    return true;
   }
 
   /**
@@ -328,28 +428,44 @@ export class KeyroomCore {
     await this.accounts.save(this.account);
   }
 
+  /** Opens a session from the server's documents (first unlock on this PC, enrollment, confirmation). */
   private async openSession(keys: UserKeys, profile: ProfileRow): Promise<void> {
     const account = this.account!;
     const policy = await this.backend.policy();
-    if (policy && isBelow(this.opts.appVersion, policy.min_version)) {
-      wipeUserKeys(keys);
+    if (this.refuseOldVersion(keys, policy)) {
       await this.backend.signOut();
-      const required = policy.min_version ?? '';
-      this.events.emit('updateRequired', { running: this.opts.appVersion, required });
-      this.setSession({ state: 'updateRequired', running: this.opts.appVersion, required });
       return;
     }
-    const root = { id: account.root.id, ed25519Public: fromBase64Url(account.root.ed25519Public)! };
-    const keyring = new Keyring(account.userId, keys, root);
-    const [colleagues, grants, vaultRows] = await Promise.all([
+    const keyring = new Keyring(account.userId, keys, this.pinnedRoot(account));
+    const [colleagues, grants, vaults] = await Promise.all([
       this.backend.colleagues(),
       this.backend.ownGrants(),
       this.backend.vaults(),
     ]);
-    keyring.openGrants(grants, colleagueKeys(colleagues));
+    const { opened } = keyring.openGrants(grants, colleagueKeys(colleagues));
+    const docs: ServerDocs = { profile, policy, colleagues, grants: opened, vaults };
+    await this.local.saveServerDocs(docs);
+    await this.startSession(keyring, docs, null);
+  }
+
+  /**
+   * The vault is usable from here: the cached rows open (from the unlock snapshot where it covers them), the
+   * session is unlocked. With `credentials` the server has not confirmed yet; that follows in the background.
+   */
+  private async startSession(
+    keyring: Keyring,
+    docs: ServerDocs,
+    credentials: { authSecret: string; masterPassword: string } | null,
+  ): Promise<void> {
+    const account = this.account!;
+    const { profile, policy, colleagues } = docs;
+    if (!this.local.loaded) await this.local.load();
+    const snapshotKey = new SnapshotKey(account.userId, keyring.user.x25519Secret);
     const replica = new Replica(keyring);
-    await this.local.load();
-    for (const row of this.local.rows.values()) replica.accept(row);
+    const failed = replica.restore(
+      [...this.local.rows.values()],
+      openSnapshot(snapshotKey, account.userId, await this.local.snapshot()),
+    );
     for (const [id, d] of this.local.damaged) {
       const row = this.local.rows.get(id);
       replica.markBroken({
@@ -359,18 +475,31 @@ export class KeyroomCore {
         updated_at: row?.updated_at ?? '',
       });
     }
+    // A cached row that no longer opens is fetched again: out of the cache, listed damaged until then.
+    for (const row of failed) {
+      this.local.rows.delete(row.id);
+      this.local.damaged.set(row.id, { version: row.version, seq: row.seq });
+    }
     const open: Open = {
       account,
       profile,
       keyring,
       replica,
       colleagues: new Map(colleagues.map((c) => [c.id, c])),
-      vaultNames: new Map(vaultRows.map((v) => [v.id, v.name])),
+      vaultNames: new Map(docs.vaults.map((v) => [v.id, v.name])),
       engine: undefined as unknown as SyncEngine,
       vault: undefined as unknown as VaultOperations,
       admin: undefined as unknown as AdminOperations,
       office: undefined as unknown as OfficeAdmin,
       started: Promise.resolve(),
+      confirmed: credentials === null,
+      credentials,
+      confirming: null,
+      reachable: credentials === null,
+      ended: null,
+      snapshotKey,
+      grants: docs.grants,
+      vaultRows: docs.vaults,
     };
     const isAdmin = () => open.profile.role === 'admin' && open.profile.status === 'active';
     open.engine = new SyncEngine(
@@ -379,10 +508,12 @@ export class KeyroomCore {
       account.userId,
       {
         accept: (row) => replica.accept(row),
-        changed: (changes) =>
+        changed: (changes) => {
+          this.saveSnapshotSoon();
           this.events.emit('entriesChanged', {
             changes: changes.map((c) => ({ ...c, byName: this.nameOf(c.by) })),
-          }),
+          });
+        },
         rollback: (entryId, seen, offered) => this.events.emit('rollback', { entryId, seen, offered }),
         damaged: (row) => {
           // A row under a key version this PC does not hold yet is a rotation whose grant is on its way.
@@ -407,8 +538,9 @@ export class KeyroomCore {
         },
       },
     );
+    const backend = this.gatedBackend(open);
     open.vault = new VaultOperations({
-      backend: this.backend,
+      backend,
       keyring,
       replica,
       local: this.local,
@@ -418,9 +550,9 @@ export class KeyroomCore {
       conflictsChanged: () => this.events.emit('conflictsChanged', { count: this.local.conflicts.length }),
       outboxChanged: () => this.emitSync(open.engine.connection),
     });
-    open.admin = new AdminOperations({ backend: this.backend, keyring, replica, isAdmin });
+    open.admin = new AdminOperations({ backend, keyring, replica, isAdmin });
     open.office = new OfficeAdmin({
-      backend: this.backend,
+      backend,
       isAdmin,
       presence: () => this.presence(),
       titleOf: (id) => replica.get(id)?.entry.title ?? null,
@@ -429,13 +561,179 @@ export class KeyroomCore {
     this.currentPolicy = policy;
     this.autoLockMs = (policy?.auto_lock_minutes ?? 10) * 60_000;
     this.touch();
-    this.setSession({
+    this.setSession(this.unlockedState(profile));
+    // The vault is usable now. Confirmation by the server, sockets, the catch-up pull and the outbox follow.
+    open.started = open.confirmed ? this.startSync(open) : this.confirm(open);
+  }
+
+  private unlockedState(profile: ProfileRow): SessionState {
+    return {
       state: 'unlocked',
       user: { id: profile.id, email: profile.email, displayName: profile.display_name, role: profile.role },
-      officeFingerprint: fingerprint(root.ed25519Public),
+      officeFingerprint: fingerprint(this.pinnedRoot(this.account!).ed25519Public),
+    };
+  }
+
+  /**
+   * The backend as the vault and admin operations see it: before the server has confirmed this session, a
+   * call first tries to get it confirmed, and is "offline" when it cannot (writes go to the outbox then).
+   */
+  private gatedBackend(open: Open): Backend {
+    return new Proxy(this.backend, {
+      get: (target, prop, receiver) => {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          await this.confirmed(open);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
     });
-    // The cache is open: the vault is usable now. Sockets, the catch-up pull and the outbox follow.
-    open.started = this.startSync(open);
+  }
+
+  /** One attempt at a time to get an unlock from the cache confirmed by the server. */
+  private confirm(open: Open): Promise<void> {
+    open.confirming ??= this.confirmOnce(open).finally(() => {
+      open.confirming = null;
+    });
+    return open.confirming;
+  }
+
+  /**
+   * Signs in with the secret derived at unlock and checks what the server says now, as an online unlock
+   * would: disabled → wipe; other public keys or KDF parameters → alarm and lock; a required update → the
+   * update screen; then the grants the server lists replace the cached ones, and sync starts. What ends the
+   * session runs after this attempt has settled (closing waits for it).
+   */
+  private async confirmOnce(open: Open): Promise<void> {
+    const creds = open.credentials;
+    if (!creds || this.open !== open) return;
+    const account = open.account;
+    const end = (refusal: CoreError, run: () => Promise<unknown>) => {
+      const done = new Promise<void>((resolve) =>
+        setImmediate(
+          () =>
+            void run().then(
+              () => resolve(),
+              () => resolve(),
+            ),
+        ),
+      );
+      open.ended = { refusal, done };
+    };
+    try {
+      await this.backend.signIn(account.email, creds.authSecret);
+      const profile = await this.backend.ownProfile();
+      if (this.open !== open) return;
+      if (!profile || profile.status === 'disabled')
+        return end(new CoreError('disabled'), () => this.disabled());
+      await this.checkOwnKeys(profile, account);
+      await this.adoptRemoteWrapping(profile, account, creds.masterPassword);
+      if (profile.status !== 'active') {
+        // Awaiting re-confirmation (or reset): only an online unlock may open it from now on.
+        await this.local.saveServerDocs({ ...this.serverDocsOf(open), profile });
+        return end(new CoreError('locked'), () => this.lock());
+      }
+      const policy = await this.backend.policy();
+      if (this.open !== open) return;
+      if (policy && isBelow(this.opts.appVersion, policy.min_version)) {
+        await this.local.saveServerDocs({ ...this.serverDocsOf(open), profile, policy });
+        const required = policy.min_version ?? '';
+        return end(new CoreError('update_required'), () => this.forceUpdate(required));
+      }
+      const [colleagues, grants, vaults] = await Promise.all([
+        this.backend.colleagues(),
+        this.backend.ownGrants(),
+        this.backend.vaults(),
+      ]);
+      if (this.open !== open) return;
+      const { opened } = open.keyring.openGrants(grants, colleagueKeys(colleagues));
+      open.keyring.retainOnly(opened);
+      open.replica.dropUnkeyed();
+      open.profile = profile;
+      open.grants = opened;
+      open.vaultRows = vaults;
+      open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
+      open.vaultNames = new Map(vaults.map((v) => [v.id, v.name]));
+      open.confirmed = true;
+      open.credentials = null;
+      open.reachable = true;
+      this.currentPolicy = policy;
+      if (policy) this.autoLockMs = policy.auto_lock_minutes * 60_000;
+      await this.local.saveServerDocs({ profile, policy, colleagues, grants: opened, vaults });
+      const s = this.session;
+      if (
+        s.state === 'unlocked' &&
+        (s.user.role !== profile.role || s.user.displayName !== profile.display_name)
+      )
+        this.setSession(this.unlockedState(profile));
+      await this.startSync(open);
+    } catch (err) {
+      if (this.open !== open) return;
+      if (err instanceof CoreError && err.code === 'offline') {
+        open.reachable = false;
+        this.emitSync(open.engine.connection);
+        this.confirmTimer = setTimeout(
+          () => void this.confirm(open).catch(() => {}),
+          Math.min(this.opts.pollMs ?? 30_000, 5_000),
+        );
+        this.confirmTimer.unref?.();
+        return;
+      }
+      if (err instanceof CoreError && err.code === 'disabled')
+        return end(new CoreError('disabled'), () => this.disabled());
+      // The keys alarm, a weakened KDF, wrong credentials (the password changed or was reset elsewhere): the
+      // session ends, and the next unlock goes through the server, which refuses as it always did.
+      await this.local.dropServerDocs().catch(() => {});
+      const refusal = err instanceof CoreError ? err : new CoreError('damaged');
+      return end(refusal, () => this.lock());
+    }
+  }
+
+  /** Resolves once the server has confirmed this session; else throws what stands in the way. */
+  private async confirmed(open: Open): Promise<void> {
+    if (!open.confirmed && !open.ended) await this.confirm(open);
+    if (open.ended) {
+      await open.ended.done;
+      throw open.ended.refusal;
+    }
+    if (this.open !== open) throw new CoreError('locked');
+    if (!open.confirmed) throw new CoreError('offline');
+  }
+
+  /** What an offline unlock needs, as this session last read it from the server. */
+  private serverDocsOf(open: Open): ServerDocs {
+    return {
+      profile: open.profile,
+      policy: this.currentPolicy,
+      colleagues: [...open.colleagues.values()],
+      grants: open.grants,
+      vaults: open.vaultRows,
+    };
+  }
+
+  private async forceUpdate(required: string): Promise<void> {
+    await this.lock();
+    this.events.emit('updateRequired', { running: this.opts.appVersion, required });
+    this.setSession({ state: 'updateRequired', running: this.opts.appVersion, required });
+  }
+
+  /** The snapshot follows the replica a little after changes, so a crash loses no more than that. */
+  private saveSnapshotSoon(): void {
+    if (this.snapshotTimer) return;
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = null;
+      void this.saveSnapshot().catch(() => {});
+    }, 2_000);
+    this.snapshotTimer.unref?.();
+  }
+
+  private async saveSnapshot(): Promise<void> {
+    const open = this.open;
+    if (!open) return;
+    await this.local.saveSnapshot(
+      sealSnapshot(open.snapshotKey, open.account.userId, open.replica.snapshotItems()),
+    );
   }
 
   private async startSync(open: Open): Promise<void> {
@@ -444,7 +742,10 @@ export class KeyroomCore {
     await this.backend
       .upsertDevice({ ...this.opts.device, app_version: this.opts.appVersion })
       .catch(() => {});
-    if (this.open === open) this.startWatchdog();
+    if (this.open === open) {
+      this.startWatchdog();
+      await this.saveSnapshot().catch(() => {});
+    }
   }
 
   // Without a live socket, pokes (including "disabled") do not arrive: check the account on the poll beat.
@@ -504,8 +805,10 @@ export class KeyroomCore {
     if (!open) return;
     const colleagues = await this.backend.colleagues();
     open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
-    open.keyring.openGrants(await this.backend.ownGrants(), colleagueKeys(colleagues));
-    open.vaultNames = new Map((await this.backend.vaults()).map((v) => [v.id, v.name]));
+    open.grants = open.keyring.openGrants(await this.backend.ownGrants(), colleagueKeys(colleagues)).opened;
+    open.vaultRows = await this.backend.vaults();
+    open.vaultNames = new Map(open.vaultRows.map((v) => [v.id, v.name]));
+    await this.local.saveServerDocs(this.serverDocsOf(open));
     await open.engine.setVaults(open.keyring.vaultIds());
     const byVault = new Map<string, number[]>();
     for (const d of open.replica.damagedEntries()) {
@@ -521,15 +824,15 @@ export class KeyroomCore {
     if (e === 'profile') {
       const colleagues = await this.backend.colleagues();
       open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
-      return;
+      return this.local.saveServerDocs(this.serverDocsOf(open));
     }
     const policy = await this.backend.policy();
-    if (this.open === open) this.currentPolicy = policy;
+    if (this.open === open) {
+      this.currentPolicy = policy;
+      await this.local.saveServerDocs(this.serverDocsOf(open));
+    }
     if (policy && isBelow(this.opts.appVersion, policy.min_version)) {
-      const required = policy.min_version ?? '';
-      await this.lock();
-      this.events.emit('updateRequired', { running: this.opts.appVersion, required });
-      this.setSession({ state: 'updateRequired', running: this.opts.appVersion, required });
+      await this.forceUpdate(policy.min_version ?? '');
     } else if (policy) {
       this.autoLockMs = policy.auto_lock_minutes * 60_000;
     }
@@ -547,8 +850,12 @@ export class KeyroomCore {
   }
 
   private syncStatusOf(c: ConnectionState): SyncStatus {
+    const open = this.open;
+    // Before the server confirmed an unlock from the cache, the engine has not run: its state says nothing.
+    const waiting = open !== null && !open.confirmed;
     return {
-      connection: !c.online ? 'offline' : c.syncing ? 'syncing' : 'online',
+      connection:
+        (waiting && !open.reachable) || !c.online ? 'offline' : waiting || c.syncing ? 'syncing' : 'online',
       live: c.live,
       lastSyncedAt: c.lastSyncedAt,
       pendingChanges: this.local.outbox.length,
@@ -587,10 +894,17 @@ export class KeyroomCore {
     this.currentPolicy = null;
     if (open) {
       await open.started;
+      await open.confirming;
+      open.credentials = null;
       await open.engine.stop();
+      await this.local.flush().catch(() => {});
+      // Sealed while the keys are still here: the next unlock opens the list from it.
+      await this.local
+        .saveSnapshot(sealSnapshot(open.snapshotKey, open.account.userId, open.replica.snapshotItems()))
+        .catch(() => {});
+      open.snapshotKey.wipe();
       open.replica.clear();
       open.keyring.wipe();
-      await this.local.flush().catch(() => {});
     }
     await this.backend.signOut();
   }
@@ -598,8 +912,12 @@ export class KeyroomCore {
   private clearTimers(): void {
     if (this.autoLock) clearTimeout(this.autoLock);
     if (this.watchdog) clearInterval(this.watchdog);
+    if (this.confirmTimer) clearTimeout(this.confirmTimer);
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.autoLock = null;
     this.watchdog = null;
+    this.confirmTimer = null;
+    this.snapshotTimer = null;
   }
 
   /** Keys wiped from memory; the signed-in server session is dropped too. */
@@ -708,6 +1026,7 @@ export class KeyroomCore {
   async syncNow(): Promise<void> {
     const open = this.requireOpen();
     await open.started;
+    await this.confirmed(open);
     await open.engine.pullAll();
     await open.vault.flushOutbox();
   }

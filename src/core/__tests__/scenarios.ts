@@ -1,11 +1,11 @@
 // The office scenarios of issue 7, run in order against one stack: the PGlite and PostgreSQL suites call
 // this with their database kind. Each step builds on the office the previous steps left behind.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Backend } from '../backend/client';
-import { CoreError } from '../backend/errors';
-import { Cable, MASTER, Office, type Pc, SLOW, STARTUP, waitFor } from './office';
+import { CoreError, MESSAGES } from '../backend/errors';
+import { Cable, MASTER, Office, type Pc, SLOW, STARTUP, until, waitFor } from './office';
 
 async function refusal(p: Promise<unknown>): Promise<CoreError> {
   const err = await p.then(
@@ -243,6 +243,67 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
   );
 
   it(
+    'a PC unlocked before unlocks with the server unreachable: cached entries, search, offline create',
+    async () => {
+      await roamer.core.syncNow();
+      const shown = roamer.core.vault.list();
+      const wifi = await roamer.core.vault.reveal(wifiId);
+      await roamer.core.lock();
+      cable.unplug();
+      const s = await roamer.core.unlock(MASTER);
+      expect(s.state).toBe('unlocked');
+      expect(roamer.core.vault.list()).toEqual(shown);
+      // Right after unlock, before the background indexing is through, every entry is found.
+      for (const e of shown) {
+        expect(roamer.core.vault.search(e.title, 500).map((h) => h.id)).toContain(e.id);
+      }
+      expect(await roamer.core.vault.reveal(wifiId)).toBe(wifi);
+      await until(() => roamer.core.syncStatus.connection === 'offline', 10_000);
+      const created = await roamer.core.vault.create(vaultId, {
+        title: 'Offline, from the cache',
+        password: 'c',
+      });
+      expect(roamer.core.vault.search('from the cache').map((h) => h.id)).toEqual([created.id]);
+      expect(roamer.core.syncStatus.pendingChanges).toBe(2);
+      expect(() => admin.core.vault.get(created.id)).toThrow(CoreError);
+      const arrived = waitFor(
+        admin.core,
+        'entriesChanged',
+        (e) => e.changes.some((c) => c.id === created.id),
+        30_000,
+      );
+      cable.plug();
+      await arrived;
+      expect(admin.core.vault.get(created.id).title).toBe('Offline, from the cache');
+      await until(
+        () => roamer.core.syncStatus.pendingChanges === 0 && roamer.core.syncStatus.connection !== 'offline',
+        30_000,
+      );
+      const { rows } = await office.stack.db.query<{ n: number }>(
+        `select count(*)::int as n from public.audit_log where action = 'entry.reveal' and entry_id = $1 and actor_email = 'roamer@office.test'`,
+        [wifiId],
+      );
+      expect(rows[0]!.n).toBe(2);
+    },
+    SLOW,
+  );
+
+  it(
+    'offline, a wrong master password is refused on the PC itself',
+    async () => {
+      await roamer.core.lock();
+      cable.unplug();
+      const err = await refusal(roamer.core.unlock('not the master password'));
+      expect(err.code).toBe('wrong_credentials');
+      expect(roamer.core.state.state).toBe('locked');
+      cable.plug();
+      expect((await roamer.core.unlock(MASTER)).state).toBe('unlocked');
+      await roamer.core.syncNow();
+    },
+    SLOW,
+  );
+
+  it(
     "a disabled employee's core locks and wipes its cache",
     async () => {
       const cacheFile = join(emp.dir, 'cache.json');
@@ -283,4 +344,204 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
     },
     SLOW,
   );
+
+  it(
+    'a tampered cache fails closed offline: cached grant, colleague key, server documents',
+    async () => {
+      // A grant signed by an admin other than the root, so the colleague's certified key is in the chain.
+      await admin2.core.syncNow();
+      const rotated = await admin2.core.admin.rotateVault(vaultId, null);
+      await until(() => roamer.core.vault.list().every((e) => !e.damaged), 30_000);
+      await roamer.core.syncNow();
+      expect(await roamer.core.vault.reveal(wifiId)).toMatch(/^from-admin2?$/);
+      expect(rotated.keyVersion).toBe(3);
+      await roamer.core.dispose();
+      const file = join(roamer.dir, 'cache.json');
+      const original = await readFile(file, 'utf8');
+      type Doc = { documents: { server: Record<string, unknown> } } & Record<string, unknown>;
+      const variants: ((d: Doc) => void)[] = [
+        (d) => {
+          const grants = d.documents.server.grants as { signature: string }[];
+          const sig = grants[0]!.signature;
+          grants[0]!.signature = `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
+        },
+        (d) => {
+          const grants = d.documents.server.grants as { granted_by: string }[];
+          const colleagues = d.documents.server.colleagues as { id: string; ed25519_public: string }[];
+          const bySecond = grants.find(
+            (g) => g.granted_by !== (admin.core.state as { user: { id: string } }).user.id,
+          );
+          const signer = colleagues.find((c) => c.id === bySecond!.granted_by)!;
+          const other = colleagues.find((c) => c.id !== signer.id && c.ed25519_public)!;
+          signer.ed25519_public = other.ed25519_public;
+        },
+        (d) => {
+          d.documents.server.grants = 'not a list';
+        },
+      ];
+      cable.unplug();
+      for (const change of variants) {
+        const doc = JSON.parse(original) as Doc;
+        change(doc);
+        await writeFile(file, JSON.stringify(doc));
+        const pc = await office.pc('roamer', roamer.dir, cable.url);
+        const err = await refusal(pc.core.unlock(MASTER));
+        expect(err.code).toBe('damaged');
+        expect(err.message).toBe(MESSAGES.damaged);
+        expect(pc.core.state.state).toBe('locked');
+        await pc.core.dispose();
+      }
+      // A tampered unlock snapshot is ignored (the rows are decrypted instead); a tampered row is damaged.
+      const doc = JSON.parse(original) as Doc & {
+        documents: { 'unlock-snapshot': { ct: string } };
+        rows: Record<string, { envelope: { ct: string } }>;
+      };
+      const snap = doc.documents['unlock-snapshot'];
+      snap.ct = `${snap.ct[0] === 'A' ? 'B' : 'A'}${snap.ct.slice(1)}`;
+      const row = doc.rows[wifiId]!;
+      row.envelope.ct = `${row.envelope.ct[0] === 'A' ? 'B' : 'A'}${row.envelope.ct.slice(1)}`;
+      await writeFile(file, JSON.stringify(doc));
+      const pc = await office.pc('roamer', roamer.dir, cable.url);
+      await pc.core.unlock(MASTER);
+      const list = pc.core.vault.list();
+      expect(list.find((e) => e.id === wifiId)?.damaged).toBe(true);
+      expect(list.filter((e) => e.damaged)).toHaveLength(1);
+      expect(list.map((e) => e.title)).toContain('Printer');
+      expect((await refusal(pc.core.vault.reveal(wifiId))).code).toBe('damaged');
+      await pc.core.dispose();
+      await writeFile(file, original);
+      cable.plug();
+      roamer = await office.pc('roamer', roamer.dir, cable.url);
+      await roamer.core.unlock(MASTER);
+      await roamer.core.syncNow();
+      expect(roamer.core.vault.list().some((e) => e.damaged)).toBe(false);
+    },
+    SLOW,
+  );
+
+  it(
+    'a member disabled while their PC was offline is locked and wiped as soon as the PC reaches the server',
+    async () => {
+      const id = roamer.core.state.state === 'unlocked' ? roamer.core.state.user.id : '';
+      await roamer.core.lock();
+      cable.unplug();
+      expect((await roamer.core.unlock(MASTER)).state).toBe('unlocked');
+      expect(roamer.core.vault.list().length).toBeGreaterThan(0);
+      await admin.core.admin.disable(id);
+      await until(() => roamer.core.syncStatus.connection === 'offline', 10_000);
+      expect(roamer.core.state.state).toBe('unlocked');
+      const disabled = waitFor(roamer.core, 'sessionChanged', (s) => s.state === 'disabled', 15_000);
+      cable.plug();
+      await disabled;
+      expect(() => roamer.core.vault.list()).toThrow(CoreError);
+      await expect(readFile(join(roamer.dir, 'cache.json'), 'utf8')).rejects.toThrow();
+    },
+    SLOW,
+  );
+
+  it(
+    'a member re-enabled before their PC noticed waits for a new confirmation, then decrypts again',
+    async () => {
+      const back = await office.colleague(admin, 'back@office.test');
+      const id = userOf(back);
+      await back.core.lock();
+      await admin.core.admin.disable(id);
+      // While they are away the vault key rotates: the grant they held opens nothing new.
+      await admin.core.admin.rotateVault(vaultId, id);
+      expect((await admin.core.admin.enable(id)).status).toBe('enrolled');
+      const waiting = await back.core.unlock(MASTER);
+      if (waiting.state !== 'pendingConfirmation') throw new Error(`expected pending, got ${waiting.state}`);
+      const listed = (await admin.core.admin.members()).find((m) => m.id === id);
+      expect(listed).toMatchObject({ status: 'enrolled', fingerprint: waiting.fingerprint });
+      const unlocked = waitFor(back.core, 'sessionChanged', (s) => s.state === 'unlocked', 60_000);
+      expect((await admin.core.admin.confirm(id, waiting.fingerprint, 'member')).status).toBe('active');
+      await unlocked;
+      await until(() => back.core.vaults().length === admin.core.vaults().length, 60_000);
+      await back.core.syncNow();
+      expect(await back.core.vault.reveal(wifiId)).toMatch(/^from-admin2?$/);
+      expect(back.core.vault.list().some((e) => e.damaged)).toBe(false);
+    },
+    SLOW,
+  );
+
+  it(
+    'a demoted admin waits for a new confirmation as a member; what they signed was taken over first',
+    async () => {
+      const id = userOf(admin2);
+      // Only the office root's admin certificates make keys whose grants colleagues accept.
+      const chief = await admin2.core.admin.invite('chief@office.test', 'Chief', 'admin');
+      const chiefPc = await office.pc('chief');
+      await chiefPc.core.signIn('chief@office.test', chief.oneTimePassword);
+      const chiefPending = await chiefPc.core.enroll(MASTER, chief.officeFingerprint);
+      if (chiefPending.state !== 'pendingConfirmation') throw new Error(`got ${chiefPending.state}`);
+      const refused = await refusal(
+        admin2.core.admin.confirm(chief.memberId, chiefPending.fingerprint, 'admin'),
+      );
+      expect(refused.code).toBe('forbidden');
+      // A member the second admin confirms: certificate and grants signed by that admin.
+      const hire = await office.colleague(admin2, 'hire@office.test');
+      const signers = async () =>
+        (
+          await office.stack.db.query<{ signer: string }>(
+            `select key_certificate->>'signer' as signer from public.profiles where email = 'hire@office.test'
+             union all select granted_by::text from public.vault_grants g join public.vaults v
+               on v.id = g.vault_id and v.key_version = g.key_version
+             where g.member_id = (select id from public.profiles where email = 'hire@office.test')`,
+          )
+        ).rows.map((r) => r.signer);
+      expect(new Set(await signers())).toEqual(new Set([id]));
+
+      const locked = waitFor(admin2.core, 'sessionChanged', (s) => s.state === 'locked', 10_000);
+      expect(await admin.core.admin.setRole(id, 'member')).toMatchObject({
+        role: 'member',
+        status: 'enrolled',
+      });
+      await locked;
+      expect(new Set(await signers())).toEqual(new Set([userOf(admin)]));
+      // The hire's PC opens the vault again from scratch, under grants that verify without the demoted admin.
+      await hire.core.lock();
+      await hire.core.unlock(MASTER);
+      await hire.core.syncNow();
+      expect(hire.core.vault.list().some((e) => e.damaged)).toBe(false);
+      expect(await hire.core.vault.reveal(wifiId)).toMatch(/^from-admin2?$/);
+
+      const waiting = await admin2.core.unlock(MASTER);
+      if (waiting.state !== 'pendingConfirmation') throw new Error(`expected pending, got ${waiting.state}`);
+      const unlocked = waitFor(admin2.core, 'sessionChanged', (s) => s.state === 'unlocked', 60_000);
+      await admin.core.admin.confirm(id, waiting.fingerprint, 'member');
+      const s = await unlocked;
+      expect(s.state === 'unlocked' && s.user.role).toBe('member');
+      await until(() => admin2.core.vaults().length === admin.core.vaults().length, 60_000);
+      await admin2.core.syncNow();
+      expect(await admin2.core.vault.reveal(wifiId)).toMatch(/^from-admin2?$/);
+      const wifi = admin2.core.vault.get(wifiId);
+      const edit = await refusal(admin2.core.vault.update(wifiId, wifi.version, { title: 'x' }));
+      expect(edit.code).toBe('forbidden');
+      // Every active colleague's keys still chain to the root: a rotation verifies them all.
+      await admin.core.admin.rotateVault(vaultId, null);
+    },
+    SLOW,
+  );
+
+  it(
+    'the admin switches a forced update off again, audited; a member cannot',
+    async () => {
+      await admin.core.office.publishRelease('1.0.0', 'Current', false);
+      expect((await admin.core.office.setMinVersion('1.0.0')).minVersion).toBe('1.0.0');
+      expect((await admin.core.office.setMinVersion(null)).minVersion).toBeNull();
+      const { rows } = await office.stack.db.query<{ actor_email: string; changed: string }>(
+        `select actor_email, details->>'changed' as changed from public.audit_log
+         where action = 'policy.update' order by id desc limit 1`,
+      );
+      expect(rows).toEqual([{ actor_email: 'boss@office.test', changed: '["min_version"]' }]);
+      expect((await refusal(admin2.core.office.setMinVersion(null))).code).toBe('forbidden');
+    },
+    SLOW,
+  );
+}
+
+function userOf(pc: Pc): string {
+  const s = pc.core.state;
+  if (s.state !== 'unlocked') throw new Error(`${pc.name} is ${s.state}`);
+  return s.user.id;
 }

@@ -188,6 +188,8 @@ describe('a malicious server', () => {
       );
       await other.core.lock();
       await other.core.unlock(MASTER);
+      // The unlock opened from the cached grants; the server's grants replace them once it confirms.
+      await other.core.syncNow();
       expect(other.core.vaults().map((v) => v.id)).not.toContain(office1);
       await damagedRefusal(() => other.core.vault.reveal(ids.rollback!));
     },
@@ -204,6 +206,7 @@ describe('a malicious server', () => {
       ]);
       await other.core.lock();
       await other.core.unlock(MASTER);
+      await other.core.syncNow();
       expect(other.core.vaults().map((v) => v.id)).toEqual([clean]);
     },
     SLOW,
@@ -218,6 +221,11 @@ describe('a malicious server', () => {
         toBase64Url(ed25519.utils.randomSecretKey()),
       ]);
       await victim.core.lock();
+      // The cache opens (verified against the keys this PC enrolled); the server's answer is the alarm.
+      expect((await victim.core.unlock(MASTER)).state).toBe('unlocked');
+      await damagedRefusal(() => victim.core.syncNow());
+      expect(victim.core.state.state).toBe('locked');
+      // From then on unlocking goes through the server again, and refuses there.
       await damagedRefusal(() => victim.core.unlock(MASTER));
       expect(victim.core.state.state).toBe('locked');
     },
@@ -233,6 +241,9 @@ describe('a malicious server', () => {
         [id],
       );
       await other.core.lock();
+      await other.core.unlock(MASTER);
+      await damagedRefusal(() => other.core.syncNow());
+      expect(other.core.state.state).toBe('locked');
       const started = performance.now();
       await damagedRefusal(() => other.core.unlock(MASTER));
       // One Argon2 run at the PC's own (strong) parameters happened; none at the server's weak ones.

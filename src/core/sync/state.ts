@@ -2,8 +2,21 @@
 // benchmarks, electron-store in the app): ciphertext rows exactly as the server sent them (only rows that
 // verified), per-vault cursors, the highest version seen per entry (rollback detection), entries seen
 // damaged, the outbox of unsent writes and the open conflicts. No plaintext and no key is ever in here.
+//
+// For unlocking without the server it also keeps the server documents the unlock verifies (own profile,
+// policy, colleagues with their key certificates, the own grants that verified, vault names) exactly as
+// parsed from the server, and the sealed unlock snapshot (session/snapshot.ts). Both are read back as
+// untrusted: the documents are parsed again and every grant is verified against the pinned root on each load.
 import { z } from 'zod';
-import { type EntryRow, entryRowSchema } from '../backend/rows';
+import {
+  colleagueRowSchema,
+  type EntryRow,
+  entryRowSchema,
+  grantRowSchema,
+  policyRowSchema,
+  profileRowSchema,
+  vaultRowSchema,
+} from '../backend/rows';
 import type { CacheStore, OutboxItem, OutboxStore } from '../storage/types';
 
 const uuid = z.uuid();
@@ -41,7 +54,23 @@ export const conflictRecordSchema = z.object({
 export type ConflictRecord = z.infer<typeof conflictRecordSchema>;
 
 const damagedDoc = z.record(uuid, z.object({ version, seq: z.number().int().nonnegative() }));
-const DOC = { conflicts: 'conflicts', damaged: 'damaged', audits: 'pending-audits' } as const;
+const DOC = {
+  conflicts: 'conflicts',
+  damaged: 'damaged',
+  audits: 'pending-audits',
+  server: 'server',
+  snapshot: 'unlock-snapshot',
+} as const;
+
+/** What the last confirmed session read from the server and an offline unlock needs. */
+export const serverDocsSchema = z.strictObject({
+  profile: profileRowSchema,
+  policy: policyRowSchema.nullable(),
+  colleagues: z.array(colleagueRowSchema).max(10_000),
+  grants: z.array(grantRowSchema).max(100_000),
+  vaults: z.array(vaultRowSchema).max(100_000),
+});
+export type ServerDocs = z.infer<typeof serverDocsSchema>;
 
 export class LocalState {
   readonly cursors = new Map<string, number>();
@@ -50,6 +79,8 @@ export class LocalState {
   readonly damaged = new Map<string, { version: number; seq: number }>();
   outbox: OutboxOp[] = [];
   conflicts: ConflictRecord[] = [];
+  /** The stores were read into memory; it stays authoritative until a wipe (writes go through here). */
+  loaded = false;
   private readonly dirtyRows = new Set<string>();
   private saving: Promise<void> = Promise.resolve();
   private queued = false;
@@ -75,6 +106,35 @@ export class LocalState {
       (i): i is WriteOp => i.kind === 'create' || i.kind === 'update',
     );
     this.outbox = [...writes, ...(audits.success ? audits.data : [])];
+    this.loaded = true;
+  }
+
+  /**
+   * The cached server documents, or 'none' before the first confirmed session on this PC; 'damaged' when
+   * they are there but do not parse (a tampered or broken file is never half used).
+   */
+  async serverDocs(): Promise<ServerDocs | 'none' | 'damaged'> {
+    const raw = await this.storage.cache.document(DOC.server);
+    if (raw === undefined) return 'none';
+    const parsed = serverDocsSchema.safeParse(raw);
+    return parsed.success ? parsed.data : 'damaged';
+  }
+
+  async saveServerDocs(docs: ServerDocs): Promise<void> {
+    await this.storage.cache.apply({ documents: { [DOC.server]: serverDocsSchema.parse(docs) } });
+  }
+
+  /** Forgets them: the next unlock goes through the server (which disagreed with this PC). */
+  async dropServerDocs(): Promise<void> {
+    await this.storage.cache.apply({ documents: { [DOC.server]: undefined } });
+  }
+
+  async snapshot(): Promise<unknown> {
+    return this.storage.cache.document(DOC.snapshot);
+  }
+
+  async saveSnapshot(sealed: unknown): Promise<void> {
+    await this.storage.cache.apply({ documents: { [DOC.snapshot]: sealed } });
   }
 
   /** The vault's cursor as stored (0 when none). */
@@ -137,6 +197,7 @@ export class LocalState {
   }
 
   reset(): void {
+    this.loaded = false;
     this.cursors.clear();
     this.rows.clear();
     this.seen.clear();

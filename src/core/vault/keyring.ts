@@ -9,7 +9,8 @@ import { openSealedVaultKey, type UserKeys, wipeUserKeys } from '../crypto/keys'
 import { type ColleagueKeys, type PinnedRoot, verifyGrant } from '../crypto/trust';
 
 export interface VaultKeyOutcome {
-  opened: number;
+  /** The grants that verified and opened, as given: what this PC may cache to unlock offline. */
+  opened: GrantRow[];
   /** Grants that failed verification or opening; each stands for a vault this PC cannot read. */
   damaged: number;
 }
@@ -55,7 +56,7 @@ export class Keyring {
 
   /** Verifies each grant against the pinned root and opens its key; a bad grant opens nothing. */
   openGrants(grants: GrantRow[], colleagues: Map<string, ColleagueKeys>): VaultKeyOutcome {
-    let opened = 0;
+    const opened: GrantRow[] = [];
     let damaged = 0;
     for (const g of grants) {
       try {
@@ -71,7 +72,7 @@ export class Keyring {
           keyVersion: grant.key_version,
         });
         this.addVaultKey(grant.vault_id, raw, grant.key_version);
-        opened += 1;
+        opened.push(g);
       } catch {
         damaged += 1;
       }
@@ -87,6 +88,10 @@ export class Keyring {
     byVersion.get(version)?.wipe();
     byVersion.set(version, key);
     this.vaultKeys.set(vaultId, byVersion);
+  }
+
+  hasKey(vaultId: string, version: number): boolean {
+    return this.vaultKeys.get(vaultId)?.has(version) ?? false;
   }
 
   hasVault(vaultId: string): boolean {
@@ -127,9 +132,31 @@ export class Keyring {
     });
   }
 
-  wipe(): void {
+  /**
+   * Keeps only the key versions these (verified) grants stand for: after an offline unlock from cached grants,
+   * the server's current grants decide, as they would have at an online unlock (a revoked or broken grant
+   * takes its vault away).
+   */
+  retainOnly(grants: GrantRow[]): void {
+    const backed = new Set(grants.map((g) => `${g.vault_id.toLowerCase()}:${g.key_version}`));
+    for (const [vaultId, byVersion] of this.vaultKeys) {
+      for (const [v, k] of byVersion) {
+        if (backed.has(`${vaultId.toLowerCase()}:${v}`)) continue;
+        k.wipe();
+        byVersion.delete(v);
+      }
+      if (byVersion.size === 0) this.vaultKeys.delete(vaultId);
+    }
+  }
+
+  /** Forgets the vault keys and keeps the user's: the cached grants did not verify, the server's may. */
+  dropVaultKeys(): void {
     for (const byVersion of this.vaultKeys.values()) for (const k of byVersion.values()) k.wipe();
     this.vaultKeys.clear();
+  }
+
+  wipe(): void {
+    this.dropVaultKeys();
     if (this.keys) wipeUserKeys(this.keys);
     this.keys = null;
   }
