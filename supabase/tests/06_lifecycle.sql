@@ -3,7 +3,7 @@
 -- the last active admin; the minimum version switched off. Each rule is also tried as the wrong user.
 begin;
 \ir fixtures/keyroom.psql
-select plan(41);
+select plan(49);
 
 create function tests.state(p_name text) returns text
 language sql stable as $$
@@ -147,6 +147,42 @@ select is((select count(*)::int from public.audit_log where action = 'policy.upd
   'removing a minimum that is not set audits nothing');
 select is(tests.probe('admin', $$select public.admin_set_min_version(tests.id('admin'), '9.0.0')$$, false),
   -1::bigint, 'a signed-in user cannot call the RPC directly, not even an admin');
+
+-- Taking over what an admin signed (before they stop being one): only what they signed, all or nothing.
+update public.profiles set role = 'admin', status = 'active',
+  key_certificate = jsonb_build_object('signer', tests.id('member'), 'sig', 'c') where id = tests.id('admin');
+update public.profiles set key_certificate = jsonb_build_object('signer', tests.id('admin'), 'sig', 'by-admin')
+where id = tests.id('other');
+insert into public.vault_grants (vault_id, member_id, key_version, sealed_key, member_public, granted_by, signature)
+values (tests.id('v2'), tests.id('other'), 1, 'sealed-by-admin', tests.key('x', 'other'), tests.id('admin'), 'sig-a');
+create function tests.taken(p_sealed text) returns jsonb
+language sql stable as $$
+  select jsonb_build_array(jsonb_build_object('vault_id', tests.id('v2'), 'member_id', tests.id('other'),
+    'key_version', 1, 'sealed_key', p_sealed, 'member_public', tests.key('x', 'other'), 'signature', 'sig-m'))
+$$;
+select is(tests.probe('admin', $$select public.admin_take_over(tests.id('admin'), tests.id('member'), '[]', '[]')$$,
+  false), -1::bigint, 'a signed-in admin cannot call the take-over RPC directly');
+select tests.act_as_service();
+select throws_ok($$select public.admin_take_over(tests.id('member'), tests.id('enrolled'), tests.taken('x'), '[]')$$,
+  '22023', 'take_over_mismatch', 'a grant the named admin did not sign is refused');
+select throws_ok($$select public.admin_take_over(tests.id('member'), tests.id('admin'), '[]',
+  jsonb_build_array(jsonb_build_object('user_id', tests.id('enrolled'), 'key_certificate',
+  '{"signer": "m", "sig": "s"}'::jsonb)))$$,
+  '22023', 'take_over_mismatch', 'so is a certificate the named admin did not sign');
+select throws_ok($$select public.admin_take_over(tests.id('member'), tests.id('admin'), tests.taken('x') || tests.taken('y'),
+  '[]')$$, '22023', 'take_over_mismatch', 'and a list that replaces the same grant twice');
+select is(public.admin_take_over(tests.id('member'), tests.id('admin'), tests.taken('sealed-by-member'),
+  jsonb_build_array(jsonb_build_object('user_id', tests.id('other'),
+    'key_certificate', jsonb_build_object('signer', tests.id('member'), 'sig', 'by-member')))), 2,
+  'the grant and the certificate the admin signed are taken over');
+select tests.reset();
+select is((select g.sealed_key || ' ' || g.granted_by::text from public.vault_grants g
+  where g.member_id = tests.id('other') and g.vault_id = tests.id('v2')),
+  'sealed-by-member ' || tests.id('member')::text, 'the grant is now the taking admin''s');
+select is((select key_certificate ->> 'signer' from public.profiles where id = tests.id('other')),
+  tests.id('member')::text, 'and so is the certificate');
+select is((select count(*)::int from public.vault_grants where granted_by = tests.id('admin') and member_id <> tests.id('admin')
+  and vault_id = tests.id('v2')), 0, 'nothing of theirs is left for others on that vault');
 
 select * from finish();
 rollback;

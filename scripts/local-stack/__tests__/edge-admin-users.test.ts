@@ -429,6 +429,74 @@ describe('re-confirmation', () => {
   });
 });
 
+describe('take-over', () => {
+  it('moves the grants and certificates an admin signed to the caller before the demotion, and only those', async () => {
+    const deputy = await colleague(office, 'deputy@office.test', 'admin');
+    const staff = await invite(office, 'deputys-hire@office.test');
+    const { x25519_public } = await enroll(staff);
+    const vaultId = randomUUID();
+    expect(
+      (await office.root.client.from('vaults').insert({ id: vaultId, name: 'Deputy' })).error,
+    ).toBeNull();
+    const byDeputy = await call(deputy.client, 'admin-users', {
+      action: 'confirm',
+      user_id: staff.id,
+      key_certificate: certificate(deputy.id),
+      grants: [sealedGrant(vaultId, x25519_public)],
+    });
+    expect(byDeputy.status).toBe(200);
+
+    const asMember = await call<Refusal>(staff.client, 'admin-users', {
+      action: 'take-over',
+      user_id: deputy.id,
+      grants: [],
+      certificates: [],
+    });
+    expect(asMember.status).toBe(403);
+    const self = await call<Refusal>(deputy.client, 'admin-users', {
+      action: 'take-over',
+      user_id: deputy.id,
+      grants: [],
+      certificates: [],
+    });
+    expect(self.status).toBe(400);
+    const foreignCert = await admin({
+      action: 'take-over',
+      user_id: deputy.id,
+      grants: [],
+      certificates: [{ user_id: staff.id, key_certificate: certificate(deputy.id) }],
+    });
+    expect(foreignCert.status).toBe(400);
+    const notTheirs = await admin({
+      action: 'take-over',
+      user_id: deputy.id,
+      grants: [],
+      certificates: [{ user_id: office.root.id, key_certificate: certificate(office.root.id) }],
+    });
+    expect(notTheirs.status).toBe(409);
+    expect(notTheirs.body.error.code).toBe('take_over_mismatch');
+
+    const grant = { ...sealedGrant(vaultId, x25519_public), member_id: staff.id };
+    const cert = certificate(office.root.id);
+    const r = await admin({
+      action: 'take-over',
+      user_id: deputy.id,
+      grants: [grant],
+      certificates: [{ user_id: staff.id, key_certificate: cert }],
+    });
+    expect(r).toEqual({ status: 200, body: { replaced: 2 } });
+    const held = await office.stack.db.query<{ sealed_key: string; granted_by: string }>(
+      'select sealed_key, granted_by::text from public.vault_grants where member_id = $1',
+      [staff.id],
+    );
+    expect(held.rows).toEqual([{ sealed_key: grant.sealed_key, granted_by: office.root.id }]);
+    expect(JSON.parse(String((await profile(staff.id))?.key_certificate))).toEqual(cert);
+    expect((await admin({ action: 'set-role', user_id: deputy.id, role: 'member' })).status).toBe(200);
+    // Everything the deputy vouched for now rests on the root: the staff member stays active.
+    expect(await profile(staff.id)).toMatchObject({ status: 'active' });
+  });
+});
+
 describe('delete', () => {
   it('removes the account and profile; the audit trail keeps their id and email', async () => {
     const member = await colleague(office, 'gone@office.test');

@@ -12,6 +12,7 @@ import { fingerprint } from '../crypto/fingerprint';
 import { newVaultKeyBytes, sealVaultKey } from '../crypto/keys';
 import {
   type ColleagueKeys,
+  type KeyCertificate,
   type Role,
   signGrant,
   signKeyCertificate,
@@ -135,6 +136,7 @@ export class AdminOperations {
   /** A reset issues a new one-time password: the member enrolls again and is confirmed again. */
   async reset(memberId: string): Promise<Invitation> {
     this.guard();
+    await this.takeOver(memberId);
     const data = await this.ctx.backend.invoke('admin-users', { action: 'reset', user_id: memberId });
     const r = passwordReply.safeParse(data);
     if (!r.success) throw new CoreError('internal');
@@ -159,7 +161,9 @@ export class AdminOperations {
     return this.member(p, this.ctx.keyring.root.id);
   }
 
-  disable(memberId: string): Promise<Member> {
+  async disable(memberId: string): Promise<Member> {
+    this.guard();
+    await this.takeOver(memberId);
     return this.simple({ action: 'disable', user_id: memberId });
   }
 
@@ -167,8 +171,85 @@ export class AdminOperations {
     return this.simple({ action: 'enable', user_id: memberId });
   }
 
-  setRole(memberId: string, role: Role): Promise<Member> {
+  async setRole(memberId: string, role: Role): Promise<Member> {
+    this.guard();
+    if (role !== 'admin') await this.takeOver(memberId);
     return this.simple({ action: 'set-role', user_id: memberId, role });
+  }
+
+  /**
+   * Before an active admin stops being one (demoted, disabled, reset): their certificate goes, and with it every grant
+   * and member certificate they signed would stop verifying, so colleagues would lose the vault. This admin re-signs
+   * those first, each checked against the chain while it still holds; admin-users swaps them in one transaction.
+   * People who are not active are left out: they are confirmed again, with new grants, before they read anything.
+   */
+  private async takeOver(fromId: string): Promise<void> {
+    const colleagues = await this.ctx.backend.colleagues();
+    const from = colleagues.find((c) => c.id === fromId);
+    const me = this.ctx.keyring;
+    // The root's signing key is pinned on every PC: what it signed verifies whatever its certificate says.
+    if (from?.role !== 'admin' || from.status !== 'active' || fromId === me.root.id) return;
+    const lookup = colleagueKeys(colleagues);
+    const signedByFrom = (id: string | null | undefined) => id?.toLowerCase() === fromId.toLowerCase();
+    const vouchable = (c: ColleagueRow | undefined): ColleagueKeys | null => {
+      const keys = c && c.id !== fromId && c.status === 'active' ? lookup.get(c.id.toLowerCase()) : undefined;
+      if (!c || !keys) return null;
+      try {
+        this.verify(keys, c.role, lookup);
+        return keys;
+      } catch {
+        // Already unverifiable: taking it over would vouch for what nobody can check.
+        return null;
+      }
+    };
+    const certificates: { user_id: string; key_certificate: KeyCertificate }[] = [];
+    for (const c of colleagues) {
+      if (!signedByFrom(c.key_certificate?.signer)) continue;
+      const keys = vouchable(c);
+      if (!keys) continue;
+      certificates.push({
+        user_id: c.id,
+        key_certificate: signKeyCertificate(
+          { id: c.id, role: c.role, x25519Public: keys.x25519Public, ed25519Public: keys.ed25519Public },
+          { id: me.userId, ed25519Secret: me.user.ed25519Secret },
+        ),
+      });
+    }
+    const byId = new Map(colleagues.map((c) => [c.id, c]));
+    const own = await this.ctx.backend.ownGrants();
+    const grants: (RotatedGrant & { vault_id: string; key_version: number })[] = [];
+    for (const v of await this.ctx.backend.vaults()) {
+      const theirs = (await this.ctx.backend.grantsForVault(v.id)).filter(
+        (g) => signedByFrom(g.granted_by) && g.key_version === v.key_version && g.member_id !== fromId,
+      );
+      if (theirs.length === 0) continue;
+      const mine = own.find((g) => g.vault_id === v.id && g.key_version === v.key_version);
+      if (!mine) throw new CoreError('invalid_request', `You do not hold the current key of “${v.name}”.`);
+      const raw = me.rawVaultKeyFromGrant(mine, lookup);
+      try {
+        for (const g of theirs) {
+          const keys = g.member_id === me.userId ? null : vouchable(byId.get(g.member_id));
+          const memberPublic = g.member_id === me.userId ? me.x25519PublicB64 : keys?.x25519Public;
+          if (!memberPublic) continue;
+          grants.push({
+            vault_id: v.id,
+            key_version: v.key_version,
+            ...this.grantFor(v.id, v.key_version, raw, g.member_id, memberPublic),
+          });
+        }
+      } finally {
+        wipe(raw);
+      }
+    }
+    if (grants.length === 0 && certificates.length === 0) return;
+    if (fromId === me.userId)
+      throw new CoreError('invalid_request', 'Ask another admin: what you signed must be taken over first.');
+    await this.ctx.backend.invoke('admin-users', {
+      action: 'take-over',
+      user_id: fromId,
+      grants,
+      certificates,
+    });
   }
 
   /**

@@ -154,7 +154,7 @@ function describe(p: Exclude<Pending, null>): {
     case 'enable':
       return {
         title: `Enable ${name}?`,
-        text: `${name} gets access again with their existing keys.`,
+        text: `${name} keeps their keys but is confirmed again: they appear under Waiting for confirmation, and you compare the fingerprint their app shows. If their PC was wiped when they were disabled, reset the account instead.`,
         label: 'Enable',
         danger: false,
       };
@@ -170,8 +170,8 @@ function describe(p: Exclude<Pending, null>): {
         title: p.role === 'admin' ? `Make ${name} an administrator?` : `Make ${name} a member?`,
         text:
           p.role === 'admin'
-            ? `${name} will be able to edit and delete entries, manage people and see the audit log.`
-            : `${name} will only see, copy and add entries.`,
+            ? `${name} will be able to edit and delete entries, manage people and see the audit log, once the office root confirms them again (their fingerprint, under Waiting for confirmation).`
+            : `${name} will only see, copy and add entries, once you confirm them again (their fingerprint, under Waiting for confirmation). What they signed as an admin is taken over by you.`,
         label: 'Change role',
         danger: p.role === 'admin',
       };

@@ -18,6 +18,11 @@ const REFUSALS: Record<string, HttpError> = {
     'key_version_mismatch',
     'grants: a vault key changed; confirm again',
   ),
+  take_over_mismatch: new HttpError(
+    409,
+    'take_over_mismatch',
+    'grants: something changed meanwhile; try again',
+  ),
 };
 
 export async function adminRpc<T>(

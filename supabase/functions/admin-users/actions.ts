@@ -12,6 +12,8 @@ const Role = z.enum(['admin', 'member']);
 const base64url = (bytes: number) =>
   z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`));
 
+const KeyCertificate = z.strictObject({ signer: UserId, sig: base64url(64) });
+
 // One sealed vault key for the person being confirmed: member and signer are the request's user and caller.
 const Grant = z.strictObject({
   vault_id: z.uuid(),
@@ -36,10 +38,17 @@ export const AdminUsersRequest = z.discriminatedUnion('action', [
   z.strictObject({
     action: z.literal('confirm'),
     user_id: UserId,
-    key_certificate: z.strictObject({ signer: UserId, sig: base64url(64) }),
+    key_certificate: KeyCertificate,
     // Every vault key the confirming admin holds, sealed to this person and signed; they replace what the person
     // held at those key versions (a re-confirmation after a role change or a re-enable).
     grants: z.array(Grant).max(1000),
+  }),
+  // Before an admin (user_id) stops being one: the caller re-signs the grants and certificates they signed.
+  z.strictObject({
+    action: z.literal('take-over'),
+    user_id: UserId,
+    grants: z.array(Grant.extend({ member_id: UserId })).max(10_000),
+    certificates: z.array(z.strictObject({ user_id: UserId, key_certificate: KeyCertificate })).max(1000),
   }),
 ]);
 export type AdminUsersRequest = z.infer<typeof AdminUsersRequest>;
@@ -153,6 +162,19 @@ export async function runAction(
         p_grants: input.grants,
       });
       return [200, { user: publicFields(profile) }];
+    }
+    case 'take-over': {
+      if (input.user_id === admin.id)
+        throw new HttpError(400, 'invalid_input', 'user_id: another admin takes over what you signed');
+      if (input.certificates.some((c) => c.key_certificate.signer !== admin.id))
+        throw new HttpError(400, 'invalid_input', 'certificates: must be signed by the calling admin');
+      const replaced = await adminRpc<number>(service, 'admin_take_over', {
+        ...actor,
+        p_from: input.user_id,
+        p_grants: input.grants,
+        p_certificates: input.certificates,
+      });
+      return [200, { replaced }];
     }
   }
 }
