@@ -1,7 +1,8 @@
 // One simulated PC per browser profile: a real KeyroomCore with its own file-backed cache and outbox under
 // profilesDir/<profile>/, the same handlers as the Electron main process, and in-process stand-ins for the
 // OS pieces: a clipboard held by the host (the guard clears it after 30 s like the app), settings in a JSON
-// file, notifications recorded (the renderer shows its own toast), and an updater that can only report.
+// file, notifications recorded (the renderer shows its own toast), an updater that can only report, and a file
+// dialog that answers with the path a test set.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { KeyroomCore } from '../../src/core';
@@ -21,6 +22,8 @@ export interface CoreSession extends PreviewSession {
   /** What this PC's clipboard holds now ('' once cleared). */
   clipboardText(): string;
   notifications: string[];
+  /** What the file dialog stand-in answers next: a path on this machine, or null for "cancelled". */
+  setImportFile(path: string | null): void;
 }
 
 export interface CoreSessionOptions {
@@ -89,6 +92,7 @@ export function coreSessions(
     let clipboard = '';
     const notifications: string[] = [];
     let update: UpdateStatus = { kind: 'none' };
+    let importFile: string | null = null;
     const os: HandlerOs = {
       version: options.version,
       platform: 'browser',
@@ -110,6 +114,9 @@ export function coreSessions(
       }),
       settings: settingsFile(join(dir, 'settings.json')),
       notifier: { notify: (_title, body) => notifications.push(body) },
+      // The OS file dialog's stand-in: the browser never reads the file, the host does, from the path set here.
+      importFiles: { choose: async () => importFile },
+      emit,
       updater: {
         status: () => update,
         restartToUpdate: async () => {
@@ -126,6 +133,9 @@ export function coreSessions(
       handlers: createHandlers(core, os),
       clipboardText: () => clipboard,
       notifications,
+      setImportFile: (path) => {
+        importFile = path;
+      },
       async close() {
         offEvents();
         offUpdate();

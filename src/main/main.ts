@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { KeyroomCore } from '../core';
 import { createHandlers } from './handlers/create-handlers';
 import { forwardCoreEvents } from './handlers/events';
+import { dialogPicker } from './handlers/import';
 import { type BackendFactory, runShell } from './shell';
 import { openElectronStoreFile } from './store/electron';
 import { openProfileStores, openSettingsStore } from './store/profile-stores';
@@ -82,7 +83,7 @@ const createBackend: BackendFactory = async (shell) => {
     });
   });
   updater.start();
-  const os = { ...shell, settings, updater };
+  const os = { ...shell, settings, updater, importFiles: dialogPicker((o) => dialog.showOpenDialog(o)) };
   const offEvents = forwardCoreEvents(core, shell.emit, os);
   return {
     handlers: createHandlers(core, os),

@@ -20,6 +20,9 @@ export const CALL_NAMES = [
   'vault.delete',
   'vault.restore',
   'vault.history',
+  'import.choose',
+  'import.run',
+  'import.cancel',
   'conflicts.list',
   'conflicts.resolve',
   'admin.members',
@@ -50,6 +53,7 @@ export const EVENT_NAMES = [
   'updateAvailable',
   'updateRequired',
   'toast',
+  'importProgress',
 ] as const;
 
 export type CallName = (typeof CALL_NAMES)[number];

@@ -40,6 +40,49 @@ const byMember = z.object({ memberId: uuid }).strict();
 // Master passwords have no upper bound worth enforcing for security, only one against absurd payloads.
 const masterPassword = z.string().min(1).max(1024);
 
+// An import's preview: counts, problems by line and field, duplicates and a sample, never a password or notes.
+// The file itself stays in the main process; the renderer only ever sees this.
+const importId = z.object({ importId: uuid }).strict();
+const line = z.number().int().positive();
+export const importPreviewSchema = z.object({
+  importId: uuid,
+  fileName: z.string().max(260),
+  vaultId: uuid,
+  format: z.string().max(20),
+  formatName: z.string().max(40),
+  rows: z.number().int().nonnegative(),
+  ready: z.number().int().nonnegative(),
+  problems: z.array(z.object({ line, field: z.string().max(20).nullable(), message: z.string().max(200) })),
+  duplicates: z.array(
+    z.object({
+      line,
+      title: z.string().max(LIMITS.title),
+      username: z.string().max(LIMITS.username),
+      of: z.union([z.literal('vault'), line]),
+    }),
+  ),
+  sample: z
+    .array(
+      z.object({
+        line,
+        title: z.string().max(LIMITS.title),
+        username: z.string().max(LIMITS.username),
+        url: z.string().max(2048),
+        category: z.string().max(100),
+      }),
+    )
+    .max(50),
+});
+export type ImportPreview = z.infer<typeof importPreviewSchema>;
+const count = z.number().int().nonnegative();
+export const importSummarySchema = z.object({
+  imported: count,
+  queued: count,
+  skippedDuplicates: count,
+  skippedProblems: count,
+  failed: count,
+});
+
 const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({
   request,
   response,
@@ -114,6 +157,14 @@ export const calls = {
     entrySummarySchema,
   ),
   'vault.history': call(byId, z.object({ versions: z.array(historyVersionSchema) })),
+
+  // The main process shows the OS file dialog and reads the file; null when the person cancels it.
+  'import.choose': call(z.object({ vaultId: uuid }).strict(), importPreviewSchema.nullable()),
+  'import.run': call(
+    z.object({ importId: uuid, includeDuplicates: z.boolean() }).strict(),
+    importSummarySchema,
+  ),
+  'import.cancel': call(importId, done),
 
   'conflicts.list': call(empty, z.object({ conflicts: z.array(conflictSchema) })),
   'conflicts.resolve': call(
@@ -217,6 +268,7 @@ export const events = {
     downloadPercent: z.number().min(0).max(100).nullable(),
     at: isoTime,
   }),
+  importProgress: z.object({ importId: uuid, done: count, total: count }),
   toast: z.object({
     kind: z.enum(['info', 'success', 'warning', 'error']),
     message: z.string().min(1).max(500),

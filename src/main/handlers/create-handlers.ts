@@ -6,6 +6,7 @@ import type { Conflict, ConflictSide } from '../../shared/domain';
 import { auditCsvFilename, auditToCsv } from '../audit-csv';
 import type { Handlers } from '../ipc-registry';
 import { mapped } from './errors';
+import { importHandlers } from './import';
 import type { HandlerOs } from './os';
 import { toCoreInput, toCoreUpdate, toDetail, toSession } from './shapes';
 
@@ -121,6 +122,7 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     'vault.delete': mapped(({ id, baseVersion }) => core.vault.remove(id, baseVersion)),
     'vault.restore': mapped(({ id, baseVersion }) => core.vault.restore(id, baseVersion)),
     'vault.history': mapped(async ({ id }) => ({ versions: await core.vault.history(id) })),
+    ...importHandlers(core, os),
 
     'conflicts.list': mapped(() => ({
       conflicts: core.vault.conflicts().map((c) => toConflict(c, myName(), updatedBy(c.entryId))),

@@ -2,6 +2,8 @@
 // electron-store, Notification, electron-updater) and in the browser-preview host (in-process stand-ins).
 import type { Settings, UpdateStatus } from '../../shared/domain';
 import type { ClipboardGuard } from '../clipboard-guard';
+import type { EmitEvent } from '../events';
+import type { ImportFilePicker } from './import';
 
 export interface SettingsStore {
   get(): Promise<Settings>;
@@ -25,4 +27,7 @@ export interface HandlerOs {
   settings: SettingsStore;
   notifier: Notifier;
   updater: Updater;
+  importFiles: ImportFilePicker;
+  /** Pushes contract events (import progress) to the renderer. */
+  emit: EmitEvent;
 }

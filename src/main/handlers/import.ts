@@ -1,0 +1,106 @@
+// Import calls: the main process asks the OS for a file, reads it under the size cap and hands the text to the
+// core, which returns a plan. The renderer gets the plan's preview (no passwords, no notes) and an id to run or
+// drop it; the plaintext rows stay here, and are dropped when the session locks.
+import { randomUUID } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { ImportPlan, KeyroomCore } from '../../core';
+import { IMPORT_MAX_BYTES } from '../../core/vault/import/parse';
+import { KeyroomError } from '../../shared/errors';
+import type { Handlers } from '../ipc-registry';
+import { mapped } from './errors';
+import type { HandlerOs } from './os';
+
+/** The OS file dialog, injected: Electron's in the app, a stand-in the tests set in the preview host. */
+export interface ImportFilePicker {
+  /** An absolute path, or null when the person cancels. */
+  choose(): Promise<string | null>;
+}
+
+export interface OpenDialogOptions {
+  title: string;
+  properties: ['openFile'];
+  filters: { name: string; extensions: string[] }[];
+}
+
+/** The picker over Electron's dialog.showOpenDialog (passed in, so this file stays free of Electron). */
+export function dialogPicker(
+  show: (options: OpenDialogOptions) => Promise<{ canceled: boolean; filePaths: string[] }>,
+): ImportFilePicker {
+  return {
+    async choose() {
+      const r = await show({
+        title: 'Import passwords',
+        properties: ['openFile'],
+        filters: [
+          { name: 'Exported passwords (CSV)', extensions: ['csv', 'txt'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+  };
+}
+
+/** Reads an exported file as UTF-8 text; too large or not text is refused before anything is parsed. */
+export async function readImportFile(path: string): Promise<{ name: string; text: string }> {
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile()) throw new KeyroomError('not_found', 'That file could not be opened.');
+  if (info.size > IMPORT_MAX_BYTES)
+    throw new KeyroomError('invalid_request', 'This file is larger than 10 MB, too large to import.');
+  const bytes = await readFile(path);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new KeyroomError(
+      'invalid_request',
+      'This file is not UTF-8 text. Export it again as CSV (UTF-8) and choose that file.',
+    );
+  } finally {
+    bytes.fill(0);
+  }
+  return { name: basename(path).slice(0, 260), text };
+}
+
+type ImportHandlers = Pick<Handlers, 'import.choose' | 'import.run' | 'import.cancel'>;
+
+export function importHandlers(
+  core: KeyroomCore,
+  os: Pick<HandlerOs, 'importFiles' | 'emit'>,
+): ImportHandlers {
+  // One import at a time: choosing another file drops the previous plan.
+  const plans = new Map<string, ImportPlan>();
+  core.events.on('sessionChanged', (s) => {
+    if (s.state !== 'unlocked') plans.clear();
+  });
+  const planOf = (importId: string) => {
+    const plan = plans.get(importId);
+    if (!plan) throw new KeyroomError('not_found', 'Choose the file again: this import is no longer open.');
+    return plan;
+  };
+  return {
+    'import.choose': mapped(async ({ vaultId }) => {
+      const path = await os.importFiles.choose();
+      if (path === null) return null;
+      const file = await readImportFile(path);
+      const plan = core.importEntries(vaultId, file.text);
+      plans.clear();
+      const importId = randomUUID();
+      plans.set(importId, plan);
+      return { importId, fileName: file.name, ...plan.preview };
+    }),
+    'import.run': mapped(async ({ importId, includeDuplicates }) => {
+      const plan = planOf(importId);
+      plans.delete(importId);
+      return plan.commit({
+        includeDuplicates,
+        onProgress: (done, total) => os.emit('importProgress', { importId, done, total }),
+      });
+    }),
+    'import.cancel': mapped(({ importId }) => {
+      plans.delete(importId);
+      return null;
+    }),
+  };
+}
