@@ -11,7 +11,7 @@ import { fromBase64Url } from './crypto/bytes';
 import { DamagedError } from './crypto/damaged';
 import { WrappedEnvelopeSchema } from './crypto/envelope';
 import { fingerprint } from './crypto/fingerprint';
-import { KdfParamsSchema } from './crypto/kdf';
+import { type KdfParams, KdfParamsSchema } from './crypto/kdf';
 import { type UserKeys, unwrapUserKeys, wipeUserKeys } from './crypto/keys';
 import { type Account, AccountStore } from './session/account';
 import {
@@ -103,7 +103,7 @@ interface Open {
    */
   confirmed: boolean;
   /** What the background sign-in needs, held only until the server confirms (or the session closes). */
-  credentials: { authSecret: string; masterPassword: string } | null;
+  credentials: { authSecret: string } | null;
   confirming: Promise<void> | null;
   /** The last attempt to reach the server got an answer. */
   reachable: boolean;
@@ -301,7 +301,7 @@ export class KeyroomCore {
     if (cached !== 'none') {
       try {
         if (cached === 'damaged') throw new DamagedError();
-        if (await this.openFromCache(keys, cached, { authSecret: secrets.authSecret, masterPassword })) {
+        if (await this.openFromCache(keys, cached, { authSecret: secrets.authSecret })) {
           this.lastUnlockMs = performance.now() - started;
           return this.session;
         }
@@ -363,7 +363,7 @@ export class KeyroomCore {
   private async openFromCache(
     keys: UserKeys,
     docs: ServerDocs,
-    credentials: { authSecret: string; masterPassword: string },
+    credentials: { authSecret: string },
   ): Promise<boolean> {
     const account = this.account!;
     const profile = docs.profile;
@@ -404,14 +404,9 @@ export class KeyroomCore {
    * another PC. The floor is checked before any derivation; a weakened set is refused, never used.
    */
   private async adoptRemoteWrapping(profile: ProfileRow, account: Account, masterPassword: string) {
-    if (
-      JSON.stringify(profile.kdf) === JSON.stringify(account.kdf) &&
-      JSON.stringify(profile.wrapped_keys) === JSON.stringify(account.wrappedKeys)
-    )
-      return;
-    const kdf = KdfParamsSchema.safeParse(profile.kdf);
-    if (!kdf.success) throw new CoreError('damaged');
-    const secrets = await deriveSecrets(masterPassword, kdf.data);
+    const kdf = this.sameWrapping(profile, account);
+    if (kdf === true) return;
+    const secrets = await deriveSecrets(masterPassword, kdf);
     try {
       const keys = unwrapUserKeys(secrets.wrapKey, account.userId, profile.wrapped_keys, {
         x25519Public: fromBase64Url(account.x25519Public)!,
@@ -424,8 +419,22 @@ export class KeyroomCore {
       secrets.wrapKey.wipe();
     }
     const parsed = WrappedEnvelopeSchema.parse(profile.wrapped_keys);
-    this.account = { ...account, kdf: kdf.data, wrappedKeys: parsed };
+    this.account = { ...account, kdf, wrappedKeys: parsed };
     await this.accounts.save(this.account);
+  }
+
+  /**
+   * True when the server holds the KDF parameters and wrapped keys this PC has (compared as parsed: jsonb
+   * reorders keys), else the server's parameters, checked against the floor (below it: damaged).
+   */
+  private sameWrapping(profile: ProfileRow, account: Account): true | KdfParams {
+    const kdf = KdfParamsSchema.safeParse(profile.kdf);
+    const wrapped = WrappedEnvelopeSchema.safeParse(profile.wrapped_keys);
+    if (!kdf.success || !wrapped.success) throw new CoreError('damaged');
+    const same =
+      JSON.stringify(kdf.data) === JSON.stringify(account.kdf) &&
+      JSON.stringify(wrapped.data) === JSON.stringify(account.wrappedKeys);
+    return same || kdf.data;
   }
 
   /** Opens a session from the server's documents (first unlock on this PC, enrollment, confirmation). */
@@ -455,7 +464,7 @@ export class KeyroomCore {
   private async startSession(
     keyring: Keyring,
     docs: ServerDocs,
-    credentials: { authSecret: string; masterPassword: string } | null,
+    credentials: { authSecret: string } | null,
   ): Promise<void> {
     const account = this.account!;
     const { profile, policy, colleagues } = docs;
@@ -495,7 +504,8 @@ export class KeyroomCore {
       confirmed: credentials === null,
       credentials,
       confirming: null,
-      reachable: credentials === null,
+      // Optimistic until the first attempt says otherwise: no offline banner flashes on every unlock.
+      reachable: true,
       ended: null,
       snapshotKey,
       grants: docs.grants,
@@ -628,9 +638,15 @@ export class KeyroomCore {
       if (!profile || profile.status === 'disabled')
         return end(new CoreError('disabled'), () => this.disabled());
       await this.checkOwnKeys(profile, account);
-      await this.adoptRemoteWrapping(profile, account, creds.masterPassword);
+      // New wrapping from another PC: adopting it needs the master password, which is not kept after unlock;
+      // the next unlock goes through the server and adopts it there.
+      if (this.sameWrapping(profile, account) !== true) {
+        await this.local.dropServerDocs();
+        return end(new CoreError('locked'), () => this.lock());
+      }
       if (profile.status !== 'active') {
-        // Awaiting re-confirmation (or reset): only an online unlock may open it from now on.
+        // Awaiting re-confirmation (re-enabled, demoted) or reset: locked, and from now on only an online
+        // unlock may open it (it shows the wait for the admin, as it always did).
         await this.local.saveServerDocs({ ...this.serverDocsOf(open), profile });
         return end(new CoreError('locked'), () => this.lock());
       }
@@ -767,8 +783,14 @@ export class KeyroomCore {
     }
     if (!profile || profile.status === 'disabled') return this.disabled();
     // A role change voided the key certificate: locked, the next unlock waits for the admin's confirmation.
-    if (profile.status === 'enrolled') return void (await this.lock());
-    if (this.open) this.open.profile = profile;
+    if (profile.status === 'enrolled') {
+      if (this.open) await this.local.saveServerDocs({ ...this.serverDocsOf(this.open), profile });
+      return void (await this.lock());
+    }
+    if (this.open) {
+      this.open.profile = profile;
+      await this.local.saveServerDocs(this.serverDocsOf(this.open));
+    }
   }
 
   private async onMemberEvent(e: 'disabled' | 'grants' | 'profile'): Promise<void> {
@@ -943,6 +965,7 @@ export class KeyroomCore {
 
   async changeMasterPassword(current: string, next: string): Promise<void> {
     const open = this.requireOpen();
+    await this.confirmed(open);
     const account = open.account;
     const check = await deriveSecrets(current, account.kdf);
     try {
