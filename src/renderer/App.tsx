@@ -9,6 +9,7 @@ import { AdminUsers } from './screens/AdminUsers';
 import { Conflicts } from './screens/Conflicts';
 import { Disabled } from './screens/Disabled';
 import { Enroll } from './screens/Enroll';
+import { ImportScreen } from './screens/Import';
 import { Pending } from './screens/Pending';
 import { Settings } from './screens/Settings';
 import { SignIn } from './screens/SignIn';
@@ -42,6 +43,7 @@ function Workspace() {
         {view.kind === 'vault' && <VaultScreen />}
         {view.kind === 'conflicts' && <Conflicts />}
         {view.kind === 'settings' && <Settings />}
+        {view.kind === 'import' && <ImportScreen />}
         {view.kind === 'admin' && admin && view.page === 'users' && <AdminUsers />}
         {view.kind === 'admin' && admin && view.page === 'audit' && <AdminAudit />}
         {view.kind === 'admin' && admin && view.page === 'devices' && <AdminDevices />}

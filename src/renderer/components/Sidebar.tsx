@@ -70,6 +70,12 @@ export function Sidebar() {
             count={live.length}
             onClick={() => go(vaultView({}))}
           />
+          <NavItem
+            icon="download"
+            label="Import"
+            active={view.kind === 'import'}
+            onClick={() => go({ kind: 'import' })}
+          />
           {state.conflictsCount > 0 && (
             <NavItem
               icon="merge"

@@ -15,6 +15,7 @@ export type AdminPage = 'users' | 'audit' | 'devices' | 'updates';
 export type View =
   | { kind: 'vault'; vaultId: string | null; category: string | null; trash: boolean }
   | { kind: 'conflicts' }
+  | { kind: 'import' }
   | { kind: 'admin'; page: AdminPage }
   | { kind: 'settings' };
 

@@ -1,0 +1,106 @@
+// End-to-end import through `npm run preview`'s host: the real renderer in Debian's Chromium, an employee's PC
+// bridged to a real core on a local stack over PostgreSQL. The host's file-dialog stand-in answers with a file
+// this test wrote; the browser never sees the file, only the preview. (Electron binary not available here.)
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PROFILES, openDemoOffice } from '../../demo-office';
+import { type RunningStack, startStack } from '../../local-stack/server';
+import { createTestDatabase, type TestDatabase } from '../../test/pg';
+import { type PreviewHost, startPreviewHost } from '../host';
+import { type CoreSession, coreSessions } from '../session';
+import { launchChromium, rendererSnapshot, screenshotDir, shoot } from './browser';
+
+let db: TestDatabase;
+let stack: RunningStack;
+let host: PreviewHost<CoreSession>;
+let browser: Browser;
+let admin: CoreSession;
+let employee: CoreSession;
+let page: Page;
+let shots: string;
+let file: string;
+
+const SECRET = 'Imported-Secret-7f3!';
+const ROWS = 40;
+
+beforeAll(async () => {
+  db = await createTestDatabase('keyroom_e2e_import');
+  stack = await startStack({ port: 0, dbUrl: db.url });
+  const profilesDir = await mkdtemp(join(tmpdir(), 'keyroom-e2e-import-'));
+  const options = { url: stack.url, anonKey: stack.anonKey, profilesDir, version: '0.1.0', pollMs: 1000 };
+  host = await startPreviewHost({
+    rendererDir: await rendererSnapshot(),
+    createSession: coreSessions(options),
+  });
+  const office = await openDemoOffice({ ...options, serviceRoleKey: stack.serviceRoleKey }, (p) =>
+    host.open(p),
+  );
+  admin = office.admin;
+  employee = office.employee;
+  // A Chrome export with one broken line (an unclosed quote) among the rows.
+  const lines = ['name,url,username,password'];
+  for (let i = 1; i <= ROWS; i++) lines.push(`Shop ${i},https://shop${i}.example,buyer${i},${SECRET}-${i}`);
+  lines.splice(6, 0, `"Broken row,https://broken.example,nobody,${SECRET}`);
+  file = join(profilesDir, 'Chrome Passwords.csv');
+  await writeFile(file, `${lines.join('\r\n')}\r\n`);
+  browser = await launchChromium();
+  shots = await screenshotDir();
+  page = await (await browser.newContext({ viewport: { width: 1200, height: 760 } })).newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${host.url}&profile=${DEMO_PROFILES.employee}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await stack?.stop();
+  await db?.drop();
+});
+
+describe('import a file in the browser window (Electron binary not available here: tested through the preview host)', () => {
+  it('an employee chooses a file, sees the bad line, imports with progress to 100 %, and the entries are listed', async () => {
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('heading', { name: 'Import passwords' }).waitFor();
+
+    employee.setImportFile(null);
+    await page.getByRole('button', { name: 'Choose file…' }).click();
+    // Cancelling the dialog leaves the screen as it was.
+    await page.getByRole('button', { name: 'Choose file…' }).waitFor();
+
+    employee.setImportFile(file);
+    await page.getByRole('button', { name: 'Choose file…' }).click();
+    const summary = page.getByRole('region', { name: 'Import summary' });
+    await expect.poll(() => summary.textContent()).toContain('Chrome Passwords.csv');
+    expect(await summary.textContent()).toContain(`${ROWS} ready to import`);
+    const problems = page.getByRole('table', { name: 'Rows that cannot be imported' });
+    const problemRows = problems.locator('tbody tr');
+    expect(await problemRows.count()).toBe(1);
+    expect(await problemRows.first().locator('td').first().textContent()).toBe('7');
+    expect(await page.content()).not.toContain(SECRET);
+    await shoot(page, shots, 'import-preview');
+
+    await page.getByRole('button', { name: `Import ${ROWS} entries` }).click();
+    const bar = page.getByRole('progressbar', { name: 'Import progress' });
+    await page.getByRole('region', { name: 'Import finished' }).waitFor();
+    expect(await bar.getAttribute('aria-valuenow')).toBe('100');
+    expect(await page.getByRole('region', { name: 'Import finished' }).textContent()).toContain(
+      `${ROWS} entries imported`,
+    );
+    await shoot(page, shots, 'import-done');
+
+    await page.getByRole('button', { name: 'Show entries' }).click();
+    const list = page.getByRole('region', { name: 'Entry list' });
+    await list.getByText('Shop 12', { exact: true }).waitFor();
+    // The admin's PC decrypts what the employee imported.
+    await expect
+      .poll(() => admin.core.vault.list().filter((e) => e.title.startsWith('Shop ')).length, {
+        timeout: 20_000,
+      })
+      .toBe(ROWS);
+    const shop3 = admin.core.vault.list().find((e) => e.title === 'Shop 3')!;
+    expect(await admin.core.vault.reveal(shop3.id)).toBe(`${SECRET}-3`);
+  });
+});
