@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Transaction } from '../db';
 import type { JwtClaims } from '../jwt';
+import { literal } from '../rest/sql';
 
 export interface Policies {
   broadcastRead: boolean;
@@ -24,7 +25,25 @@ class Rollback {
   constructor(readonly policies: Policies) {}
 }
 
-const INSUFFICIENT_PRIVILEGE = '42501';
+// The INSERT probes in one statement: each insert runs in its own sub-transaction (the exception block), as
+// the user, and a refusal by RLS or grants (insufficient_privilege) is recorded instead of raised. Any
+// other error in a policy propagates and counts as a refusal of everything, as before.
+const WRITE_PROBES = `do $$
+begin
+  begin
+    insert into realtime.messages (topic, extension) values (current_setting('realtime.topic'), 'broadcast');
+    perform set_config('keyroom.probe_broadcast_write', 'yes', true);
+  exception when insufficient_privilege then
+    perform set_config('keyroom.probe_broadcast_write', 'no', true);
+  end;
+  begin
+    insert into realtime.messages (topic, extension) values (current_setting('realtime.topic'), 'presence');
+    perform set_config('keyroom.probe_presence_write', 'yes', true);
+  exception when insufficient_privilege then
+    perform set_config('keyroom.probe_presence_write', 'no', true);
+  end;
+end
+$$`;
 
 async function setContext(tx: Transaction, topic: string, claims: JwtClaims): Promise<void> {
   await tx.query(
@@ -35,46 +54,38 @@ async function setContext(tx: Transaction, topic: string, claims: JwtClaims): Pr
   );
 }
 
-async function mayInsert(tx: Transaction, topic: string, extension: string, n: number): Promise<boolean> {
-  await tx.query(`savepoint probe_${n}`);
-  try {
-    await tx.query('insert into realtime.messages (topic, extension) values ($1, $2)', [topic, extension]);
-    await tx.query(`release savepoint probe_${n}`);
-    return true;
-  } catch (err) {
-    await tx.query(`rollback to savepoint probe_${n}`);
-    if ((err as { code?: string }).code === INSUFFICIENT_PRIVILEGE) return false;
-    throw err;
-  }
-}
-
 /**
  * Evaluates the RLS of realtime.messages for `topic` (the channel name without "realtime:") as the
- * token's role. Any error in a policy counts as a refusal, as it does in Supabase Realtime.
+ * token's role. Any error in a policy counts as a refusal, as it does in Supabase Realtime. Five round
+ * trips on PostgreSQL: every join and every periodic re-check of hundreds of channels pays them.
  */
 export async function probePolicies(db: Database, topic: string, claims: JwtClaims): Promise<Policies> {
   const broadcastId = randomUUID();
   const presenceId = randomUUID();
   try {
     await db.transaction(async (tx) => {
-      // Inserted with the server's own privileges, then read back as the user.
+      // Inserted with the server's own privileges, then read back as the user. Literals, so that on
+      // PostgreSQL this statement travels with BEGIN.
       await tx.query(
-        `insert into realtime.messages (id, topic, extension) values ($1, $3, 'broadcast'), ($2, $3, 'presence')`,
-        [broadcastId, presenceId, topic],
+        `insert into realtime.messages (id, topic, extension)
+         values (${literal(broadcastId)}, ${literal(topic)}, 'broadcast'), (${literal(presenceId)}, ${literal(topic)}, 'presence')`,
       );
       await setContext(tx, topic, claims);
-      const seen = await tx.query<{ id: string }>(
-        'select id::text as id from realtime.messages where id = any($1::uuid[])',
+      await tx.query(WRITE_PROBES);
+      const probe = await tx.query<{ seen: string[]; broadcast_write: string; presence_write: string }>(
+        `select array(select id::text from realtime.messages where id = any($1::uuid[])) as seen,
+                current_setting('keyroom.probe_broadcast_write') as broadcast_write,
+                current_setting('keyroom.probe_presence_write') as presence_write`,
         [[broadcastId, presenceId]],
       );
-      const ids = new Set(seen.rows.map((r) => r.id));
-      const policies: Policies = {
-        broadcastRead: ids.has(broadcastId),
-        presenceRead: ids.has(presenceId),
-        broadcastWrite: await mayInsert(tx, topic, 'broadcast', 1),
-        presenceWrite: await mayInsert(tx, topic, 'presence', 2),
-      };
-      throw new Rollback(policies);
+      const row = probe.rows[0];
+      const seen = new Set(row?.seen ?? []);
+      throw new Rollback({
+        broadcastRead: seen.has(broadcastId),
+        presenceRead: seen.has(presenceId),
+        broadcastWrite: row?.broadcast_write === 'yes',
+        presenceWrite: row?.presence_write === 'yes',
+      });
     });
   } catch (err) {
     if (err instanceof Rollback) return err.policies;

@@ -10,6 +10,7 @@ import type { ServiceFactory, StackContext } from '../server';
 import { type Catalog, loadCatalog } from './catalog';
 import { fromPgError, isPgError, RestError, singularity } from './errors';
 import { planRequest, type RestPlan } from './plan';
+import { literal } from './sql';
 
 export const PREFIX = '/rest/v1';
 const OBJECT_MEDIA = 'application/vnd.pgrst.object+json';
@@ -91,14 +92,6 @@ async function setRequestContext(
   // Literals rather than bind parameters, so that on PostgreSQL this first statement travels with BEGIN.
   const pairs = names.map((n, i) => `set_config(${literal(n)}, ${literal(values[i] as string)}, true)`);
   await tx.query(`select ${pairs.join(', ')}`);
-}
-
-/** A string constant that means the same whatever standard_conforming_strings says. */
-function literal(text: string): string {
-  // PostgreSQL text cannot hold NUL, and a NUL would end the query text early.
-  if (text.includes('\0'))
-    throw new RestError(400, '22021', 'invalid byte sequence for encoding "UTF8": 0x00');
-  return `E'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
 interface Answer {

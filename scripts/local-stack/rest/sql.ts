@@ -1,5 +1,5 @@
 // Builds the SQL for one PostgREST request. Identifiers come only from the catalog (quoted), values only as
-// bind parameters; the JSON answer is built by PostgreSQL itself (json_agg) so both back ends agree.
+// bind parameters (the request context alone as escaped literals); the JSON answer is built by PostgreSQL itself (json_agg) so both back ends agree.
 import { type Catalog, ident, qualified, type TableInfo } from './catalog';
 import { columnNotFound, RestError, tableNotFound } from './errors';
 import type { Condition, OrderTerm, SelectItem } from './parse';
@@ -172,4 +172,15 @@ export function envelope(rowsSql: string, countSql: string | undefined, withBody
     ? `coalesce(json_agg(pgrst_t), '[]'::json)::text as body, (json_agg(pgrst_t) -> 0)::text as first`
     : 'null::text as body, null::text as first';
   return `select ${total} as total, count(*)::text as page_total, ${body} from (${rowsSql}) pgrst_t`;
+}
+
+/**
+ * A string constant that means the same whatever standard_conforming_strings says, for the few statements
+ * that must go without bind parameters (on PostgreSQL they travel in one round trip with BEGIN).
+ */
+export function literal(text: string): string {
+  // PostgreSQL text cannot hold NUL, and a NUL would end the query text early.
+  if (text.includes('\0'))
+    throw new RestError(400, '22021', 'invalid byte sequence for encoding "UTF8": 0x00');
+  return `E'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
