@@ -350,8 +350,14 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
     async () => {
       // A grant signed by an admin other than the root, so the colleague's certified key is in the chain.
       await admin2.core.syncNow();
+      const seen = waitFor(
+        roamer.core,
+        'entriesChanged',
+        (e) => e.changes.some((c) => c.id === wifiId),
+        30_000,
+      );
       const rotated = await admin2.core.admin.rotateVault(vaultId, null);
-      await until(() => roamer.core.vault.list().every((e) => !e.damaged), 30_000);
+      await seen;
       await roamer.core.syncNow();
       expect(await roamer.core.vault.reveal(wifiId)).toMatch(/^from-admin2?$/);
       expect(rotated.keyVersion).toBe(3);
