@@ -45,7 +45,10 @@ export function duplicateKey(e: DuplicateKeySource): string {
 const FIELD_NAMES = new Set(['title', 'username', 'password', 'url', 'notes', 'category', 'totp', 'fields']);
 
 function describe(issue: z.core.$ZodIssue): ImportProblem['message'] {
-  if (issue.code === 'too_big') return `longer than ${String(issue.maximum)} allowed`;
+  if (issue.code === 'too_big')
+    return issue.origin === 'string'
+      ? `longer than ${String(issue.maximum)} characters`
+      : `more than ${String(issue.maximum)} items`;
   if (issue.code === 'too_small') return 'missing';
   // The only custom rule (the authenticator key) has a fixed message that names no value.
   if (issue.code === 'custom') return issue.message;

@@ -152,6 +152,7 @@ describe('parseImport', () => {
       { line: 5, field: null },
       { line: 6, field: null },
     ]);
+    expect(r.problems[1]!.message).toBe('longer than 4096 characters');
     const all = JSON.stringify(r.problems);
     expect(all).not.toContain(SECRET);
     expect(all).not.toContain('xxxx');
