@@ -455,12 +455,11 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
       // While they are away the vault key rotates: the grant they held opens nothing new.
       await admin.core.admin.rotateVault(vaultId, id);
       expect((await admin.core.admin.enable(id)).status).toBe('enrolled');
-      const waiting = await back.core.unlock(MASTER);
-      if (waiting.state !== 'pendingConfirmation') throw new Error(`expected pending, got ${waiting.state}`);
+      const fingerprint = await unlockToPending(back);
       const listed = (await admin.core.admin.members()).find((m) => m.id === id);
-      expect(listed).toMatchObject({ status: 'enrolled', fingerprint: waiting.fingerprint });
+      expect(listed).toMatchObject({ status: 'enrolled', fingerprint });
       const unlocked = waitFor(back.core, 'sessionChanged', (s) => s.state === 'unlocked', 60_000);
-      expect((await admin.core.admin.confirm(id, waiting.fingerprint, 'member')).status).toBe('active');
+      expect((await admin.core.admin.confirm(id, fingerprint, 'member')).status).toBe('active');
       await unlocked;
       await until(() => back.core.vaults().length === admin.core.vaults().length, 60_000);
       await back.core.syncNow();
@@ -511,10 +510,9 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
       expect(hire.core.vault.list().some((e) => e.damaged)).toBe(false);
       expect(await hire.core.vault.reveal(wifiId)).toMatch(/^from-admin2?$/);
 
-      const waiting = await admin2.core.unlock(MASTER);
-      if (waiting.state !== 'pendingConfirmation') throw new Error(`expected pending, got ${waiting.state}`);
+      const fingerprint = await unlockToPending(admin2);
       const unlocked = waitFor(admin2.core, 'sessionChanged', (s) => s.state === 'unlocked', 60_000);
-      await admin.core.admin.confirm(id, waiting.fingerprint, 'member');
+      await admin.core.admin.confirm(id, fingerprint, 'member');
       const s = await unlocked;
       expect(s.state === 'unlocked' && s.user.role).toBe('member');
       await until(() => admin2.core.vaults().length === admin.core.vaults().length, 60_000);
@@ -544,6 +542,23 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
     },
     SLOW,
   );
+}
+
+/**
+ * Unlocks a PC whose account waits for a new confirmation and returns the fingerprint its waiting screen shows.
+ * A PC that last saw the account active opens from its cache first; the server's answer locks it again, and
+ * from then on only the server may open it.
+ */
+async function unlockToPending(pc: Pc): Promise<string> {
+  let s = await pc.core.unlock(MASTER);
+  if (s.state === 'unlocked') {
+    // The first thing that needs the server gets its answer, and that ends the session.
+    await pc.core.syncNow().catch(() => {});
+    await until(() => pc.core.state.state === 'locked', 30_000);
+    s = await pc.core.unlock(MASTER);
+  }
+  if (s.state !== 'pendingConfirmation') throw new Error(`${pc.name}: expected pending, got ${s.state}`);
+  return s.fingerprint;
 }
 
 function userOf(pc: Pc): string {
