@@ -226,9 +226,14 @@ export class SyncEngine {
    * a lower seq may still be uncommitted, and the next pull must not skip them.
    */
   applyOwn(row: EntryRow): void {
-    const c = this.applyRow(row.vault_id, row);
+    this.applyOwnMany([row]);
+  }
+
+  /** Several own writes at once (an import batch): one save and one change event for all of them. */
+  applyOwnMany(rows: EntryRow[]): void {
+    const changed = rows.flatMap((row) => this.applyRow(row.vault_id, row) ?? []);
     void this.local.persist().catch(() => {});
-    if (c) this.hooks.changed([c]);
+    if (changed.length) this.hooks.changed(changed);
   }
 
   private applyRow(vaultId: string, row: EntryRow): Change | null {

@@ -258,7 +258,7 @@ export class VaultOperations {
       const sealed = inputs.slice(at, at + batch).map((input) => this.seal(vaultId, input));
       if (!offline) {
         try {
-          for (const row of await this.ctx.backend.insertEntries(sealed)) this.ctx.engine.applyOwn(row);
+          this.ctx.engine.applyOwnMany(await this.ctx.backend.insertEntries(sealed));
           created += sealed.length;
         } catch (err) {
           if (!(err instanceof CoreError && err.code === 'offline')) {
