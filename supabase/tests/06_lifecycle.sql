@@ -3,7 +3,7 @@
 -- the last active admin; the minimum version switched off. Each rule is also tried as the wrong user.
 begin;
 \ir fixtures/keyroom.psql
-select plan(49);
+select plan(52);
 
 create function tests.state(p_name text) returns text
 language sql stable as $$
@@ -129,6 +129,17 @@ select is((select status from public.admin_reset(tests.id('member'), tests.id('d
 select tests.reset();
 select is(tests.last_audit('disabled'), 'user.reset {"to": "invited", "from": "disabled"}',
   'is audited as a reset, not an enable');
+
+-- Someone disabled before enrolling comes back invited; a role change while disabled keeps them disabled.
+select tests.act_as_service();
+select public.admin_set_status(tests.id('member'), tests.id('invited'), true);
+select is((select status || '/' || role from public.admin_set_role(tests.id('member'), tests.id('invited'), 'admin')),
+  'disabled/admin', 'a role change does not enable anyone');
+select is((select status from public.admin_set_status(tests.id('member'), tests.id('invited'), false)), 'invited',
+  'enabled without keys: invited again, to enroll');
+select tests.reset();
+select is(tests.last_audit('invited'), 'user.enable {"to": "invited", "from": "disabled"}',
+  'audited as an enable');
 
 -- The minimum version: set, switched off (audited), and only by the service role.
 select tests.act_as_service();
