@@ -25,13 +25,14 @@ export interface CsvResult {
  */
 export function readCsv(input: string): CsvResult {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const sep = delimiterOf(text);
   const records: CsvRecord[] = [];
   const problems: CsvProblem[] = [];
   let i = 0;
   let line = 1;
   while (i < text.length) {
     const start = { i, line };
-    const r = readRecord(text, i, line);
+    const r = readRecord(text, i, line, sep);
     if (r.ok) {
       // A blank line is no record (spreadsheets leave them at the end).
       if (!(r.fields.length === 1 && r.fields[0] === ''))
@@ -51,7 +52,26 @@ export function readCsv(input: string): CsvResult {
 
 type RecordRead = { ok: true; fields: string[]; next: number; line: number } | { ok: false; message: string };
 
-function readRecord(text: string, from: number, startLine: number): RecordRead {
+/**
+ * Spreadsheets in many locales (German Excel among them) save "CSV" with semicolons, some tools with tabs: the
+ * header row decides, by which of the three it holds most of outside quotes.
+ */
+function delimiterOf(text: string): string {
+  const end = text.search(/\r|\n/);
+  const header = (end < 0 ? text : text.slice(0, end)).replace(/"[^"]*"/g, '');
+  let best = ',';
+  let most = 0;
+  for (const d of [',', ';', '\t']) {
+    const n = header.split(d).length - 1;
+    if (n > most) {
+      best = d;
+      most = n;
+    }
+  }
+  return best;
+}
+
+function readRecord(text: string, from: number, startLine: number, sep: string): RecordRead {
   const fields: string[] = [];
   let i = from;
   let line = startLine;
@@ -74,18 +94,18 @@ function readRecord(text: string, from: number, startLine: number): RecordRead {
         break;
       }
       const c = text[i];
-      if (c !== undefined && c !== ',' && c !== '\r' && c !== '\n')
+      if (c !== undefined && c !== sep && c !== '\r' && c !== '\n')
         return { ok: false, message: 'text follows a closing quote' };
     } else {
       let j = i;
-      while (j < text.length && text[j] !== ',' && text[j] !== '\n' && text[j] !== '\r') j++;
+      while (j < text.length && text[j] !== sep && text[j] !== '\n' && text[j] !== '\r') j++;
       value = text.slice(i, j);
       if (value.includes('"')) return { ok: false, message: 'a quote inside an unquoted field' };
       i = j;
     }
     fields.push(value);
     const c = text[i];
-    if (c === ',') {
+    if (c === sep) {
       i++;
       continue;
     }

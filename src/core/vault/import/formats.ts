@@ -161,14 +161,26 @@ const FORMATS: Format[] = [
 ];
 
 // Generic spreadsheets: the first column whose name is one of these feeds the field.
+// German names too: the offices this is for keep their lists in German Excel as often as not.
 const GENERIC: Record<Exclude<keyof RawEntry, 'fields'>, string[]> = {
-  title: ['title', 'name', 'account', 'site', 'service', 'entry'],
-  username: ['username', 'user', 'login', 'user name', 'login name', 'email', 'e mail'],
+  title: ['title', 'name', 'account', 'site', 'service', 'entry', 'titel', 'bezeichnung', 'konto', 'dienst'],
+  username: [
+    'username',
+    'user',
+    'login',
+    'user name',
+    'login name',
+    'email',
+    'e mail',
+    'benutzername',
+    'benutzer',
+    'anmeldename',
+  ],
   password: ['password', 'pass', 'passwd', 'pwd', 'kennwort', 'passwort'],
-  url: ['url', 'uri', 'website', 'web site', 'address', 'link', 'login uri'],
-  notes: ['notes', 'note', 'comments', 'comment', 'extra', 'description'],
-  totp: ['totp', 'otp', 'otpauth', '2fa', 'authenticator', 'login totp'],
-  category: ['category', 'folder', 'group', 'grouping', 'tags', 'tag'],
+  url: ['url', 'uri', 'website', 'web site', 'address', 'link', 'login uri', 'webseite', 'adresse'],
+  notes: ['notes', 'note', 'comments', 'comment', 'extra', 'description', 'notizen', 'notiz', 'bemerkung'],
+  totp: ['totp', 'otp', 'otpauth', '2fa', 'authenticator'],
+  category: ['category', 'folder', 'group', 'grouping', 'tags', 'tag', 'kategorie', 'ordner', 'gruppe'],
 };
 
 export interface DetectedFormat {

@@ -18,6 +18,11 @@ describe('readCsv (RFC 4180)', () => {
     ]);
   });
 
+  it('takes semicolons or tabs as the separator when the header row uses them (German Excel, TSV)', () => {
+    expect(readCsv('Titel;Passwort\r\n"a;b";"x,y"\r\n').records[1]!.fields).toEqual(['a;b', 'x,y']);
+    expect(readCsv('name\tpassword\nrouter\tp,w\n').records[1]!.fields).toEqual(['router', 'p,w']);
+  });
+
   it('reports a malformed line and keeps reading the lines after it', () => {
     const { records, problems } = readCsv(
       'a,b\n"ok",1\nbad"quote,2\n"closed"junk,3\nfine,4\n"never closed,5',
@@ -130,6 +135,20 @@ describe('parseImport', () => {
       username: 'root',
       category: 'IT',
       url: 'ssh://srv',
+    });
+  });
+
+  it('a spreadsheet saved by German Excel: semicolons, generic columns', () => {
+    const r = parseImport(
+      `Name;Benutzername;Passwort;URL;Ordner\r\nDATEV;steuer;${SECRET};https://datev.de;Finanzen\r\n`,
+    );
+    expect(r.format).toBe('generic');
+    expect(r.rows[0]!.entry).toMatchObject({
+      title: 'DATEV',
+      username: 'steuer',
+      password: SECRET,
+      url: 'https://datev.de',
+      category: 'Finanzen',
     });
   });
 
