@@ -42,7 +42,7 @@ export function dialogPicker(
   };
 }
 
-/** Reads an exported file as UTF-8 text; too large or not text is refused before anything is parsed. */
+/** Reads an exported file as text (UTF-8, else Windows-1252); a file over the cap is refused unread. */
 export async function readImportFile(path: string): Promise<{ name: string; text: string }> {
   const info = await stat(path).catch(() => null);
   if (!info?.isFile()) throw new KeyroomError('not_found', 'That file could not be opened.');
@@ -53,10 +53,9 @@ export async function readImportFile(path: string): Promise<{ name: string; text
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new KeyroomError(
-      'invalid_request',
-      'This file is not UTF-8 text. Export it again as CSV (UTF-8) and choose that file.',
-    );
+    // Not UTF-8: Excel's plain "CSV" on Windows is saved as Windows-1252; the preview shows the titles, so a
+    // wrong guess is seen before anything is imported.
+    text = new TextDecoder('windows-1252').decode(bytes);
   } finally {
     bytes.fill(0);
   }
