@@ -11,15 +11,22 @@ export const AUDIT_ACTIONS = [
   'vault.export',
   'vault.import',
   'vault.create',
+  'vault.rename',
+  'vault.delete',
   'vault.rotate',
   'grant.create',
   'grant.revoke',
-  'user.invite',
+  'grant.delete',
+  'user.create',
   'user.enroll',
+  'user.keys',
   'user.confirm',
   'user.disable',
   'user.enable',
   'user.reset',
   'user.role',
+  'user.delete',
   'policy.update',
 ] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,7 +1,7 @@
 // Turns the audit log's filter form (select values and yyyy-mm-dd dates in local time) into the contract's
 // filter. A "to" date includes that whole day.
 
-import { AUDIT_ACTIONS } from '../../shared/audit-actions';
+import { AUDIT_ACTIONS, type AuditAction } from '../../shared/audit-actions';
 import type { AuditFilter } from '../../shared/domain';
 
 export interface AuditFilterForm {
@@ -43,7 +43,8 @@ export function toAuditFilter(form: AuditFilterForm): AuditFilter {
   return filter;
 }
 
-const ACTION_LABELS: Record<string, string> = {
+// Typed by the action list, so an action added there cannot reach the filter without a label.
+const ACTION_LABELS: Record<AuditAction, string> = {
   'entry.create': 'Entry added',
   'entry.update': 'Entry changed',
   'entry.delete': 'Entry deleted',
@@ -55,19 +56,24 @@ const ACTION_LABELS: Record<string, string> = {
   'vault.export': 'Vault exported',
   'vault.import': 'Entries imported',
   'vault.create': 'Vault created',
+  'vault.rename': 'Vault renamed',
+  'vault.delete': 'Vault deleted',
   'vault.rotate': 'Vault key rotated',
   'grant.create': 'Access granted',
   'grant.revoke': 'Access revoked',
-  'user.invite': 'Person invited',
+  'grant.delete': 'Access removed',
+  'user.create': 'Person invited',
   'user.enroll': 'Person enrolled',
+  'user.keys': 'Keys changed',
   'user.confirm': 'Person confirmed',
   'user.disable': 'Person disabled',
   'user.enable': 'Person enabled',
   'user.reset': 'Account reset',
   'user.role': 'Role changed',
+  'user.delete': 'Person deleted',
   'policy.update': 'Policy changed',
 };
 
 export function actionLabel(action: string): string {
-  return ACTION_LABELS[action] ?? action;
+  return isAction(action) ? ACTION_LABELS[action] : action;
 }
