@@ -220,19 +220,23 @@ async function main() {
     }
     console.log(formatMs(`unlock after KDF, warm cache of ${entries} (budget 150 ms)`, unlocks));
     console.log(formatMs('KDF (Argon2id 64 MiB, t=3) + unwrap', kdfs));
-    // What the person waits for: unlock returned, the list drawn and a first keystroke answered (the search
-    // indexes whatever the background indexing has not reached yet).
+    // What the person waits for: unlock returned and the list drawn. A search typed at once indexes first
+    // whatever the background indexing has not reached yet (here: all of it, nothing ran in between).
     const usable: number[] = [];
+    const firstSearch: number[] = [];
     for (let i = 0; i < 5; i++) {
       await fresh.core.lock();
       await fresh.core.unlock(MASTER);
       t = performance.now();
       const shown = fresh.core.vault.list().length;
-      const found = fresh.core.vault.search('service 7').length;
       usable.push((fresh.core.unlockAfterKdfMs ?? Number.NaN) + performance.now() - t);
+      t = performance.now();
+      const found = fresh.core.vault.search('service 7').length;
+      firstSearch.push(performance.now() - t);
       if (shown !== entries || found === 0) throw new Error(`unlock showed ${shown} entries, found ${found}`);
     }
-    console.log(formatMs(`unlock after KDF + list of ${entries} + first search`, usable));
+    console.log(formatMs(`unlock after KDF + list of ${entries} drawn`, usable));
+    console.log(formatMs('first search right after unlock (indexes what is left)', firstSearch));
     const typed = ['s', 'se', 'ser', 'serv', 'servi', 'service 4', 'service 42', 'wi-f', 'user9'];
     const coreSearch: number[] = [];
     for (let r = 0; r < 20; r++) {
