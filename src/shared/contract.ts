@@ -44,6 +44,7 @@ const masterPassword = z.string().min(1).max(1024);
 // The file itself stays in the main process; the renderer only ever sees this.
 const importId = z.object({ importId: uuid }).strict();
 const line = z.number().int().positive();
+const count = z.number().int().nonnegative();
 export const importPreviewSchema = z.object({
   importId: uuid,
   fileName: z.string().max(260),
@@ -52,15 +53,21 @@ export const importPreviewSchema = z.object({
   formatName: z.string().max(40),
   rows: z.number().int().nonnegative(),
   ready: z.number().int().nonnegative(),
-  problems: z.array(z.object({ line, field: z.string().max(20).nullable(), message: z.string().max(200) })),
-  duplicates: z.array(
-    z.object({
-      line,
-      title: z.string().max(LIMITS.title),
-      username: z.string().max(LIMITS.username),
-      of: z.union([z.literal('vault'), line]),
-    }),
-  ),
+  problemLines: count,
+  problems: z
+    .array(z.object({ line, field: z.string().max(20).nullable(), message: z.string().max(200) }))
+    .max(500),
+  duplicateCount: count,
+  duplicates: z
+    .array(
+      z.object({
+        line,
+        title: z.string().max(LIMITS.title),
+        username: z.string().max(LIMITS.username),
+        of: z.union([z.literal('vault'), line]),
+      }),
+    )
+    .max(500),
   sample: z
     .array(
       z.object({
@@ -74,7 +81,6 @@ export const importPreviewSchema = z.object({
     .max(50),
 });
 export type ImportPreview = z.infer<typeof importPreviewSchema>;
-const count = z.number().int().nonnegative();
 export const importSummarySchema = z.object({
   imported: count,
   queued: count,

@@ -17,6 +17,8 @@ type Step =
   | { kind: 'done'; preview: Preview; summary: Summary; total: number };
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+// Long lists come capped from the main process; say so rather than pretend the table is complete.
+const listed = (shown: number, total: number) => (shown < total ? ` (the first ${shown} shown)` : '');
 
 function Progress({ done, total }: { done: number; total: number }) {
   const percent = total === 0 ? 100 : Math.round((done / total) * 100);
@@ -43,11 +45,12 @@ function Progress({ done, total }: { done: number; total: number }) {
 function PreviewTables({ preview }: { preview: Preview }) {
   return (
     <>
-      {preview.problems.length > 0 && (
+      {preview.problemLines > 0 && (
         <table class="table card" aria-label="Rows that cannot be imported">
           <caption class="table-caption">
-            {plural(preview.problems.length, 'problem')}: these rows will be skipped. Fix them in the file and
-            import it again to bring them in.
+            {plural(preview.problemLines, 'line')} with problems
+            {listed(preview.problems.length, preview.problemLines)}: these rows will be skipped. Fix them in
+            the file and import it again to bring them in.
           </caption>
           <thead>
             <tr>
@@ -67,11 +70,12 @@ function PreviewTables({ preview }: { preview: Preview }) {
           </tbody>
         </table>
       )}
-      {preview.duplicates.length > 0 && (
+      {preview.duplicateCount > 0 && (
         <table class="table card" aria-label="Duplicates">
           <caption class="table-caption">
-            {plural(preview.duplicates.length, 'duplicate')}: same title, username and address as an entry
-            that is already there.
+            {plural(preview.duplicateCount, 'duplicate')}
+            {listed(preview.duplicates.length, preview.duplicateCount)}: same title, username and address as
+            an entry that is already there.
           </caption>
           <thead>
             <tr>
@@ -169,7 +173,7 @@ export function ImportScreen() {
   }
 
   async function run(preview: Preview) {
-    const total = preview.ready + (withDuplicates ? preview.duplicates.length : 0);
+    const total = preview.ready + (withDuplicates ? preview.duplicateCount : 0);
     setStep({ kind: 'running', preview, done: 0, total });
     try {
       const summary = await call('import.run', {
@@ -249,10 +253,10 @@ export function ImportScreen() {
               <strong>{step.preview.fileName}</strong>, exported from {step.preview.formatName}:{' '}
               {plural(step.preview.rows, 'row')}. <strong>{step.preview.ready}</strong> ready to import into{' '}
               <strong>{vaultName(step.preview.vaultId)}</strong>,{' '}
-              {plural(step.preview.duplicates.length, 'duplicate')},{' '}
-              {plural(new Set(step.preview.problems.map((p) => p.line)).size, 'line')} with problems.
+              {plural(step.preview.duplicateCount, 'duplicate')}, {plural(step.preview.problemLines, 'line')}{' '}
+              with problems.
             </p>
-            {step.preview.duplicates.length > 0 && (
+            {step.preview.duplicateCount > 0 && (
               <label class="toggle-row" for={duplicatesBox}>
                 <span class="toggle-label">Import the duplicates too</span>
                 <input
@@ -271,12 +275,12 @@ export function ImportScreen() {
               <button
                 type="button"
                 class="btn btn-primary"
-                disabled={step.preview.ready + (withDuplicates ? step.preview.duplicates.length : 0) === 0}
+                disabled={step.preview.ready + (withDuplicates ? step.preview.duplicateCount : 0) === 0}
                 onClick={() => void run(step.preview)}
               >
                 Import{' '}
                 {plural(
-                  step.preview.ready + (withDuplicates ? step.preview.duplicates.length : 0),
+                  step.preview.ready + (withDuplicates ? step.preview.duplicateCount : 0),
                   'entry',
                   'entries',
                 )}

@@ -15,7 +15,11 @@ export interface ImportPreview {
   rows: number;
   /** Rows that would be imported without asking for duplicates. */
   ready: number;
+  /** Lines that will be skipped for a problem; `problems` lists the first LIST_MAX problems. */
+  problemLines: number;
   problems: ImportProblem[];
+  /** Rows that match an entry already there; `duplicates` lists the first LIST_MAX. */
+  duplicateCount: number;
   duplicates: { line: number; title: string; username: string; of: 'vault' | number }[];
   /** The first rows that would be imported, without secrets. */
   sample: { line: number; title: string; username: string; url: string; category: string }[];
@@ -44,6 +48,8 @@ export interface ImportDeps {
 }
 
 const SAMPLE = 50;
+// A file that is broken throughout must not become a preview of megabytes: the counts stay exact.
+export const LIST_MAX = 500;
 
 export class ImportPlan {
   readonly preview: ImportPreview;
@@ -55,18 +61,23 @@ export class ImportPlan {
     private readonly parsed: ParsedImport,
   ) {
     const fresh = parsed.rows.filter((r) => r.duplicateOf === null);
+    const duplicates = parsed.rows.filter((r) => r.duplicateOf !== null);
+    const problemLines = new Set(parsed.problems.map((p) => p.line)).size;
     this.preview = {
       vaultId,
       format: parsed.format,
       formatName: FORMAT_NAMES[parsed.format],
-      rows: parsed.rows.length + new Set(parsed.problems.map((p) => p.line)).size,
+      rows: parsed.rows.length + problemLines,
       ready: fresh.length,
-      problems: parsed.problems,
-      duplicates: parsed.rows.flatMap((r) =>
-        r.duplicateOf === null
-          ? []
-          : [{ line: r.line, title: r.entry.title, username: r.entry.username, of: r.duplicateOf }],
-      ),
+      problemLines,
+      problems: parsed.problems.slice(0, LIST_MAX),
+      duplicateCount: duplicates.length,
+      duplicates: duplicates.slice(0, LIST_MAX).map((r) => ({
+        line: r.line,
+        title: r.entry.title,
+        username: r.entry.username,
+        of: r.duplicateOf ?? 'vault',
+      })),
       sample: fresh.slice(0, SAMPLE).map((r) => ({
         line: r.line,
         title: r.entry.title,
@@ -100,7 +111,7 @@ export class ImportPlan {
       imported: result.created,
       queued: result.queued,
       skippedDuplicates: this.parsed.rows.length - rows.length,
-      skippedProblems: new Set(this.parsed.problems.map((p) => p.line)).size,
+      skippedProblems: this.preview.problemLines,
       failed: result.failed,
     };
   }
