@@ -11,8 +11,8 @@ import { fromBase64Url } from './crypto/bytes';
 import { DamagedError } from './crypto/damaged';
 import { WrappedEnvelopeSchema } from './crypto/envelope';
 import { fingerprint } from './crypto/fingerprint';
-import { type KdfParams, KdfParamsSchema } from './crypto/kdf';
-import { type UserKeys, unwrapUserKeys, wipeUserKeys } from './crypto/keys';
+import { deriveMasterKey, type KdfParams, KdfParamsSchema, splitMasterKey } from './crypto/kdf';
+import { type UserKeys, unwrapUserKeys, WrapKey, wipeUserKeys } from './crypto/keys';
 import { type Account, AccountStore } from './session/account';
 import {
   deriveSecrets,
@@ -39,6 +39,9 @@ export type { CoreStorage } from './sync/state';
 export type { EntryInput } from './vault/entry-schema';
 export type { ImportPlan, ImportPreview, ImportSummary } from './vault/import/plan';
 export type { CopyField, EntryDetail, EntrySummary, EntryUpdate, HistoryVersion } from './vault/operations';
+
+const KEY_REFUSED =
+  'Keyroom could not unlock on its own: the master password may have changed. Type your master password.';
 
 export interface CoreOptions {
   url: string;
@@ -131,6 +134,8 @@ export class KeyroomCore {
   private currentPolicy: PolicyRow | null = null;
   private confirmTimer: NodeJS.Timeout | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
+  private keeper: ((masterKey: Uint8Array) => Promise<void>) | null = null;
+  private idleLock = true;
 
   private constructor(private readonly opts: CoreOptions) {
     this.backend = new Backend({ url: opts.url, anonKey: opts.anonKey });
@@ -276,12 +281,70 @@ export class KeyroomCore {
     const account = this.account;
     if (!account) throw new CoreError('not_signed_in');
     if (this.open) return this.session;
-    let secrets: Awaited<ReturnType<typeof deriveSecrets>>;
+    let masterKey: Uint8Array;
     try {
-      secrets = await deriveSecrets(masterPassword, account.kdf);
+      masterKey = await deriveMasterKey(masterPassword, account.kdf);
     } catch {
       throw new CoreError('damaged');
     }
+    const kept = this.keeper ? masterKey.slice() : null;
+    try {
+      const s = await this.unlockAfterKdf(account, masterKey, masterPassword);
+      // Only a session that opened is worth keeping: a wait for confirmation or an update screen is not.
+      if (kept && s.state === 'unlocked') await this.keeper?.(kept).catch(() => {});
+      return s;
+    } finally {
+      kept?.fill(0);
+    }
+  }
+
+  /**
+   * "Stay unlocked on this PC": while a keeper is set, every unlock with the master password that opens the
+   * vault hands it a copy of the master key (the Argon2id output the Auth secret and the wrap key derive
+   * from) for the host to keep in the OS keychain. The copy is wiped when the keeper returns.
+   */
+  keepUnlockKey(keeper: ((masterKey: Uint8Array) => Promise<void>) | null): void {
+    this.keeper = keeper;
+  }
+
+  /**
+   * Unlocks with a master key kept by keepUnlockKey, exactly as unlock does after the KDF: a key that does not
+   * unwrap this PC's keys, or that the server no longer accepts (the master password was changed or the
+   * account reset elsewhere), is refused with wrong_credentials and the user types the password; nothing
+   * falls back. A session opened from the cache and ended by the server's answer calls `onRefused`, so the
+   * host drops the key (a required update is not a refusal of the key).
+   */
+  async unlockWithKey(
+    masterKey: Uint8Array,
+    onRefused?: (refusal: CoreError) => void,
+  ): Promise<SessionState> {
+    const account = this.account;
+    if (!account) throw new CoreError('not_signed_in');
+    if (this.open) return this.session;
+    if (masterKey.length !== 32) throw new CoreError('wrong_credentials', KEY_REFUSED);
+    const s = await this.unlockAfterKdf(account, masterKey.slice(), null);
+    // (TypeScript narrowed this.open to null above; the unlock just set it.)
+    const open = this.open as Open | null;
+    if (open && !open.confirmed && onRefused) {
+      const off = this.events.on('sessionChanged', (next) => {
+        if (next.state === 'unlocked') return;
+        off();
+        const refusal = open.ended?.refusal;
+        if (refusal && refusal.code !== 'update_required') onRefused(refusal);
+      });
+    }
+    return s;
+  }
+
+  /** Everything an unlock does after the KDF; `masterPassword` is null for a kept key. Wipes `masterKey`. */
+  private async unlockAfterKdf(
+    account: Account,
+    masterKey: Uint8Array,
+    masterPassword: string | null,
+  ): Promise<SessionState> {
+    const split = splitMasterKey(masterKey);
+    const secrets = { authSecret: split.authSecret, wrapKey: new WrapKey(split.wrapKey) };
+    split.wrapKey.fill(0);
     const started = performance.now();
     let keys: UserKeys;
     try {
@@ -291,11 +354,13 @@ export class KeyroomCore {
         ed25519Public: fromBase64Url(account.ed25519Public)!,
       });
     } catch {
-      throw new CoreError('wrong_credentials', 'That master password is not correct.');
+      throw new CoreError(
+        'wrong_credentials',
+        masterPassword === null ? KEY_REFUSED : 'That master password is not correct.',
+      );
     } finally {
       secrets.wrapKey.wipe();
     }
-    if (!this.local.loaded) await this.local.load();
     const cached = await this.local.serverDocs();
     let cacheRefused = false;
     if (cached !== 'none') {
@@ -323,7 +388,10 @@ export class KeyroomCore {
         return this.session;
       }
       await this.checkOwnKeys(profile, account);
-      await this.adoptRemoteWrapping(profile, account, masterPassword);
+      if (masterPassword !== null) await this.adoptRemoteWrapping(profile, account, masterPassword);
+      // A kept key cannot adopt a wrapping changed elsewhere: that takes the new password.
+      else if (this.sameWrapping(profile, account) !== true)
+        throw new CoreError('wrong_credentials', KEY_REFUSED);
       if (profile.status === 'enrolled') return this.awaitConfirmation(keys, account);
       if (profile.status !== 'active') throw new CoreError('invalid_request');
       await this.openSession(keys, profile);
@@ -336,6 +404,8 @@ export class KeyroomCore {
       }
       // A cache that failed verification and no server to replace it: closed, with the one refusal.
       if (cacheRefused && err instanceof CoreError && err.code === 'offline') throw new CoreError('damaged');
+      if (err instanceof CoreError && err.code === 'wrong_credentials' && masterPassword === null)
+        throw new CoreError('wrong_credentials', KEY_REFUSED);
       if (err instanceof CoreError) throw err;
       if (err instanceof DamagedError) throw new CoreError('damaged');
       throw err;
@@ -957,10 +1027,21 @@ export class KeyroomCore {
 
   /** Resets the auto-lock countdown (the host calls it on user activity). */
   touch(): void {
-    if (!this.open) return;
+    if (!this.open || !this.idleLock) return;
     if (this.autoLock) clearTimeout(this.autoLock);
     this.autoLock = setTimeout(() => void this.lock().catch(() => {}), this.autoLockMs);
     this.autoLock.unref?.();
+  }
+
+  /** The host turns the core's own idle lock off while "stay unlocked on this PC" is in force. */
+  setIdleLock(on: boolean): void {
+    this.idleLock = on;
+    if (on) {
+      this.touch();
+    } else if (this.autoLock) {
+      clearTimeout(this.autoLock);
+      this.autoLock = null;
+    }
   }
 
   async changeMasterPassword(current: string, next: string): Promise<void> {
