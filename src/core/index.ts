@@ -81,6 +81,8 @@ export interface CoreEvents {
   conflictsChanged: { count: number };
   syncState: SyncStatus;
   updateRequired: { running: string; required: string };
+  /** The office policy was read (at unlock, at the server's confirmation, on a policy poke). */
+  policyChanged: Omit<OfficePolicy, 'updatedAt'>;
   /** An entry failed to decrypt or verify; it is listed as damaged and the cache keeps its last good copy. */
   damaged: { entryId: string };
   /** The server offered an older version than this PC has seen; it was not applied. */
@@ -131,7 +133,7 @@ export class KeyroomCore {
   private autoLockMs = 10 * 60_000;
   private watchdog: NodeJS.Timeout | null = null;
   private lastUnlockMs: number | null = null;
-  private currentPolicy: PolicyRow | null = null;
+  private policyRow: PolicyRow | null = null;
   private confirmTimer: NodeJS.Timeout | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private keeper: ((masterKey: Uint8Array) => Promise<void>) | null = null;
@@ -156,6 +158,32 @@ export class KeyroomCore {
 
   get state(): SessionState {
     return this.session;
+  }
+
+  // Every policy read from the server (or the cache at unlock) is announced: the host follows the office's
+  // "stay unlocked" permission without polling.
+  private get currentPolicy(): PolicyRow | null {
+    return this.policyRow;
+  }
+
+  private set currentPolicy(p: PolicyRow | null) {
+    this.policyRow = p;
+    if (p) this.events.emit('policyChanged', toPolicy(p));
+  }
+
+  /** The user id of the account this PC holds, locked or not (null before the first enrollment). */
+  get accountUserId(): string | null {
+    return this.account?.userId ?? null;
+  }
+
+  /**
+   * The policy as last read: the live one while unlocked, else the one cached with the last confirmed
+   * session (what the host decides "stay unlocked" by at start). Null when none was ever read.
+   */
+  async lastKnownPolicy(): Promise<Omit<OfficePolicy, 'updatedAt'> | null> {
+    if (this.currentPolicy) return toPolicy(this.currentPolicy);
+    const docs = await this.local.serverDocs();
+    return typeof docs === 'object' && docs.policy ? toPolicy(docs.policy) : null;
   }
 
   /**
@@ -1089,15 +1117,7 @@ export class KeyroomCore {
   /** The office's client policy as last read (at unlock, then on each `policy` poke); null while locked. */
   get policy(): Omit<OfficePolicy, 'updatedAt'> | null {
     const p = this.currentPolicy;
-    if (!p) return null;
-    return {
-      autoLockMinutes: p.auto_lock_minutes,
-      allowStayUnlocked: p.allow_stay_unlocked,
-      minVersion: p.min_version,
-      latestVersion: p.latest_version,
-      critical: p.critical,
-      releaseNotes: p.release_notes ?? '',
-    };
+    return p && toPolicy(p);
   }
 
   /** Vaults this PC can read, with their names and how many live entries each holds. */
@@ -1149,4 +1169,15 @@ export class KeyroomCore {
     }
     return out;
   }
+}
+
+function toPolicy(p: PolicyRow): Omit<OfficePolicy, 'updatedAt'> {
+  return {
+    autoLockMinutes: p.auto_lock_minutes,
+    allowStayUnlocked: p.allow_stay_unlocked,
+    minVersion: p.min_version,
+    latestVersion: p.latest_version,
+    critical: p.critical,
+    releaseNotes: p.release_notes ?? '',
+  };
 }

@@ -33,7 +33,7 @@ export interface SnapshotItem extends EntrySummaryFields {
 const FORMAT = 1;
 const snapshotAd = (userId: string) => canonical('keyroom/v1/unlock-snapshot', userId.toLowerCase(), FORMAT);
 
-export const SnapshotEnvelopeSchema = z.strictObject({
+const SnapshotEnvelopeSchema = z.strictObject({
   v: z.literal(FORMAT),
   alg: z.literal(ALG),
   nonce: z.string().max(64),

@@ -34,9 +34,9 @@ export interface CacheBatch {
   /** Sync cursors (last `seq` applied) by scope: a vault id, or 'global'. */
   cursors?: Record<string, string>;
   /**
-   * Other server data the app needs to unlock and verify offline, stored as received (JSON) under
-   * a name: e.g. 'profile' (kdf, wrapped_keys), 'grants', 'colleagues', 'policy'. Server data
-   * only, never plaintext; an `undefined` value deletes the document.
+   * Other data the app needs to unlock and verify offline, stored as JSON under a name: 'account',
+   * 'server' (own profile, policy, colleagues, verified own grants, vaults as the server sent them),
+   * 'unlock-snapshot' (sealed under the user's key). Never plaintext; an `undefined` value deletes the document.
    */
   documents?: Record<string, unknown>;
 }
