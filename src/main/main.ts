@@ -10,7 +10,9 @@ import { KeyroomCore } from '../core';
 import { createHandlers } from './handlers/create-handlers';
 import { forwardCoreEvents } from './handlers/events';
 import { dialogPicker } from './handlers/import';
+import { osKeychain } from './secrets/keytar';
 import { type BackendFactory, runShell } from './shell';
+import { StayUnlockedWiring } from './stay-unlocked-wiring';
 import { openElectronStoreFile } from './store/electron';
 import { openProfileStores, openSettingsStore } from './store/profile-stores';
 import { electronAutoUpdater } from './updater/electron';
@@ -61,6 +63,15 @@ const createBackend: BackendFactory = async (shell) => {
     appVersion: shell.version,
     device: { id: deviceId(), name: hostname(), platform: shell.platform },
   });
+  const stayUnlocked = new StayUnlockedWiring({
+    core,
+    keychain: osKeychain,
+    settings,
+    office: new URL(config.supabaseUrl).host,
+    onError: (message) => console.error(`keyroom: ${message}`),
+  });
+  // Before the window asks for the session: a PC that stays unlocked opens without the lock screen.
+  await stayUnlocked.start();
   const updater = new UpdateService({
     updater: electronAutoUpdater(),
     running: shell.version,
@@ -94,17 +105,13 @@ const createBackend: BackendFactory = async (shell) => {
     // permission and the user's setting. Unknown policy (not unlocked yet): screen lock and sleep still lock.
     lockPolicy: () => {
       const p = core.policy;
-      return (
-        p && {
-          autoLockMinutes: p.autoLockMinutes,
-          stayUnlocked: p.allowStayUnlocked && settings.current().stayUnlocked,
-        }
-      );
+      return p && { autoLockMinutes: p.autoLockMinutes, stayUnlocked: stayUnlocked.enabled() };
     },
     async dispose() {
       offPolicy();
       offEvents();
       updater.stop();
+      await stayUnlocked.dispose();
       await core.dispose();
     },
   };

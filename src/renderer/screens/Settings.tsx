@@ -117,7 +117,7 @@ export function Settings() {
               policy === null
                 ? 'Available once Keyroom has read your office policy.'
                 : policy.allowStayUnlocked
-                  ? 'Keyroom unlocks with your Windows account instead of the master password. It still locks when you lock the PC.'
+                  ? 'From your next unlock, Keyroom opens with your Windows account when it starts, without the master password. Once locked (by you, or when you lock the PC) it asks for the password again.'
                   : 'Your office does not allow this.'
             }
             disabled={!policy?.allowStayUnlocked}
