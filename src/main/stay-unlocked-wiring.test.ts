@@ -181,4 +181,26 @@ describe('stay unlocked on this PC: the main-process wiring beneath Electron (re
     },
     SLOW,
   );
+
+  it(
+    'a keychain that fails (keytar not loadable on this PC) keeps nothing and unlocking still works; the log names the step only',
+    async () => {
+      await wiring.dispose();
+      const broken = new Error(`keychain refused ${MASTER}`);
+      const fail = async (): Promise<never> => {
+        throw broken;
+      };
+      wiring = new StayUnlockedWiring({
+        core: emp.core,
+        keychain: { getPassword: fail, setPassword: fail, deletePassword: fail, findCredentials: fail },
+        settings: store,
+        office: 'office.test',
+        onError: (m) => errors.push(m),
+      });
+      await relock();
+      expect(emp.core.state.state).toBe('unlocked');
+      expect(errors).toEqual(['stay unlocked: save failed (Error)']);
+    },
+    SLOW,
+  );
 });
