@@ -46,13 +46,13 @@ describe('StayUnlockedKeychain (in-memory keychain: keytar and an OS keychain ar
     const { state, keychain, stay } = setup({ policy: true, chose: true });
     await stay.save('anna', anna, key());
     await stay.save('ben', randomUUID(), key());
-    await keychain.setPassword('Keyroom session', 'anna', 'refresh-token-stays');
+    await keychain.setPassword('Another service', 'anna', 'not ours');
     state.policy = false;
     expect(await stay.load('anna', anna)).toBeUndefined();
     expect(await keychain.findCredentials(STAY_UNLOCKED_SERVICE)).toHaveLength(1);
     await stay.enforce();
     expect(await keychain.findCredentials(STAY_UNLOCKED_SERVICE)).toEqual([]);
-    expect(await keychain.getPassword('Keyroom session', 'anna')).toBe('refresh-token-stays');
+    expect(await keychain.getPassword('Another service', 'anna')).toBe('not ours');
   });
 
   it('wipes when the user turns the setting off', async () => {

@@ -66,7 +66,9 @@ export class StayUnlockedKeychain {
     if (material.length === 0 || material.length > MAX_MATERIAL_BYTES) {
       throw new RangeError('the key material to keep has an unexpected size');
     }
-    const stored = { v: 1, user: z.uuid().parse(userId), material: Buffer.from(material).toString('base64') };
+    // A view, not a copy: no second copy of the key is left behind in Node's buffer pool.
+    const encoded = Buffer.from(material.buffer, material.byteOffset, material.byteLength).toString('base64');
+    const stored = { v: 1, user: z.uuid().parse(userId), material: encoded };
     await this.#keychain.setPassword(STAY_UNLOCKED_SERVICE, account, JSON.stringify(stored));
     return true;
   }
@@ -88,7 +90,10 @@ export class StayUnlockedKeychain {
       await this.wipe(account);
       return undefined;
     }
-    return new Uint8Array(Buffer.from(parsed.data.material, 'base64'));
+    const decoded = Buffer.from(parsed.data.material, 'base64');
+    const material = new Uint8Array(decoded);
+    decoded.fill(0);
+    return material;
   }
 
   async wipe(profile: string): Promise<void> {
