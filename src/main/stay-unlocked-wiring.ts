@@ -71,21 +71,25 @@ export class StayUnlockedWiring {
 
   /**
    * At app start: a locked PC with a kept key for its user unlocks with it. A key the account refuses is wiped
-   * and the lock screen asks for the password; an unreachable server keeps the key for the next try.
+   * and the lock screen asks for the password; an unreachable server keeps the key for the next start.
    */
   async start(): Promise<void> {
     const s = this.#core.state;
     const userId = this.#core.accountUserId;
     if (s.state !== 'locked' || !userId) return;
     const profile = this.#profileOf(s.email);
-    this.#allowed = (await this.#core.lastKnownPolicy())?.allowStayUnlocked ?? null;
+    // A start never fails because of this: at worst the lock screen asks for the password.
+    const policy = await this.#core.lastKnownPolicy().catch((err: unknown) => this.#failed('policy', err));
+    this.#allowed = policy?.allowStayUnlocked ?? null;
     const key = await this.#stay.load(profile, userId).catch((err: unknown) => this.#failed('load', err));
     if (!key) return;
     try {
       await this.#core.unlockWithKey(key, () => this.#run('wipe', () => this.#stay.wipe(profile)));
     } catch (err) {
+      // Only a server out of reach (or busy) says nothing about the key; any other refusal ends it.
       const code = (err as Partial<CoreError>).code;
-      if (code !== 'offline') await this.#run('wipe', () => this.#stay.wipe(profile));
+      if (code !== 'offline' && code !== 'rate_limited')
+        await this.#run('wipe', () => this.#stay.wipe(profile));
     } finally {
       key.fill(0);
     }
