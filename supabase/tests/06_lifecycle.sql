@@ -3,7 +3,7 @@
 -- the last active admin; the minimum version switched off. Each rule is also tried as the wrong user.
 begin;
 \ir fixtures/keyroom.psql
-select plan(52);
+select plan(54);
 
 create function tests.state(p_name text) returns text
 language sql stable as $$
@@ -95,8 +95,16 @@ select throws_ok($$select public.admin_confirm(tests.id('admin'), tests.id('othe
 select tests.reset();
 select is(tests.state('enrolled'), 'member/enrolled/no-cert/unconfirmed', 'the refused confirmations changed nothing');
 
--- Demotion: back to enrolled, and never the last active admin.
+-- Demotion: back to enrolled once what the admin signed is taken over, and never the last active admin.
 select tests.act_as_service();
+select throws_ok($$select public.admin_set_role(tests.id('member'), tests.id('admin'), 'member')$$, 'P0001',
+  'still_signs', 'not while colleagues rely on what the admin signed (08_keep_signers.sql)');
+select is(public.admin_take_over(tests.id('member'), tests.id('admin'),
+  jsonb_build_array(tests.grant_for('member', 'sig-m') -> 0 || jsonb_build_object('member_id', tests.id('member'))),
+  (select jsonb_agg(jsonb_build_object('user_id', p.id, 'key_certificate',
+    jsonb_build_object('signer', tests.id('member'), 'sig', 't'))) from public.profiles p
+    where p.key_certificate ->> 'signer' = tests.id('admin')::text and p.id <> tests.id('admin')
+      and p.status = 'active')), 3, 'the take-over: the member''s v1 grant, their certificate and other''s');
 select is((select status from public.admin_set_role(tests.id('member'), tests.id('admin'), 'member')), 'enrolled',
   'a demoted admin goes back to enrolled');
 select throws_ok($$select public.admin_set_role(tests.id('admin'), tests.id('member'), 'member')$$, 'P0001',

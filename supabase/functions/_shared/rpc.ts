@@ -23,6 +23,22 @@ const REFUSALS: Record<string, HttpError> = {
     'take_over_mismatch',
     'grants: something changed meanwhile; try again',
   ),
+  // Nobody leaves while colleagues' access rests on their signature (20261125170000_keep_signers.sql).
+  still_signs: new HttpError(
+    409,
+    'still_signs',
+    'colleagues still rely on grants or key certificates this admin signed: change their role in the Keyroom app first, which takes those over',
+  ),
+  active_admin: new HttpError(
+    409,
+    'active_admin',
+    'an active admin is not deleted: change their role to member in the Keyroom app first (which takes over what they signed), then delete',
+  ),
+  office_root: new HttpError(
+    409,
+    'office_root',
+    'the office root is not deleted: only its key certifies admins; disable the account instead',
+  ),
 };
 
 export async function adminRpc<T>(
