@@ -658,6 +658,7 @@ export class KeyroomCore {
       conflictsChanged: () => this.events.emit('conflictsChanged', { count: this.local.conflicts.length }),
       outboxChanged: () => this.emitSync(open.engine.connection),
     });
+    open.vault.showQueued();
     open.admin = new AdminOperations({ backend, keyring, replica, isAdmin });
     open.office = new OfficeAdmin({
       backend,
@@ -1141,7 +1142,6 @@ export class KeyroomCore {
     const deps = {
       createMany: open.vault.createMany.bind(open.vault),
       logImport: open.vault.logImport.bind(open.vault),
-      alive: () => this.open === open,
     };
     return ImportPlan.read(deps, vaultId, text, existing);
   }

@@ -67,6 +67,8 @@ export const entrySummarySchema = z.object({
   // Decryption or signature failed: the row is listed so nothing silently disappears, but opens nothing.
   damaged: z.boolean(),
   deletedAt: isoTime.nullable(),
+  // Created on this PC while offline and not sent yet: no other PC has it until the outbox is flushed.
+  pending: z.boolean().optional(),
 });
 export type EntrySummary = z.infer<typeof entrySummarySchema>;
 

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encryptEntry, VaultKey } from '../crypto/envelope';
 import { newVaultKeyBytes } from '../crypto/keys';
 import { encodeEntry } from '../vault/entry-schema';
+import { AtomicJsonFile } from './atomic-file';
 import { FileCacheStore, FileOutboxStore, OutboxUnreadableError } from './file';
 import type { CachedEntry, OutboxItem } from './types';
 
@@ -163,8 +164,8 @@ describe('FileOutboxStore', () => {
     const path = join(dir, 'outbox.json');
     const outbox = await FileOutboxStore.open(path);
     const items = [item('create', 1), item('update', 2), item('delete', 3)];
-    for (const i of items) await outbox.enqueue(i);
-    await outbox.enqueue(items[0] as OutboxItem); // same opId again: no duplicate
+    for (const i of items) await outbox.enqueue([i]);
+    await outbox.enqueue([items[0] as OutboxItem]); // same opId again: no duplicate
     const reopened = await FileOutboxStore.open(path);
     expect(await reopened.list()).toEqual(items);
     await reopened.remove(items[1]?.opId as string);
@@ -179,10 +180,30 @@ describe('FileOutboxStore', () => {
   it('refuses items that are not ciphertext or lack a base version', async () => {
     const outbox = await FileOutboxStore.open(join(dir, 'outbox.json'));
     const good = item('update', 1);
-    await expect(outbox.enqueue({ ...good, envelope: { title: 'plain' } } as never)).rejects.toThrow();
+    await expect(outbox.enqueue([{ ...good, envelope: { title: 'plain' } } as never])).rejects.toThrow();
     const { baseVersion: _b, ...noBase } = good as Extract<OutboxItem, { kind: 'update' }>;
-    await expect(outbox.enqueue(noBase as never)).rejects.toThrow();
+    await expect(outbox.enqueue([noBase as never])).rejects.toThrow();
+    // One bad item refuses the whole batch: nothing of it is half queued.
+    await expect(outbox.enqueue([item('create', 2), noBase as never])).rejects.toThrow();
     expect(await outbox.list()).toEqual([]);
+  });
+
+  it('queues a batch in one write of the file, skips items already queued, and keeps them across a reopen', async () => {
+    const path = join(dir, 'outbox.json');
+    const outbox = await FileOutboxStore.open(path);
+    const first = item('create', 0);
+    await outbox.enqueue([first]);
+    const batch = Array.from({ length: 1_000 }, (_, n) => item('create', n + 1));
+    const writes = vi.spyOn(AtomicJsonFile.prototype, 'write');
+    try {
+      await outbox.enqueue([first, ...batch]);
+      expect(writes).toHaveBeenCalledTimes(1);
+    } finally {
+      writes.mockRestore();
+    }
+    const reopened = await (await FileOutboxStore.open(path)).list();
+    expect(reopened).toEqual([first, ...batch]);
+    expect(await readFile(path, 'utf8')).not.toContain('queued 1');
   });
 
   it('keeps a damaged outbox file untouched and says so, instead of dropping queued work', async () => {

@@ -74,6 +74,22 @@ export class OutboxUnreadableError extends Error {
   }
 }
 
+/**
+ * The queue with `items` appended, each checked against the schema, without those already queued (by opId);
+ * undefined when nothing is new. Shared with the electron-store outbox.
+ */
+export function appendNew(queue: OutboxItem[], items: OutboxItem[]): OutboxItem[] | undefined {
+  const known = new Set(queue.map((i) => i.opId));
+  const fresh: OutboxItem[] = [];
+  for (const item of items) {
+    const parsed = OutboxItemSchema.parse(item);
+    if (known.has(parsed.opId)) continue;
+    known.add(parsed.opId);
+    fresh.push(parsed);
+  }
+  return fresh.length > 0 ? [...queue, ...fresh] : undefined;
+}
+
 export class FileOutboxStore implements OutboxStore {
   readonly #file: AtomicJsonFile;
   readonly #serial = new SerialQueue();
@@ -99,11 +115,10 @@ export class FileOutboxStore implements OutboxStore {
     return [...this.#items];
   }
 
-  enqueue(item: OutboxItem): Promise<void> {
+  enqueue(items: OutboxItem[]): Promise<void> {
     return this.#serial.run(async () => {
-      const parsed = OutboxItemSchema.parse(item);
-      if (this.#items.some((i) => i.opId === parsed.opId)) return;
-      await this.#save([...this.#items, parsed]);
+      const added = appendNew(this.#items, items);
+      if (added) await this.#save(added);
     });
   }
 

@@ -96,7 +96,11 @@ export type OutboxItem = z.infer<typeof OutboxItemSchema>;
 export interface OutboxStore {
   /** Queued items, oldest first. */
   list(): Promise<OutboxItem[]>;
-  enqueue(item: OutboxItem): Promise<void>;
+  /**
+   * Appends items in one write (an offline import queues hundreds at once). An item whose opId is already
+   * queued is skipped: a retried enqueue must not send the same operation twice.
+   */
+  enqueue(items: OutboxItem[]): Promise<void>;
   /** Removes an item once the server accepted it (or the user resolved its conflict). */
   remove(opId: string): Promise<void>;
   wipe(): Promise<void>;

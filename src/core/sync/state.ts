@@ -30,16 +30,33 @@ export interface CoreStorage {
 /** An encrypted write made on this PC, waiting for the server (the store's item shape). */
 export type WriteOp = Extract<OutboxItem, { kind: 'create' | 'update' }>;
 
-/** A reveal or copy made offline: the audit event is sent when the server is back. */
-export const auditOpSchema = z.object({
-  kind: z.literal('audit'),
-  opId: uuid,
-  action: z.enum(['entry.reveal', 'entry.copy', 'entry.copy_username', 'entry.totp']),
-  entryId: uuid,
-  queuedAt: z.string(),
-});
+/**
+ * A reveal or copy made offline, or an import's one `vault.import` event: sent when the server is back. Kept
+ * with the cache documents, so a restart before reconnecting does not lose it.
+ */
+export const auditOpSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('audit'),
+    opId: uuid,
+    action: z.enum(['entry.reveal', 'entry.copy', 'entry.copy_username', 'entry.totp']),
+    entryId: uuid,
+    queuedAt: z.string(),
+  }),
+  z.object({
+    kind: z.literal('import-audit'),
+    opId: uuid,
+    vaultId: uuid,
+    count: z.number().int().min(1).max(100_000),
+    format: z.string().regex(/^[a-z0-9]{1,20}$/),
+    queuedAt: z.string(),
+  }),
+]);
 export type AuditOp = z.infer<typeof auditOpSchema>;
 export type OutboxOp = WriteOp | AuditOp;
+
+function isAudit(op: OutboxOp): op is AuditOp {
+  return op.kind === 'audit' || op.kind === 'import-audit';
+}
 
 /** "Mine" is this PC's encrypted edit (written for baseVersion + 1); "theirs" is the cached server row. */
 export const conflictRecordSchema = z.object({
@@ -172,22 +189,24 @@ export class LocalState {
           documents: {
             [DOC.damaged]: Object.fromEntries(this.damaged),
             [DOC.conflicts]: this.conflicts,
-            [DOC.audits]: this.outbox.filter((o) => o.kind === 'audit'),
+            [DOC.audits]: this.outbox.filter(isAudit),
           },
         });
       });
     return this.saving;
   }
 
-  async enqueue(op: OutboxOp): Promise<void> {
-    this.outbox.push(op);
-    if (op.kind === 'audit') await this.persist();
-    else await this.storage.outbox.enqueue(op);
+  /** Queues ops in order; the writes among them reach the outbox store in one write. */
+  async enqueue(ops: OutboxOp[]): Promise<void> {
+    this.outbox.push(...ops);
+    const writes = ops.filter((o): o is WriteOp => !isAudit(o));
+    if (writes.length > 0) await this.storage.outbox.enqueue(writes);
+    if (writes.length < ops.length) await this.persist();
   }
 
   async dequeue(op: OutboxOp): Promise<void> {
     this.outbox = this.outbox.filter((o) => o.opId !== op.opId);
-    if (op.kind === 'audit') await this.persist();
+    if (isAudit(op)) await this.persist();
     else await this.storage.outbox.remove(op.opId);
   }
 

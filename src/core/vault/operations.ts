@@ -7,7 +7,7 @@ import type { Backend, NewEntry } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import type { EntryRow } from '../backend/rows';
 import type { SyncEngine } from '../sync/engine';
-import type { ConflictRecord, LocalState, OutboxOp } from '../sync/state';
+import type { ConflictRecord, LocalState, OutboxOp, WriteOp } from '../sync/state';
 import { type Entry, type EntryInput, EntrySchema, encodeEntry } from './entry-schema';
 import type { Keyring } from './keyring';
 import type { OpenEntry, Replica } from './replica';
@@ -28,6 +28,8 @@ export interface EntrySummary {
   /** Failed to decrypt or verify: listed so nothing silently disappears, but opens nothing. */
   damaged: boolean;
   deletedAt: string | null;
+  /** Created on this PC and still in the outbox: the server (and every other PC) has not got it yet. */
+  pending: boolean;
 }
 
 export interface EntryDetail extends EntrySummary {
@@ -75,6 +77,7 @@ export interface VaultContext {
   outboxChanged(): void;
 }
 
+type CreateOp = Extract<WriteOp, { kind: 'create' }>;
 type Sealed = NewEntry & { envelope: ReturnType<Keyring['encrypt']> };
 
 const ADMIN_ONLY = 'Only an admin can change this entry.';
@@ -96,6 +99,7 @@ export class VaultOperations {
       hasTotp: e.entry.totp !== '',
       damaged: this.ctx.replica.isDamaged(e.id),
       deletedAt: e.deletedAt,
+      pending: this.ctx.replica.isPending(e.id),
     };
   }
 
@@ -118,6 +122,7 @@ export class VaultOperations {
         hasTotp: false,
         damaged: true,
         deletedAt: null,
+        pending: this.ctx.replica.isPending(d.id),
       });
     }
     return out.sort((a, b) => a.title.localeCompare(b.title));
@@ -192,13 +197,9 @@ export class VaultOperations {
       await this.ctx.backend.logEvent(action, entryId);
     } catch (err) {
       if (!(err instanceof CoreError && err.code === 'offline')) throw err;
-      await this.enqueue({
-        kind: 'audit',
-        opId: randomUUID(),
-        action,
-        entryId,
-        queuedAt: new Date().toISOString(),
-      });
+      await this.enqueue([
+        { kind: 'audit', opId: randomUUID(), action, entryId, queuedAt: new Date().toISOString() },
+      ]);
     }
   }
 
@@ -218,14 +219,14 @@ export class VaultOperations {
       return this.applyOwn(await this.ctx.backend.insertEntry(entry));
     } catch (err) {
       if (!(err instanceof CoreError && err.code === 'offline')) throw err;
-      await this.queueCreate(entry);
+      await this.queueCreates([entry]);
       return this.summary(this.openEntry(entry.id));
     }
   }
 
-  private async queueCreate(entry: Sealed): Promise<void> {
+  private async queueCreates(entries: Sealed[]): Promise<void> {
     const queuedAt = new Date().toISOString();
-    await this.enqueue({
+    const ops: CreateOp[] = entries.map((entry) => ({
       kind: 'create',
       opId: randomUUID(),
       entryId: entry.id,
@@ -233,11 +234,22 @@ export class VaultOperations {
       envelope: entry.envelope,
       keyVersion: entry.key_version,
       queuedAt,
-    });
-    // Shown at once on this PC, from the same ciphertext the server will get.
-    this.ctx.replica.accept(
-      this.pendingRow(entry.id, entry.vault_id, entry.envelope, entry.key_version, queuedAt),
+    }));
+    await this.enqueue(ops);
+    for (const op of ops) this.showPending(op);
+  }
+
+  /** Shown on this PC from the same ciphertext the server will get, marked as not sent yet. */
+  private showPending(op: CreateOp): void {
+    this.ctx.replica.acceptPending(
+      this.pendingRow(op.entryId, op.vaultId, op.envelope, op.keyVersion, op.queuedAt),
     );
+  }
+
+  /** At unlock: the creates still in the outbox (from an earlier run too) are listed like in the run that made them. */
+  showQueued(): void {
+    for (const op of this.ctx.local.outbox)
+      if (op.kind === 'create' && !this.ctx.replica.get(op.entryId)) this.showPending(op);
   }
 
   /**
@@ -269,7 +281,7 @@ export class VaultOperations {
         }
       }
       if (offline) {
-        for (const entry of sealed) await this.queueCreate(entry);
+        await this.queueCreates(sealed);
         queued += sealed.length;
       }
       onProgress(created + queued, inputs.length);
@@ -277,9 +289,26 @@ export class VaultOperations {
     return { created, queued, failed: 0 };
   }
 
-  /** The one audit event of an import; the server writes each entry's own create event. */
-  logImport(vaultId: string, count: number, format: string): Promise<void> {
-    return this.ctx.backend.logImport(vaultId, count, format);
+  /**
+   * The one audit event of an import; the server writes each entry's own create event. Offline it waits with
+   * the other queued audit events, on disk, and goes out after the queued entries.
+   */
+  async logImport(vaultId: string, count: number, format: string): Promise<void> {
+    try {
+      await this.ctx.backend.logImport(vaultId, count, format);
+    } catch (err) {
+      if (!(err instanceof CoreError && err.code === 'offline')) throw err;
+      await this.enqueue([
+        {
+          kind: 'import-audit',
+          opId: randomUUID(),
+          vaultId,
+          count,
+          format,
+          queuedAt: new Date().toISOString(),
+        },
+      ]);
+    }
   }
 
   private pendingRow(
@@ -340,16 +369,18 @@ export class VaultOperations {
         await this.ctx.engine.pull(vaultId).catch(() => {});
       } else if (err instanceof CoreError && err.code === 'offline') {
         const queuedAt = new Date().toISOString();
-        await this.enqueue({
-          kind: 'update',
-          opId: randomUUID(),
-          entryId: id,
-          vaultId,
-          baseVersion,
-          envelope,
-          keyVersion,
-          queuedAt,
-        });
+        await this.enqueue([
+          {
+            kind: 'update',
+            opId: randomUUID(),
+            entryId: id,
+            vaultId,
+            baseVersion,
+            envelope,
+            keyVersion,
+            queuedAt,
+          },
+        ]);
         return this.summary(this.openEntry(id));
       }
       throw err;
@@ -408,8 +439,8 @@ export class VaultOperations {
 
   // ---- Outbox ----
 
-  private async enqueue(op: OutboxOp): Promise<void> {
-    await this.ctx.local.enqueue(op);
+  private async enqueue(ops: OutboxOp[]): Promise<void> {
+    await this.ctx.local.enqueue(ops);
     this.ctx.outboxChanged();
   }
 
@@ -441,6 +472,10 @@ export class VaultOperations {
   private async send(op: OutboxOp): Promise<void> {
     if (op.kind === 'audit') {
       await this.ctx.backend.logEvent(op.action, op.entryId);
+      return;
+    }
+    if (op.kind === 'import-audit') {
+      await this.ctx.backend.logImport(op.vaultId, op.count, op.format);
       return;
     }
     if (op.kind === 'create') {

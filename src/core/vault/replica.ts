@@ -71,6 +71,8 @@ const CHUNK = 150;
 export class Replica {
   private readonly open = new Map<string, OpenEntry>();
   private readonly broken = new Map<string, { vaultId: string; version: number; updatedAt: string }>();
+  /** Entries opened from this PC's outbox, not from a server row: created here, not sent yet. */
+  private readonly pending = new Set<string>();
   /** What the unlock snapshot will hold: summary fields and the digest of the row they came from. */
   private readonly summaries = new Map<string, SnapshotItem>();
   private readonly searchIndex = new SearchIndex();
@@ -92,6 +94,8 @@ export class Replica {
    * under way, so it opens for v-1, v or v+1; it is never shown as content, only offered for restore.
    */
   accept(row: EntryRow): 'ok' | 'damaged' {
+    // The server's row takes the place of the queued one under the same id: no duplicate, no gap.
+    this.pending.delete(row.id);
     const entry = this.decrypt(row);
     if (!entry) {
       this.markBroken(row);
@@ -111,6 +115,20 @@ export class Replica {
     if (row.deleted_at) this.searchIndex.remove(row.id);
     else this.searchIndex.upsert({ id: row.id, ...entry });
     return 'ok';
+  }
+
+  /**
+   * A create waiting in the outbox, opened from the ciphertext it will send (version 1 of its own id), so it
+   * is listed and revealable before the server has it, in this run and after a restart.
+   */
+  acceptPending(row: EntryRow): 'ok' | 'damaged' {
+    const verdict = this.accept(row);
+    this.pending.add(row.id);
+    return verdict;
+  }
+
+  isPending(id: string): boolean {
+    return this.pending.has(id);
   }
 
   /**
@@ -240,5 +258,6 @@ export class Replica {
     this.open.clear();
     this.summaries.clear();
     this.broken.clear();
+    this.pending.clear();
   }
 }

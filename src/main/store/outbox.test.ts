@@ -9,6 +9,7 @@ import { OutboxUnreadableError } from '../../core/storage/file';
 import type { OutboxItem } from '../../core/storage/types';
 import { encodeEntry } from '../../core/vault/entry-schema';
 import { confOpener } from './conf-opener';
+import type { OpenStoreFile } from './kv';
 import { openProfileStores, profileFolder } from './profile-stores';
 
 const root = await mkdtemp(join(tmpdir(), 'keyroom-eoutbox-'));
@@ -55,18 +56,42 @@ describe('ElectronOutboxStore on electron-store (conf under Node: Electron binar
   it('keeps queued changes in order across a restart, encrypted, and ignores a repeated enqueue', async () => {
     const outbox = outboxOf();
     const [a, b, c] = [create(), del(), create()];
-    for (const item of [a, b, c, a]) await outbox.enqueue(item);
+    for (const item of [a, b, c, a]) await outbox.enqueue([item]);
     expect(await outboxOf().list()).toEqual([a, b, c]);
     const body = await readFile(outboxFile(), 'utf8');
     expect(body).not.toContain(SECRET);
     expect(body).not.toContain('Wi-Fi');
   });
 
+  it('queues a batch with one write of the store file and keeps it across a reopen', async () => {
+    let sets = 0;
+    const counting: OpenStoreFile = (options) => {
+      const kv = confOpener(userData)(options);
+      return {
+        path: kv.path,
+        get: (k) => kv.get(k),
+        set: (k, v) => {
+          sets++;
+          kv.set(k, v);
+        },
+        delete: (k) => kv.delete(k),
+      };
+    };
+    const outbox = openProfileStores(counting, PROFILE).outbox;
+    const first = create();
+    await outbox.enqueue([first]);
+    const batch = Array.from({ length: 500 }, () => create());
+    sets = 0;
+    await outbox.enqueue([first, ...batch]);
+    expect(sets).toBe(1);
+    expect(await outboxOf().list()).toEqual([first, ...batch]);
+    expect(await readFile(outboxFile(), 'utf8')).not.toContain(SECRET);
+  });
+
   it('removes accepted items and wipes everything', async () => {
     const outbox = outboxOf();
     const [a, b] = [create(), del()];
-    await outbox.enqueue(a);
-    await outbox.enqueue(b);
+    await outbox.enqueue([a, b]);
     await outbox.remove(a.opId);
     expect(await outboxOf().list()).toEqual([b]);
     await outbox.wipe();
@@ -75,12 +100,12 @@ describe('ElectronOutboxStore on electron-store (conf under Node: Electron binar
 
   it('refuses an item that is not a valid encrypted change', async () => {
     const bad = { ...create(), envelope: { title: 'Wi-Fi', password: SECRET } } as unknown as OutboxItem;
-    await expect(outboxOf().enqueue(bad)).rejects.toThrow();
+    await expect(outboxOf().enqueue([create(), bad])).rejects.toThrow();
     expect(await outboxOf().list()).toEqual([]);
   });
 
   it('reports a damaged queue and leaves the file on disk untouched', async () => {
-    await outboxOf().enqueue(create());
+    await outboxOf().enqueue([create()]);
     for (const body of ['not json{', '{"outbox": {"format": 1, "items": [{"kind": "create"}]}}']) {
       await writeFile(outboxFile(), body);
       expect(() => outboxOf()).toThrow(OutboxUnreadableError);

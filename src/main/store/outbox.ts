@@ -2,7 +2,7 @@
 // made. Unlike the cache, the outbox holds work that exists nowhere else, so a document that cannot be read is
 // an error for the user to see, never silently replaced by an empty queue.
 import { z } from 'zod';
-import { OutboxUnreadableError } from '../../core/storage/file';
+import { appendNew, OutboxUnreadableError } from '../../core/storage/file';
 import { type OutboxItem, OutboxItemSchema, type OutboxStore } from '../../core/storage/types';
 import type { KeyValueStore } from './kv';
 
@@ -31,11 +31,9 @@ export class ElectronOutboxStore implements OutboxStore {
     return [...this.#items];
   }
 
-  async enqueue(item: OutboxItem): Promise<void> {
-    const parsed = OutboxItemSchema.parse(item);
-    // A retried enqueue of the same operation must not send it twice.
-    if (this.#items.some((i) => i.opId === parsed.opId)) return;
-    this.#save([...this.#items, parsed]);
+  async enqueue(items: OutboxItem[]): Promise<void> {
+    const added = appendNew(this.#items, items);
+    if (added) this.#save(added);
   }
 
   async remove(opId: string): Promise<void> {

@@ -52,6 +52,14 @@ export function EntryList(props: {
                 {e.title}
                 {e.hasTotp && <span class="badge">2FA</span>}
                 {e.damaged && <span class="badge badge-danger">damaged</span>}
+                {e.pending && (
+                  <span
+                    class="badge badge-muted"
+                    title="Saved on this PC; it goes to the office when you are back online."
+                  >
+                    not sent yet
+                  </span>
+                )}
               </span>
               <span class="entry-sub">{e.username || (e.url ? hostOf(e.url) : e.category)}</span>
             </span>

@@ -41,10 +41,8 @@ export interface ImportDeps {
     inputs: EntryInput[],
     onProgress: (done: number, total: number) => void,
   ): Promise<{ created: number; queued: number; failed: number }>;
+  /** Sends the import's audit event, or queues it on disk when the server cannot be reached. */
   logImport(vaultId: string, count: number, format: ImportFormat): Promise<void>;
-  /** False once the session that made the plan has closed: a pending audit retry stops. */
-  alive(): boolean;
-  retryMs?: number;
 }
 
 const SAMPLE = 50;
@@ -116,14 +114,11 @@ export class ImportPlan {
     };
   }
 
-  // Offline, the import's own event waits for the server like the queued entries do (in memory: a restart
-  // before reconnecting loses this one row, never the entries, whose create events the server writes).
+  // Offline, the import's own event is queued on disk with the other audit events and follows the entries
+  // (logImport does that). A refusal by the server does not undo entries that arrived; each has its own event.
   private async audit(vaultId: string, count: number, format: ImportFormat): Promise<void> {
-    try {
-      await this.deps.logImport(vaultId, count, format);
-    } catch (err) {
-      if (!(err instanceof CoreError && err.code === 'offline') || !this.deps.alive()) return;
-      setTimeout(() => void this.audit(vaultId, count, format), this.deps.retryMs ?? 5_000).unref?.();
-    }
+    await this.deps.logImport(vaultId, count, format).catch((err: unknown) => {
+      if (!(err instanceof CoreError)) throw err;
+    });
   }
 }

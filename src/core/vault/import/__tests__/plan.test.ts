@@ -5,7 +5,6 @@ import { ImportPlan, LIST_MAX } from '../plan';
 const unused = {
   createMany: () => Promise.reject(new Error('not committed in this test')),
   logImport: () => Promise.reject(new Error('not committed in this test')),
-  alive: () => false,
 };
 
 describe('ImportPlan preview', () => {
