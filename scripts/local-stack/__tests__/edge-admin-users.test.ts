@@ -446,6 +446,34 @@ describe('take-over', () => {
     });
     expect(byDeputy.status).toBe(200);
 
+    // Before the take-over the server refuses whatever would end the deputy's role, and delete outright.
+    for (const body of [
+      { action: 'set-role', user_id: deputy.id, role: 'member' },
+      { action: 'disable', user_id: deputy.id },
+      { action: 'reset', user_id: deputy.id },
+    ]) {
+      const r = await admin(body);
+      expect(r.status, body.action).toBe(409);
+      expect(r.body.error.code, body.action).toBe('still_signs');
+      expect(r.body.error.message).toMatch(/change their role/);
+    }
+    const deleteActive = await admin({ action: 'delete', user_id: deputy.id });
+    expect(deleteActive.status).toBe(409);
+    expect(deleteActive.body.error.code).toBe('active_admin');
+    // Nothing happened: the deputy is still an active admin, signed in, and Auth still knows them.
+    expect(await profile(deputy.id)).toMatchObject({ role: 'admin', status: 'active' });
+    expect((await call(deputy.client, 'admin-users', { action: 'enable', user_id: deputy.id })).status).toBe(
+      200,
+    );
+    // Another admin cannot delete the office root: its profile holds the only key that certifies admins.
+    const deleteRoot = await call<Refusal>(deputy.client, 'admin-users', {
+      action: 'delete',
+      user_id: office.root.id,
+    });
+    expect(deleteRoot.status).toBe(409);
+    expect(deleteRoot.body.error.code).toBe('office_root');
+    expect(await profile(office.root.id)).toMatchObject({ role: 'admin', status: 'active' });
+
     const asMember = await call<Refusal>(staff.client, 'admin-users', {
       action: 'take-over',
       user_id: deputy.id,
@@ -493,6 +521,27 @@ describe('take-over', () => {
     expect(JSON.parse(String((await profile(staff.id))?.key_certificate))).toEqual(cert);
     expect((await admin({ action: 'set-role', user_id: deputy.id, role: 'member' })).status).toBe(200);
     // Everything the deputy vouched for now rests on the root: the staff member stays active.
+    expect(await profile(staff.id)).toMatchObject({ status: 'active' });
+
+    // Demoted, the deputy may go, unless a colleague's certificate still rests on their signature.
+    await office.stack.db.query(
+      `update public.profiles set key_certificate = jsonb_build_object('signer', $2::text, 'sig', 'stale')
+       where id = $1`,
+      [staff.id, deputy.id],
+    );
+    const stillSigns = await admin({ action: 'delete', user_id: deputy.id });
+    expect(stillSigns.status).toBe(409);
+    expect(stillSigns.body.error.code).toBe('still_signs');
+    expect(await profile(deputy.id)).toMatchObject({ role: 'member', status: 'enrolled' });
+    await office.stack.db.query('update public.profiles set key_certificate = $2 where id = $1', [
+      staff.id,
+      JSON.stringify(cert),
+    ]);
+    expect(await admin({ action: 'delete', user_id: deputy.id })).toEqual({
+      status: 200,
+      body: { deleted: deputy.id },
+    });
+    expect(await profile(deputy.id)).toBeUndefined();
     expect(await profile(staff.id)).toMatchObject({ status: 'active' });
   });
 });

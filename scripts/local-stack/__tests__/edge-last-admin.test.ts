@@ -58,6 +58,17 @@ describe('last active admin', () => {
       expect(confirm.status).toBe(200);
       // A disable ended the root's sessions: sign in again.
       office.root = await signIn(office.stack, office.root.email, office.root.password);
+      // The root's certificate now rests on the peer's signature: the root signs its own again (the take-over),
+      // demotes the peer, and only then may delete them.
+      const takeOver = await call(office.root.client, 'admin-users', {
+        action: 'take-over',
+        user_id: other.id,
+        grants: [],
+        certificates: [{ user_id: office.root.id, key_certificate: certificate(office.root.id) }],
+      });
+      expect(takeOver.status).toBe(200);
+      const demote = { action: 'set-role', user_id: other.id, role: 'member' };
+      expect((await call(office.root.client, 'admin-users', demote)).status).toBe(200);
     }
     expect(
       (await call(office.root.client, 'admin-users', { action: 'delete', user_id: other.id })).status,
