@@ -289,6 +289,59 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
   );
 
   it(
+    'a create made offline is still listed after a restart offline (not sent yet, revealable) and lands once',
+    async () => {
+      cable.unplug();
+      const made = await roamer.core.vault.create(vaultId, {
+        title: 'Guest Wi-Fi',
+        password: 'guest-pass-7',
+      });
+      expect(made.pending).toBe(true);
+      await roamer.core.dispose();
+      const again = await office.pc('roamer', roamer.dir, cable.url);
+      roamer = again;
+      expect((await again.core.unlock(MASTER)).state).toBe('unlocked');
+      await until(() => again.core.syncStatus.connection === 'offline', 10_000);
+      expect(again.core.vault.list().filter((e) => e.id === made.id)).toMatchObject([
+        { title: 'Guest Wi-Fi', vaultId, pending: true, damaged: false },
+      ]);
+      expect(again.core.vault.search('Guest Wi-Fi').map((h) => h.id)).toContain(made.id);
+      expect(await again.core.vault.reveal(made.id)).toBe('guest-pass-7');
+      expect(() => admin.core.vault.get(made.id)).toThrow(CoreError);
+      // While the outbox flushes, the list never shows the entry twice nor loses it for a moment.
+      const seen: number[] = [];
+      const off = again.core.events.on('entriesChanged', () => {
+        seen.push(again.core.vault.list().filter((e) => e.title === 'Guest Wi-Fi').length);
+      });
+      const arrived = waitFor(
+        admin.core,
+        'entriesChanged',
+        (e) => e.changes.some((c) => c.id === made.id),
+        30_000,
+      );
+      cable.plug();
+      await arrived;
+      await until(
+        () => again.core.syncStatus.pendingChanges === 0 && again.core.syncStatus.connection !== 'offline',
+        30_000,
+      );
+      off();
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((n) => n === 1)).toBe(true);
+      expect(again.core.vault.list().filter((e) => e.title === 'Guest Wi-Fi')).toMatchObject([
+        { id: made.id, pending: false },
+      ]);
+      expect(await admin.core.vault.reveal(made.id)).toBe('guest-pass-7');
+      const { rows } = await office.stack.db.query<{ n: number }>(
+        'select count(*)::int as n from public.entries where id = $1',
+        [made.id],
+      );
+      expect(rows[0]!.n).toBe(1);
+    },
+    SLOW,
+  );
+
+  it(
     'offline, a wrong master password is refused on the PC itself',
     async () => {
       await roamer.core.lock();

@@ -2,7 +2,7 @@
 // decrypts what arrived, a second run of the same file adds nothing, and an import made offline lands after
 // the cable is plugged back in. The import-*.test.ts files call this with their database kind.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Cable, Office, type Pc, SLOW, STARTUP, until } from '../../../__tests__/office';
+import { Cable, MASTER, Office, type Pc, SLOW, STARTUP, until } from '../../../__tests__/office';
 
 const password = (i: number) => `Imp0rt-secret-${i}-${'x'.repeat(i % 7)}`;
 
@@ -104,14 +104,22 @@ export function importScenarios(kind: 'pglite' | 'postgres'): void {
   );
 
   it(
-    'an import while offline waits in the outbox and lands after reconnect',
+    'an import while offline waits in the outbox, survives a restart, and lands with its audit row after reconnect',
     async () => {
       cable.unplug();
       const plan = member.core.importEntries(vaultId, bitwardenFile(100, 5));
       const summary = await plan.commit();
       expect(summary).toMatchObject({ imported: 0, queued: 5 });
-      expect(member.core.syncStatus.pendingChanges).toBeGreaterThanOrEqual(5);
+      // Five creates and the import's own audit event, all on disk.
+      expect(member.core.syncStatus.pendingChanges).toBe(6);
       expect(member.core.vault.list().filter((e) => /^Site 10\d,/.test(e.title))).toHaveLength(5);
+      await member.core.dispose();
+      member = await office.pc('importer', member.dir, cable.url);
+      expect((await member.core.unlock(MASTER)).state).toBe('unlocked');
+      expect(member.core.syncStatus.pendingChanges).toBe(6);
+      const queued = member.core.vault.list().filter((e) => /^Site 10\d,/.test(e.title));
+      expect(queued).toHaveLength(5);
+      expect(queued.every((e) => e.pending)).toBe(true);
       cable.plug();
       await until(
         () => admin.core.vault.list().filter((e) => /^Site 10\d,/.test(e.title)).length === 5,
