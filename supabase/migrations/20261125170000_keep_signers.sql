@@ -147,5 +147,90 @@ begin
 end;
 $$;
 
-revoke execute on function private.still_signs(uuid), private.keep_signatures(public.profiles)
+-- The signer's profile row orders a signature against a change of the signer's role. A grant or certificate that a
+-- demotion, disable or reset is waiting for is seen by its check once it commits (and refused as still_signs); one
+-- that waited for such a change finds its signer no longer an active admin and is refused here. Without the lock, a
+-- grant signed at the moment its admin was demoted (RLS read the admin before the demotion committed) was stranded.
+create function private.lock_signer(p_signer uuid) returns void
+language plpgsql set search_path = ''
+as $$
+begin
+  if p_signer is not null and not exists (
+    select 1 from public.profiles p where p.id = p_signer and p.role = 'admin' and p.status = 'active' for share
+  ) then
+    raise exception 'signer_not_admin' using errcode = '42501';
+  end if;
+end;
+$$;
+
+create or replace function private.grants_check() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  v_public text;
+  v_status text;
+  v_key_version int;
+begin
+  if tg_op = 'UPDATE' then
+    if new.id is distinct from old.id or new.vault_id is distinct from old.vault_id
+      or new.member_id is distinct from old.member_id or new.key_version is distinct from old.key_version
+      or new.sealed_key is distinct from old.sealed_key or new.member_public is distinct from old.member_public
+      or new.granted_by is distinct from old.granted_by or new.signature is distinct from old.signature
+      or new.created_at is distinct from old.created_at or old.revoked_at is not null then
+      raise exception 'permission denied: grants are immutable (revoke or delete)' using errcode = '42501';
+    end if;
+    return new;
+  end if;
+  select p.x25519_public, p.status into v_public, v_status from public.profiles p where p.id = new.member_id;
+  if v_status is null or v_status not in ('enrolled', 'active') then
+    raise exception 'member_not_enrolled' using errcode = '22023';
+  end if;
+  if new.member_public is distinct from v_public then
+    raise exception 'member_public_mismatch' using errcode = '22023';
+  end if;
+  select v.key_version into v_key_version from public.vaults v where v.id = new.vault_id;
+  if v_key_version is not null and new.key_version <> v_key_version then
+    raise exception 'key_version_mismatch' using errcode = '22023';
+  end if;
+  perform private.lock_signer(new.granted_by);
+  new.created_at := now();
+  return new;
+end;
+$$;
+
+-- As 20261125150000_reconfirmation.sql, with the confirming admin's row locked like a grant's signer: a confirmation
+-- without grants still writes a certificate they signed.
+create or replace function public.admin_confirm(p_actor uuid, p_user uuid, p_certificate jsonb, p_grants jsonb)
+returns public.profiles
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  r public.profiles;
+begin
+  perform private.act_as(p_actor);
+  r := private.require_profile(p_user);
+  if r.status <> 'enrolled' then
+    raise exception 'not_enrolled' using errcode = 'P0001';
+  end if;
+  if jsonb_typeof(p_grants) is distinct from 'array' then
+    raise exception 'grants_required' using errcode = '22023';
+  end if;
+  perform private.lock_signer(p_actor);
+  update public.profiles
+  set status = 'active', key_certificate = p_certificate, confirmed_at = now(), confirmed_by = p_actor
+  where id = p_user;
+  delete from public.vault_grants g
+  using jsonb_to_recordset(p_grants) as n (vault_id uuid, key_version int)
+  where g.member_id = p_user and g.vault_id = n.vault_id and g.key_version = n.key_version;
+  insert into public.vault_grants (vault_id, member_id, key_version, sealed_key, member_public, granted_by, signature)
+  select n.vault_id, p_user, n.key_version, n.sealed_key, n.member_public, p_actor, n.signature
+  from jsonb_to_recordset(p_grants) as n (
+    vault_id uuid, key_version int, sealed_key text, member_public text, signature text
+  );
+  return private.require_profile(p_user);
+end;
+$$;
+
+revoke execute on function private.still_signs(uuid), private.keep_signatures(public.profiles),
+  private.lock_signer(uuid)
   from public, anon, authenticated, service_role;

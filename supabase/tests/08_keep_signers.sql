@@ -4,7 +4,7 @@
 -- changes nothing; the allowed path (take over, demote, delete) goes through. Also tried as the wrong user.
 begin;
 \ir fixtures/keyroom.psql
-select plan(27);
+select plan(31);
 
 create function tests.state(p_name text) returns text
 language sql stable as $$
@@ -113,11 +113,25 @@ select throws_ok($$select public.admin_delete_profile(tests.id('member'), tests.
   'last_admin', 'the last active admin still hears last_admin first');
 select tests.reset();
 
+-- No grant or confirmation lands signed by someone who is not (or no longer) an active admin: the demoted root and
+-- a plain member are refused, whoever inserts.
+select throws_ok($$insert into public.vault_grants (vault_id, member_id, key_version, sealed_key, member_public,
+  granted_by, signature) values (tests.id('v3'), tests.id('member'), 1, 's', tests.key('x', 'member'), tests.id('other'),
+  's')$$, '42501', 'signer_not_admin', 'a grant signed by the demoted root is refused');
+select tests.act_as_service();
+select throws_ok($$select public.admin_confirm(tests.id('other'), tests.id('other'),
+  jsonb_build_object('signer', tests.id('other'), 'sig', 's'), '[]')$$, '42501', 'signer_not_admin',
+  'a confirmation by someone no longer an admin is refused, even without grants');
+select is((select count(*)::int from public.vault_grants where vault_id = tests.id('v3')), 0, 'nothing was granted');
+select tests.reset();
+
 -- The wrong user: nobody signed in reaches the RPCs or the checks directly.
 select is(tests.probe('member', $$select public.admin_delete_profile(tests.id('member'), tests.id('other'))$$, false),
   -1::bigint, 'a signed-in admin cannot call the delete RPC directly');
 select is(tests.probe('member', $$select private.still_signs(tests.id('member'))$$, false), -1::bigint,
   'nor the signature check');
+select is(tests.probe('member', $$select private.lock_signer(tests.id('member'))$$, false), -1::bigint,
+  'nor the signer lock');
 select is(tests.probe('service', $$select private.keep_signatures(p) from public.profiles p limit 1$$, false),
   -1::bigint, 'which the service role reaches only through the RPCs');
 

@@ -1,5 +1,6 @@
 // The last-admin guard under concurrency, on PostgreSQL (real parallel transactions): two admins who
 // demote or disable each other at the same moment cannot both succeed and leave the office without one.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/pg';
 import { call, certificate, colleague, type Office, type Refusal, signIn, startOffice } from './edge-office';
@@ -104,5 +105,59 @@ describe('last active admin', () => {
     await first;
     expect(await second).toContain('last_admin');
     expect(await activeAdmins()).toBe(1);
+  });
+
+  // A signature and the end of its signer's role, on two connections: whichever takes the signer's row first, the
+  // other is refused, so no grant is left signed by someone who is no longer an admin.
+  it('orders a grant against the demotion of its signer: neither strands a colleague', async () => {
+    const vaultId = randomUUID();
+    await office.stack.db.query(`insert into public.vaults (id, name) values ($1, 'Race')`, [vaultId]);
+    const staff = await colleague(office, 'raced-staff@office.test');
+    const grantBy = (signer: string) =>
+      `insert into public.vault_grants (vault_id, member_id, key_version, sealed_key, member_public, granted_by,
+         signature) select '${vaultId}', id, 1, 's', x25519_public, '${signer}', 's' from public.profiles
+       where id = '${staff.id}'`;
+    const demote = 'select public.admin_set_role($1, $2, $3)';
+    const held = async (first: string, firstArgs: unknown[], second: string, secondArgs: unknown[]) => {
+      let commitFirst!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        commitFirst = resolve;
+      });
+      let firstDone!: () => void;
+      const firstRan = new Promise<void>((resolve) => {
+        firstDone = resolve;
+      });
+      const tx = office.stack.db.transaction(async (t) => {
+        await t.query(first, firstArgs);
+        firstDone();
+        await gate;
+      });
+      await firstRan;
+      const waiting = office.stack.db.query(second, secondArgs).then(
+        () => 'committed',
+        (err: unknown) => String(err),
+      );
+      const early = await Promise.race([waiting, new Promise((r) => setTimeout(() => r('waiting'), 500))]);
+      commitFirst();
+      await tx;
+      return { early, second: await waiting };
+    };
+
+    // The demotion first: the grant waits for it, then finds its signer no longer an admin.
+    const peer = await colleague(office, 'raced-peer@office.test', 'admin');
+    const a = await held(demote, [office.root.id, peer.id, 'member'], grantBy(peer.id), []);
+    expect(a).toEqual({ early: 'waiting', second: expect.stringContaining('signer_not_admin') });
+
+    // The grant first: the demotion waits for it, then sees the grant and refuses until the take-over.
+    const peer2 = await colleague(office, 'raced-peer2@office.test', 'admin');
+    const b = await held(grantBy(peer2.id), [], demote, [office.root.id, peer2.id, 'member']);
+    expect(b).toEqual({ early: 'waiting', second: expect.stringContaining('still_signs') });
+    expect(await activeAdmins()).toBe(2);
+    const stranded = await office.stack.db.query(
+      `select 1 from public.vault_grants g join public.profiles s on s.id = g.granted_by
+       where g.vault_id = $1 and not (s.role = 'admin' and s.status = 'active')`,
+      [vaultId],
+    );
+    expect(stranded.rows).toHaveLength(0);
   });
 });

@@ -34,6 +34,8 @@ const REFUSALS: Record<string, HttpError> = {
     'active_admin',
     'an active admin is not deleted: change their role to member in the Keyroom app first (which takes over what they signed), then delete',
   ),
+  // The caller stopped being an active admin while the request ran (a demotion committed first).
+  signer_not_admin: new HttpError(403, 'forbidden', 'you are no longer an active admin'),
   office_root: new HttpError(
     409,
     'office_root',
