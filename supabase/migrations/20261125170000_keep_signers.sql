@@ -6,8 +6,9 @@
 
 -- What still rests on p_user's signature: the key certificates of other active people and the grants at a vault's
 -- current key version to other active people, which is exactly what the app's take-over re-signs. Anyone not active
--- is confirmed again (with new grants) before reading anything, and old key versions no longer open entries. The
--- office root is left out: what it signed verifies against the key every PC pinned, whatever becomes of its profile.
+-- is confirmed again (with new grants) before reading anything, and a rotation re-encrypts every entry under the new
+-- key version. The office root is left out: what it signed verifies against the key every PC pinned, whatever
+-- becomes of its profile.
 create function private.still_signs(p_user uuid) returns boolean
 language sql stable set search_path = ''
 as $$
