@@ -118,11 +118,16 @@ export class LocalState {
     if (damaged.success) for (const [k, v] of Object.entries(damaged.data)) this.damaged.set(k, v);
     const conflicts = z.array(conflictRecordSchema).safeParse(await cache.document(DOC.conflicts));
     if (conflicts.success) this.conflicts = conflicts.data;
-    const audits = z.array(auditOpSchema).safeParse(await cache.document(DOC.audits));
+    // One event that does not parse (a newer kind, a damaged file) costs that event, not the others.
+    const stored = z.array(z.unknown()).safeParse(await cache.document(DOC.audits));
+    const audits = (stored.success ? stored.data : []).flatMap((raw) => {
+      const op = auditOpSchema.safeParse(raw);
+      return op.success ? [op.data] : [];
+    });
     const writes = (await outbox.list()).filter(
       (i): i is WriteOp => i.kind === 'create' || i.kind === 'update',
     );
-    this.outbox = [...writes, ...(audits.success ? audits.data : [])];
+    this.outbox = [...writes, ...audits];
     this.loaded = true;
   }
 

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encryptEntry, VaultKey } from '../crypto/envelope';
+import { newVaultKeyBytes } from '../crypto/keys';
+import { FileCacheStore, FileOutboxStore } from '../storage/file';
+import { encodeEntry } from '../vault/entry-schema';
+import { type AuditOp, LocalState, type WriteOp } from './state';
+
+const VAULT = randomUUID();
+const key = new VaultKey(newVaultKeyBytes(), 1);
+
+function create(): WriteOp {
+  const entryId = randomUUID();
+  return {
+    kind: 'create',
+    opId: randomUUID(),
+    entryId,
+    vaultId: VAULT,
+    queuedAt: new Date().toISOString(),
+    keyVersion: 1,
+    envelope: encryptEntry(
+      key,
+      { vaultId: VAULT, entryId, keyVersion: 1, entryVersion: 1 },
+      encodeEntry({ title: 'Wi-Fi' }),
+    ),
+  };
+}
+
+const reveal = (): AuditOp => ({
+  kind: 'audit',
+  opId: randomUUID(),
+  action: 'entry.reveal',
+  entryId: randomUUID(),
+  queuedAt: new Date().toISOString(),
+});
+
+const imported = (): AuditOp => ({
+  kind: 'import-audit',
+  opId: randomUUID(),
+  vaultId: VAULT,
+  count: 1000,
+  format: 'bitwarden',
+  queuedAt: new Date().toISOString(),
+});
+
+describe('LocalState outbox across a restart', () => {
+  let dir: string;
+  const open = async () => {
+    const local = new LocalState({
+      cache: await FileCacheStore.open(join(dir, 'cache.json')),
+      outbox: await FileOutboxStore.open(join(dir, 'outbox.json')),
+    });
+    await local.load();
+    return local;
+  };
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'keyroom-state-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it("keeps queued creates and an import's audit event, writes first, and forgets what was sent", async () => {
+    const local = await open();
+    const creates = [create(), create(), create()];
+    const importEvent = imported();
+    const revealEvent = reveal();
+    await local.enqueue([...creates, importEvent]);
+    await local.enqueue([revealEvent]);
+    await local.flush();
+    const again = await open();
+    expect(again.outbox).toEqual([...creates, importEvent, revealEvent]);
+    await again.dequeue(importEvent);
+    await again.dequeue(creates[0]!);
+    await again.flush();
+    expect((await open()).outbox).toEqual([creates[1], creates[2], revealEvent]);
+  });
+
+  it('an audit event that no longer parses costs only itself', async () => {
+    const local = await open();
+    const good = imported();
+    await local.enqueue([good, { ...imported(), format: 'Not A Format!' }]);
+    await local.flush();
+    expect((await open()).outbox).toEqual([good]);
+  });
+});
