@@ -37,7 +37,7 @@ const reveal = (): AuditOp => ({
   queuedAt: new Date().toISOString(),
 });
 
-const imported = (): AuditOp => ({
+const imported = (): Extract<AuditOp, { kind: 'import-audit' }> => ({
   kind: 'import-audit',
   opId: randomUUID(),
   vaultId: VAULT,
