@@ -42,10 +42,27 @@ export async function openStackDatabase(
   const db = await openDatabase({ dataDir: dir });
   const report = await applyOrClose(db, log);
   // Saved only when the migrations did not change while they were being applied (someone editing one).
-  if (key && report.bootstrapped && db.dumpDataDir && key === (await schemaKey())) {
-    await saveTemplate(key, await db.dumpDataDir());
+  if (!key || !report.bootstrapped || !db.dumpDataDir || key !== (await schemaKey())) {
+    return { db, report, fromImage: false };
   }
-  return { db, report, fromImage: false };
+  // PGlite queues the dump ahead of every later query, so the image is the bare schema even though the stack
+  // starts serving meanwhile; close() waits for the image to be written.
+  const saving = db
+    .dumpDataDir()
+    .then((image) => saveTemplate(key, image))
+    .catch((err: Error) => log(`database image not saved: ${err.message}`));
+  const close = db.close;
+  return {
+    db: {
+      ...db,
+      close: async () => {
+        await saving;
+        await close();
+      },
+    },
+    report,
+    fromImage: false,
+  };
 }
 
 async function applyOrClose(db: Database, log: (line: string) => void): Promise<ApplyReport> {
