@@ -79,6 +79,8 @@ export interface CoreEvents {
   /** `by` is the display name of who made the change, as the server reports it. */
   entriesChanged: { changes: (Change & { byName: string })[] };
   conflictsChanged: { count: number };
+  /** Queued writes the server refused for good, kept for the person to save elsewhere or discard. */
+  refusedChanged: { count: number };
   syncState: SyncStatus;
   updateRequired: { running: string; required: string };
   /** The office policy was read (at unlock, at the server's confirmation, on a policy poke). */
@@ -657,6 +659,7 @@ export class KeyroomCore {
       nameOf: (id) => this.nameOf(id),
       conflictsChanged: () => this.events.emit('conflictsChanged', { count: this.local.conflicts.length }),
       outboxChanged: () => this.emitSync(open.engine.connection),
+      refusedChanged: () => this.events.emit('refusedChanged', { count: this.local.refused.length }),
     });
     open.vault.showQueued();
     open.admin = new AdminOperations({ backend, keyring, replica, isAdmin });

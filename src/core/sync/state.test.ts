@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { encryptEntry, VaultKey } from '../crypto/envelope';
 import { newVaultKeyBytes } from '../crypto/keys';
 import { FileCacheStore, FileOutboxStore } from '../storage/file';
 import { encodeEntry } from '../vault/entry-schema';
-import { type AuditOp, LocalState, type WriteOp } from './state';
+import { type AuditOp, LocalState, type RefusedRecord, type WriteOp } from './state';
 
 const VAULT = randomUUID();
 const key = new VaultKey(newVaultKeyBytes(), 1);
@@ -84,5 +84,51 @@ describe('LocalState outbox across a restart', () => {
     await local.enqueue([good, { ...imported(), format: 'Not A Format!' }]);
     await local.flush();
     expect((await open()).outbox).toEqual([good]);
+  });
+
+  const refusal = (op: WriteOp): RefusedRecord => ({
+    id: op.opId,
+    kind: op.kind,
+    entryId: op.entryId,
+    vaultId: op.vaultId,
+    keyVersion: op.keyVersion,
+    entryVersion: 1,
+    envelope: op.envelope,
+    rescue: null,
+    reason: 'That vault or entry no longer exists.',
+    queuedAt: op.queuedAt,
+    refusedAt: new Date().toISOString(),
+  });
+
+  it('a refused write leaves the outbox for the refused records, survives a restart, and goes only when discarded', async () => {
+    const local = await open();
+    const [refused, next] = [create(), create()];
+    await local.enqueue([refused, next]);
+    await local.refuse(refused, refusal(refused));
+    await local.flush();
+    const again = await open();
+    expect(again.outbox).toEqual([next]);
+    expect(again.refused).toEqual(
+      [refusal(refused)].map((r) => ({ ...r, refusedAt: again.refused[0]!.refusedAt })),
+    );
+    expect(await readFile(join(dir, 'cache.json'), 'utf8')).not.toContain('Wi-Fi');
+    await again.discardRefused(refused.opId);
+    await again.flush();
+    const third = await open();
+    expect(third.refused).toEqual([]);
+    expect(third.outbox).toEqual([next]);
+  });
+
+  it('a refusal repeated after a crash keeps one record; a record that no longer parses costs only itself', async () => {
+    const local = await open();
+    const [a, b] = [create(), create()];
+    await local.enqueue([a, b]);
+    await local.refuse(a, refusal(a));
+    await local.refuse(a, refusal(a));
+    await local.refuse(b, { ...refusal(b), reason: 'x'.repeat(301) });
+    await local.flush();
+    const again = await open();
+    expect(again.refused.map((r) => r.id)).toEqual([a.opId]);
+    expect(again.outbox).toEqual([]);
   });
 });

@@ -70,9 +70,32 @@ export const conflictRecordSchema = z.object({
 });
 export type ConflictRecord = z.infer<typeof conflictRecordSchema>;
 
+/**
+ * A queued write the server refused for good (vault removed, access ended, validation): kept, never dropped,
+ * until the person saves it elsewhere or discards it. `id` is the op's id, so a refusal repeated after a
+ * restart (the outbox removal did not reach the disk) keeps one record. `rescue` is the same entry sealed to
+ * the user's own key (a fresh key sealed to their X25519 public key), so it still opens after the vault key
+ * is gone; null when the write could not be opened at refusal (then only the vault key opens `envelope`).
+ */
+export const refusedRecordSchema = z.object({
+  id: uuid,
+  kind: z.enum(['create', 'update']),
+  entryId: uuid,
+  vaultId: uuid,
+  keyVersion: version,
+  entryVersion: version,
+  envelope: z.json(),
+  rescue: z.object({ sealedKey: z.string().max(200), envelope: z.json() }).nullable(),
+  reason: z.string().max(300),
+  queuedAt: z.string(),
+  refusedAt: z.string(),
+});
+export type RefusedRecord = z.infer<typeof refusedRecordSchema>;
+
 const damagedDoc = z.record(uuid, z.object({ version, seq: z.number().int().nonnegative() }));
 const DOC = {
   conflicts: 'conflicts',
+  refused: 'refused-writes',
   damaged: 'damaged',
   audits: 'pending-audits',
   server: 'server',
@@ -96,6 +119,7 @@ export class LocalState {
   readonly damaged = new Map<string, { version: number; seq: number }>();
   outbox: OutboxOp[] = [];
   conflicts: ConflictRecord[] = [];
+  refused: RefusedRecord[] = [];
   /** The stores were read into memory; it stays authoritative until a wipe (writes go through here). */
   loaded = false;
   private readonly dirtyRows = new Set<string>();
@@ -118,6 +142,12 @@ export class LocalState {
     if (damaged.success) for (const [k, v] of Object.entries(damaged.data)) this.damaged.set(k, v);
     const conflicts = z.array(conflictRecordSchema).safeParse(await cache.document(DOC.conflicts));
     if (conflicts.success) this.conflicts = conflicts.data;
+    // Like the audit events: one record that does not parse costs only itself.
+    const refused = z.array(z.unknown()).safeParse(await cache.document(DOC.refused));
+    this.refused = (refused.success ? refused.data : []).flatMap((raw) => {
+      const r = refusedRecordSchema.safeParse(raw);
+      return r.success ? [r.data] : [];
+    });
     // One event that does not parse (a newer kind, a damaged file) costs that event, not the others.
     const stored = z.array(z.unknown()).safeParse(await cache.document(DOC.audits));
     const audits = (stored.success ? stored.data : []).flatMap((raw) => {
@@ -194,6 +224,7 @@ export class LocalState {
           documents: {
             [DOC.damaged]: Object.fromEntries(this.damaged),
             [DOC.conflicts]: this.conflicts,
+            [DOC.refused]: this.refused,
             [DOC.audits]: this.outbox.filter(isAudit),
           },
         });
@@ -215,6 +246,21 @@ export class LocalState {
     else await this.storage.outbox.remove(op.opId);
   }
 
+  /**
+   * Moves a refused write out of the outbox into the refused records: the record is on disk before the
+   * outbox forgets the write, so a crash in between repeats the refusal (same id, one record), never loses it.
+   */
+  async refuse(op: WriteOp, record: RefusedRecord): Promise<void> {
+    if (!this.refused.some((r) => r.id === record.id)) this.refused.push(record);
+    await this.persist();
+    await this.dequeue(op);
+  }
+
+  async discardRefused(id: string): Promise<void> {
+    this.refused = this.refused.filter((r) => r.id !== id);
+    await this.persist();
+  }
+
   /** Waits for pending writes (before a restart, in tests). */
   async flush(): Promise<void> {
     await this.saving.catch(() => {});
@@ -229,6 +275,7 @@ export class LocalState {
     this.dirtyRows.clear();
     this.outbox = [];
     this.conflicts = [];
+    this.refused = [];
   }
 
   /** Forgets everything on this PC, on disk too (a disabled account). */

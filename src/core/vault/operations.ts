@@ -6,9 +6,11 @@ import { randomUUID } from 'node:crypto';
 import type { Backend, NewEntry } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import type { EntryRow } from '../backend/rows';
+import { decryptEntry, encryptEntry, VaultKey } from '../crypto/envelope';
+import { newVaultKeyBytes, openSealedVaultKey, sealVaultKey } from '../crypto/keys';
 import type { SyncEngine } from '../sync/engine';
-import type { ConflictRecord, LocalState, OutboxOp, WriteOp } from '../sync/state';
-import { type Entry, type EntryInput, EntrySchema, encodeEntry } from './entry-schema';
+import type { ConflictRecord, LocalState, OutboxOp, RefusedRecord, WriteOp } from '../sync/state';
+import { decodeEntry, type Entry, type EntryInput, EntrySchema, encodeEntry } from './entry-schema';
 import type { Keyring } from './keyring';
 import type { OpenEntry, Replica } from './replica';
 import { parseTotpField, totpNow } from './totp';
@@ -75,6 +77,32 @@ export interface VaultContext {
   nameOf(userId: string | null): string;
   conflictsChanged(): void;
   outboxChanged(): void;
+  refusedChanged(): void;
+}
+
+/** A queued write the server refused, as the UI lists it (opened in the main process). */
+export interface RefusedWrite {
+  id: string;
+  vaultId: string;
+  title: string;
+  username: string;
+  hasPassword: boolean;
+  /** Plain words, never the server's text. */
+  reason: string;
+  refusedAt: string;
+  /** Neither this PC's own key nor the vault key opens it any more: it can only be discarded. */
+  damaged: boolean;
+}
+
+const REFUSED_WORDS: Partial<Record<CoreError['code'], string>> = {
+  forbidden: 'You can no longer add or change entries in that vault (your access may have ended).',
+  not_found: 'That vault or entry no longer exists.',
+};
+
+function refusalWords(err: unknown): string {
+  if (err instanceof CoreError)
+    return REFUSED_WORDS[err.code] ?? `The server did not accept it: ${err.message}`.slice(0, 300);
+  return 'The server did not accept it.';
 }
 
 type CreateOp = Extract<WriteOp, { kind: 'create' }>;
@@ -462,7 +490,13 @@ export class VaultOperations {
         await this.send(op);
       } catch (err) {
         if (err instanceof CoreError && err.code === 'offline') return;
-        // Anything else (refused, vault gone) cannot succeed by retrying; it is dropped, not retried forever.
+        // Anything else (refused, vault gone) cannot succeed by retrying. A write is what someone typed:
+        // it is kept aside for them to save elsewhere, and the rest of the outbox goes on. An audit event
+        // refused for good has nothing to give back.
+        if (op.kind === 'create' || op.kind === 'update') {
+          await this.keepRefused(op, refusalWords(err));
+          continue;
+        }
       }
       await local.dequeue(op);
       this.ctx.outboxChanged();
@@ -502,6 +536,121 @@ export class VaultOperations {
       this.addConflict(op);
       await this.ctx.engine.pull(op.vaultId).catch(() => {});
     }
+  }
+
+  // ---- Refused writes ----
+
+  private async keepRefused(op: WriteOp, reason: string): Promise<void> {
+    const entryVersion = op.kind === 'create' ? 1 : op.baseVersion + 1;
+    const record: RefusedRecord = {
+      id: op.opId,
+      kind: op.kind,
+      entryId: op.entryId,
+      vaultId: op.vaultId,
+      keyVersion: op.keyVersion,
+      entryVersion,
+      envelope: op.envelope,
+      rescue: this.rescue(op, entryVersion),
+      reason,
+      queuedAt: op.queuedAt,
+      refusedAt: new Date().toISOString(),
+    };
+    await this.ctx.local.refuse(op, record);
+    if (op.kind === 'create') this.ctx.replica.dropPending(op.entryId);
+    this.ctx.outboxChanged();
+    this.ctx.refusedChanged();
+  }
+
+  /** The entry sealed to the user's own key: it stays readable when the vault key goes with the access. */
+  private rescue(op: WriteOp, entryVersion: number): RefusedRecord['rescue'] {
+    let plain: Uint8Array;
+    try {
+      plain = this.ctx.keyring.decrypt(op.vaultId, op.entryId, op.keyVersion, entryVersion, op.envelope);
+    } catch {
+      return null;
+    }
+    const raw = newVaultKeyBytes();
+    const sealedKey = sealVaultKey(raw, this.ctx.keyring.user.x25519Public, this.rescueContext(op.vaultId));
+    const envelope = encryptEntry(new VaultKey(raw, 1), this.rescueSlot(op.opId, op.vaultId), plain);
+    return { sealedKey, envelope };
+  }
+
+  private rescueContext(vaultId: string) {
+    return { vaultId, memberId: this.ctx.keyring.userId, keyVersion: 1 };
+  }
+
+  /** Bound to the record's own id, so a rescue copy cannot be swapped between records. */
+  private rescueSlot(recordId: string, vaultId: string) {
+    return { vaultId, entryId: recordId, keyVersion: 1, entryVersion: 1 };
+  }
+
+  private openRefused(r: RefusedRecord): Entry | null {
+    try {
+      if (r.rescue) {
+        const raw = openSealedVaultKey(
+          r.rescue.sealedKey,
+          this.ctx.keyring.user.x25519Secret,
+          this.rescueContext(r.vaultId),
+        );
+        const plain = decryptEntry(new VaultKey(raw, 1), this.rescueSlot(r.id, r.vaultId), r.rescue.envelope);
+        return decodeEntry(plain);
+      }
+      return decodeEntry(
+        this.ctx.keyring.decrypt(r.vaultId, r.entryId, r.keyVersion, r.entryVersion, r.envelope),
+      );
+    } catch {
+      return null;
+    }
+  }
+
+  refused(): RefusedWrite[] {
+    return this.ctx.local.refused.map((r) => {
+      const e = this.openRefused(r);
+      return {
+        id: r.id,
+        vaultId: r.vaultId,
+        title: e?.title ?? '',
+        username: e?.username ?? '',
+        hasPassword: (e?.password ?? '') !== '',
+        reason: r.reason,
+        refusedAt: r.refusedAt,
+        damaged: e === null,
+      };
+    });
+  }
+
+  private refusedEntry(id: string): { record: RefusedRecord; entry: Entry } {
+    const record = this.ctx.local.refused.find((r) => r.id === id);
+    if (!record) throw new CoreError('not_found');
+    const entry = this.openRefused(record);
+    if (!entry) throw new CoreError('damaged');
+    return { record, entry };
+  }
+
+  /**
+   * For the clipboard. An entry the server knows (a refused edit of an entry this PC still opens) is audited
+   * like any copy; a create the server never got has nothing to audit against and stays on this PC.
+   */
+  async copyRefused(id: string, field: 'password' | 'username'): Promise<string> {
+    const { record, entry } = this.refusedEntry(id);
+    if (record.kind === 'update' && this.ctx.replica.get(record.entryId))
+      await this.audit(field === 'password' ? 'entry.copy' : 'entry.copy_username', record.entryId);
+    return field === 'password' ? entry.password : entry.username;
+  }
+
+  /** Saves it as a new entry in a vault the person can write to; the record goes once that worked. */
+  async saveRefused(id: string, vaultId: string): Promise<EntrySummary> {
+    const { entry } = this.refusedEntry(id);
+    const saved = await this.create(vaultId, entry);
+    await this.discardRefused(id);
+    return saved;
+  }
+
+  /** Explicit (the UI confirms first): the one way a refused write goes without being saved. */
+  async discardRefused(id: string): Promise<void> {
+    if (!this.ctx.local.refused.some((r) => r.id === id)) throw new CoreError('not_found');
+    await this.ctx.local.discardRefused(id);
+    this.ctx.refusedChanged();
   }
 
   // ---- Conflicts ----

@@ -127,6 +127,15 @@ export class Replica {
     return verdict;
   }
 
+  /** A queued create the server refused: listed as "could not be saved" from now on, not as an entry. */
+  dropPending(id: string): void {
+    if (!this.pending.delete(id)) return;
+    this.open.delete(id);
+    this.summaries.delete(id);
+    this.unindexed.delete(id);
+    this.searchIndex.remove(id);
+  }
+
   isPending(id: string): boolean {
     return this.pending.has(id);
   }
