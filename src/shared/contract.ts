@@ -20,6 +20,7 @@ import {
   isoTime,
   LIMITS,
   memberSchema,
+  refusedWriteSchema,
   roleSchema,
   semverSchema,
   sessionStateSchema,
@@ -178,6 +179,15 @@ export const calls = {
     done,
   ),
 
+  'refused.list': call(empty, z.object({ refused: z.array(refusedWriteSchema) })),
+  // Copied by the main process (clipboard cleared like any copy); the value never reaches the renderer.
+  'refused.copy': call(
+    z.object({ id: uuid, field: z.enum(['password', 'username']) }).strict(),
+    z.object({ clearsInSeconds: z.number().int().positive() }),
+  ),
+  'refused.save': call(z.object({ id: uuid, vaultId: uuid }).strict(), entrySummarySchema),
+  'refused.discard': call(byId, done),
+
   'admin.members': call(empty, z.object({ members: z.array(memberSchema) })),
   'admin.invite': call(
     z.object({ email, displayName: z.string().trim().min(1).max(200), role: roleSchema }).strict(),
@@ -263,6 +273,7 @@ export const events = {
   sessionChanged: sessionStateSchema,
   syncStateChanged: syncStateSchema,
   conflictsChanged: z.object({ count: z.number().int().nonnegative() }),
+  refusedChanged: z.object({ count: z.number().int().nonnegative() }),
   updateAvailable: z.object({
     version: semverSchema,
     releaseNotes: z.string().max(10_000),

@@ -147,6 +147,20 @@ export const conflictSchema = z.object({
 });
 export type Conflict = z.infer<typeof conflictSchema>;
 
+// A queued write the server refused for good, kept on this PC until saved elsewhere or discarded. The title
+// and username are opened in the main process; the password never comes here, only whether there is one.
+export const refusedWriteSchema = z.object({
+  id: uuid,
+  vaultId: uuid,
+  title: z.string().max(LIMITS.title),
+  username: z.string().max(LIMITS.username),
+  hasPassword: z.boolean(),
+  reason: z.string().max(300),
+  refusedAt: isoTime,
+  damaged: z.boolean(),
+});
+export type RefusedWrite = z.infer<typeof refusedWriteSchema>;
+
 export const memberSchema = z.object({
   id: uuid,
   email,

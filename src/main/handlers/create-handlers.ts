@@ -132,6 +132,16 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
       return null;
     }),
 
+    'refused.list': mapped(() => ({ refused: core.vault.refused() })),
+    'refused.copy': mapped(async ({ id, field }) =>
+      os.clipboard.copy(await core.vault.copyRefused(id, field)),
+    ),
+    'refused.save': mapped(({ id, vaultId }) => core.vault.saveRefused(id, vaultId)),
+    'refused.discard': mapped(async ({ id }) => {
+      await core.vault.discardRefused(id);
+      return null;
+    }),
+
     'admin.members': mapped(async () => ({ members: await core.admin.members() })),
     'admin.invite': mapped(({ email, displayName, role }) => core.admin.invite(email, displayName, role)),
     'admin.confirm': mapped(({ memberId, fingerprint, role }) =>

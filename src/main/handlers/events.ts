@@ -67,6 +67,7 @@ export function forwardCoreEvents(
       }
     }),
     core.events.on('conflictsChanged', ({ count }) => emit('conflictsChanged', { count })),
+    core.events.on('refusedChanged', ({ count }) => emit('refusedChanged', { count })),
     core.events.on('syncState', ({ connection, lastSyncedAt, pendingChanges }) =>
       emit('syncStateChanged', { connection, lastSyncedAt, pendingChanges }),
     ),
