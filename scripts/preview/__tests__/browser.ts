@@ -1,6 +1,6 @@
-// Playwright helpers for the preview e2e suites: Debian's Chromium through playwright-core (never a downloaded
-// browser), a snapshot of the built renderer so a rebuild by someone else mid-run changes nothing, and
-// screenshots into a temp dir.
+// Helpers for the preview e2e suites: Debian's Chromium through playwright-core (never a downloaded browser), a
+// snapshot of the built renderer so a rebuild by someone else mid-run changes nothing, screenshots into a temp dir,
+// and the demo office opened through a preview host on a given stack.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp } from 'node:fs/promises';
@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { openDemoOffice } from '../../demo-office';
+import type { RunningStack } from '../../local-stack/server';
+import { startPreviewHost } from '../host';
+import { coreSessions } from '../session';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -50,4 +54,18 @@ export async function shoot(page: Page, dir: string, name: string): Promise<stri
   const path = join(dir, `${name}.png`);
   await page.screenshot({ path, fullPage: false });
   return path;
+}
+
+/** A preview host on this stack, with the demo office (admin and employee PCs) opened through it. */
+export async function openPreviewOffice(stack: RunningStack, version = '0.1.0') {
+  const profilesDir = await mkdtemp(join(tmpdir(), 'keyroom-e2e-profiles-'));
+  const options = { url: stack.url, anonKey: stack.anonKey, profilesDir, version, pollMs: 1000 };
+  const host = await startPreviewHost({
+    rendererDir: await rendererSnapshot(),
+    createSession: coreSessions(options),
+  });
+  const office = await openDemoOffice({ ...options, serviceRoleKey: stack.serviceRoleKey }, (p) =>
+    host.open(p),
+  );
+  return { host, office, profilesDir };
 }

@@ -3,17 +3,14 @@
 // the invitation sheet and creates their keys, reads their own fingerprint to the admin, and the admin confirms
 // by typing it. Then the new colleague sees the office entries. (Electron binary not available here: the shell
 // is tested through the preview host.)
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PROFILES, openDemoOffice } from '../../demo-office';
+import { DEMO_PROFILES } from '../../demo-office';
 import { type RunningStack, startStack } from '../../local-stack/server';
 import { createTestDatabase, type TestDatabase } from '../../test/pg';
-import { type PreviewHost, startPreviewHost } from '../host';
-import { type CoreSession, coreSessions } from '../session';
-import { launchChromium, rendererSnapshot, screenshotDir, shoot } from './browser';
+import type { PreviewHost } from '../host';
+import type { CoreSession } from '../session';
+import { launchChromium, openPreviewOffice, screenshotDir, shoot } from './browser';
 
 let db: TestDatabase;
 let stack: RunningStack;
@@ -34,15 +31,9 @@ const NEWCOMER = {
 beforeAll(async () => {
   db = await createTestDatabase('keyroom_e2e_enroll');
   stack = await startStack({ port: 0, dbUrl: db.url });
-  const profilesDir = await mkdtemp(join(tmpdir(), 'keyroom-e2e-profiles-'));
-  const options = { url: stack.url, anonKey: stack.anonKey, profilesDir, version: '0.1.0', pollMs: 1000 };
-  host = await startPreviewHost({
-    rendererDir: await rendererSnapshot(),
-    createSession: coreSessions(options),
-  });
-  const office = await openDemoOffice({ ...options, serviceRoleKey: stack.serviceRoleKey }, (p) =>
-    host.open(p),
-  );
+  const opened = await openPreviewOffice(stack);
+  host = opened.host;
+  const { office } = opened;
   admin = office.admin;
   adminPassword = office.office.admin.masterPassword;
   await admin.core.lock();

@@ -1,17 +1,16 @@
 // End-to-end import through `npm run preview`'s host: the real renderer in Debian's Chromium, an employee's PC
 // bridged to a real core on a local stack over PostgreSQL. The host's file-dialog stand-in answers with a file
 // this test wrote; the browser never sees the file, only the preview. (Electron binary not available here.)
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PROFILES, openDemoOffice } from '../../demo-office';
+import { DEMO_PROFILES } from '../../demo-office';
 import { type RunningStack, startStack } from '../../local-stack/server';
 import { createTestDatabase, type TestDatabase } from '../../test/pg';
-import { type PreviewHost, startPreviewHost } from '../host';
-import { type CoreSession, coreSessions } from '../session';
-import { launchChromium, rendererSnapshot, screenshotDir, shoot } from './browser';
+import type { PreviewHost } from '../host';
+import type { CoreSession } from '../session';
+import { launchChromium, openPreviewOffice, screenshotDir, shoot } from './browser';
 
 let db: TestDatabase;
 let stack: RunningStack;
@@ -29,15 +28,9 @@ const ROWS = 40;
 beforeAll(async () => {
   db = await createTestDatabase('keyroom_e2e_import');
   stack = await startStack({ port: 0, dbUrl: db.url });
-  const profilesDir = await mkdtemp(join(tmpdir(), 'keyroom-e2e-import-'));
-  const options = { url: stack.url, anonKey: stack.anonKey, profilesDir, version: '0.1.0', pollMs: 1000 };
-  host = await startPreviewHost({
-    rendererDir: await rendererSnapshot(),
-    createSession: coreSessions(options),
-  });
-  const office = await openDemoOffice({ ...options, serviceRoleKey: stack.serviceRoleKey }, (p) =>
-    host.open(p),
-  );
+  const opened = await openPreviewOffice(stack);
+  host = opened.host;
+  const { office, profilesDir } = opened;
   admin = office.admin;
   employee = office.employee;
   // A Chrome export with one broken line (an unclosed quote) among the rows.

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PROFILES, openDemoOffice } from '../../demo-office';
+import { DEMO_PROFILES } from '../../demo-office';
 import { type RunningStack, startStack } from '../../local-stack/server';
 import { createTestDatabase, type TestDatabase } from '../../test/pg';
-import { type PreviewHost, startPreviewHost } from '../host';
-import { type CoreSession, coreSessions } from '../session';
-import { launchChromium, rendererSnapshot, screenshotDir, shoot } from './browser';
+import type { PreviewHost } from '../host';
+import type { CoreSession } from '../session';
+import { launchChromium, openPreviewOffice, screenshotDir, shoot } from './browser';
 
 let db: TestDatabase;
 let stack: RunningStack;
@@ -35,15 +35,9 @@ beforeAll(async () => {
   stackDir = await mkdtemp(join(tmpdir(), 'keyroom-e2e-stack-'));
   stack = await startStack({ port: 0, dbUrl: db.url, dataDir: stackDir });
   port = Number(new URL(stack.url).port);
-  const profilesDir = await mkdtemp(join(tmpdir(), 'keyroom-e2e-profiles-'));
-  const options = { url: stack.url, anonKey: stack.anonKey, profilesDir, version: VERSION, pollMs: 1000 };
-  host = await startPreviewHost({
-    rendererDir: await rendererSnapshot(),
-    createSession: coreSessions(options),
-  });
-  const office = await openDemoOffice({ ...options, serviceRoleKey: stack.serviceRoleKey }, (p) =>
-    host.open(p),
-  );
+  const opened = await openPreviewOffice(stack, VERSION);
+  host = opened.host;
+  const { office } = opened;
   admin = office.admin;
   employee = office.employee;
   browser = await launchChromium();
