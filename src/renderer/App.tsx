@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { RefusedWrites } from './components/RefusedWrites';
 import { Sidebar } from './components/Sidebar';
 import { OfflineBanner } from './components/SyncStatus';
 import { Toasts } from './components/Toasts';
@@ -40,6 +41,7 @@ function Workspace() {
       <Sidebar />
       <div class="workspace">
         <OfflineBanner />
+        <RefusedWrites />
         {view.kind === 'vault' && <VaultScreen />}
         {view.kind === 'conflicts' && <Conflicts />}
         {view.kind === 'settings' && <Settings />}
