@@ -94,6 +94,16 @@ export interface RefusedWrite {
   damaged: boolean;
 }
 
+const RETRY_LATER: ReadonlySet<CoreError['code']> = new Set([
+  'offline',
+  'internal',
+  'rate_limited',
+  'not_signed_in',
+  'locked',
+  'disabled',
+  'update_required',
+]);
+
 const REFUSED_WORDS: Partial<Record<CoreError['code'], string>> = {
   forbidden: 'You can no longer add or change entries in that vault (your access may have ended).',
   not_found: 'That vault or entry no longer exists.',
@@ -489,7 +499,9 @@ export class VaultOperations {
       try {
         await this.send(op);
       } catch (err) {
-        if (err instanceof CoreError && err.code === 'offline') return;
+        // Faults that pass (no network, a server error, an expired session, a rate limit) leave the outbox
+        // as it is, in order, for the next flush: a server fault loses nothing.
+        if (err instanceof CoreError && RETRY_LATER.has(err.code)) return;
         // Anything else (refused, vault gone) cannot succeed by retrying. A write is what someone typed:
         // it is kept aside for them to save elsewhere, and the rest of the outbox goes on. An audit event
         // refused for good has nothing to give back.
