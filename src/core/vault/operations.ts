@@ -582,13 +582,21 @@ export class VaultOperations {
       return null;
     }
     const raw = newVaultKeyBytes();
-    const sealedKey = sealVaultKey(raw, this.ctx.keyring.user.x25519Public, this.rescueContext(op.vaultId));
+    const sealedKey = sealVaultKey(
+      raw,
+      this.ctx.keyring.user.x25519Public,
+      this.rescueContext(op.opId, op.vaultId),
+    );
     const envelope = encryptEntry(new VaultKey(raw, 1), this.rescueSlot(op.opId, op.vaultId), plain);
     return { sealedKey, envelope };
   }
 
-  private rescueContext(vaultId: string) {
-    return { vaultId, memberId: this.ctx.keyring.userId, keyVersion: 1 };
+  /**
+   * Sealed to the own X25519 key like a grant, but bound to the record's id where a grant names its member:
+   * a rescue key never opens as a grant, nor a grant's sealed key as a rescue.
+   */
+  private rescueContext(recordId: string, vaultId: string) {
+    return { vaultId, memberId: recordId, keyVersion: 1 };
   }
 
   /** Bound to the record's own id, so a rescue copy cannot be swapped between records. */
@@ -602,7 +610,7 @@ export class VaultOperations {
         const raw = openSealedVaultKey(
           r.rescue.sealedKey,
           this.ctx.keyring.user.x25519Secret,
-          this.rescueContext(r.vaultId),
+          this.rescueContext(r.id, r.vaultId),
         );
         const plain = decryptEntry(new VaultKey(raw, 1), this.rescueSlot(r.id, r.vaultId), r.rescue.envelope);
         return decodeEntry(plain);
