@@ -1,6 +1,8 @@
 // Brief J: a queued write the server refuses for good is kept, never dropped. A member writes offline into a
 // vault the admin then rotates them out of; on reconnect the write is refused, listed with its title, still
 // there after a restart (the vault key is gone by then), and saved into another vault or discarded.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cable, MASTER, Office, type Pc, SLOW, STARTUP, until, waitFor } from './office';
 
@@ -62,6 +64,11 @@ describe.each(['pglite', 'postgres'] as const)('a write the server refuses is no
       expect(member.core.vault.list().map((e) => e.id)).not.toContain(door.id);
 
       await member.core.dispose();
+      // Kept as ciphertext only: neither the title nor the password is on disk in the clear.
+      const disk = await readFile(join(member.dir, 'cache.json'), 'utf8');
+      expect(disk).toContain('refused-writes');
+      expect(disk).not.toContain('Door code');
+      expect(disk).not.toContain('door-4711');
       member = await office.pc('member', member.dir, cable.url);
       await member.core.unlock(MASTER);
       await member.core.syncNow();
