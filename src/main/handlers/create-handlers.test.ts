@@ -103,6 +103,19 @@ describe('handlers over the real core', () => {
     expect(removed.ok).toBe(false);
   });
 
+  it('writes the server refused: none listed when none were refused, and an unknown one cannot be discarded', async () => {
+    expect(await answer(employee, 'refused.list', {})).toEqual({ refused: [] });
+    const id = '00000000-0000-4000-8000-000000000000';
+    expect(await call(employee, 'refused.discard', { id })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await call(employee, 'refused.copy', { id, field: 'password' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+  });
+
   it('copies through the clipboard guard: the secret goes to the clipboard, never into the response', async () => {
     const [vault] = admin.core.vaults();
     const created: { id: string } = await answer(admin, 'vault.create', {
