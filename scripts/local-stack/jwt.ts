@@ -1,5 +1,7 @@
-// HS256 JWTs as Supabase issues them: verification for every service of the stack.
-import { errors, jwtVerify } from 'jose';
+// User and API-key JWTs as a Supabase project created today verifies them: ES256 tokens by the `kid` of a
+// key in the project's JWKS (supabase/auth internal/conf/jwk.go), and legacy HS256 tokens against the legacy
+// JWT secret while the project still has one. Any other algorithm, or a kid the JWKS lacks, is invalid.
+import { decodeProtectedHeader, errors, importJWK, type JWK, jwtVerify, type KeyObject } from 'jose';
 import { z } from 'zod';
 
 export const JwtClaims = z
@@ -25,19 +27,45 @@ export class JwtError extends Error {
 /** How many verified tokens the verifier remembers; each PC sends the same one until it refreshes. */
 const REMEMBERED_TOKENS = 10_000;
 
+export interface VerifierKeys {
+  /** The legacy HS256 secret; absent once a project has revoked it. */
+  legacySecret?: string | undefined;
+  /** Public JWKs (ES256) that user tokens may be signed with. */
+  jwks: readonly JWK[];
+}
+
+type VerifyKey = CryptoKey | KeyObject | Uint8Array;
+
 /**
- * Verifies HS256 tokens. A token that verified is remembered with its claims, so the next request carrying
- * it skips the signature check (the same answer for the same bytes) but not the expiry check; the HMAC key
- * is imported once. Both matter with hundreds of PCs pulling at once.
+ * Verifies tokens. A token that verified is remembered with its claims, so the next request carrying it skips
+ * the signature check (the same answer for the same bytes) but not the expiry check; keys are imported once.
+ * Both matter with hundreds of PCs pulling at once.
  */
-export function makeJwtVerifier(secret: string): (token: string) => Promise<JwtClaims> {
-  const key = crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['verify'],
-  );
+export function makeJwtVerifier(keys: VerifierKeys): (token: string) => Promise<JwtClaims> {
+  const hmac = keys.legacySecret
+    ? crypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(keys.legacySecret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      )
+    : undefined;
+  const byKid = new Map<string, Promise<VerifyKey>>();
+  for (const jwk of keys.jwks) {
+    if (jwk.kid && jwk.alg === 'ES256') byKid.set(jwk.kid, importJWK(jwk, 'ES256') as Promise<VerifyKey>);
+  }
+  const keyFor = (token: string): { key: Promise<VerifyKey>; alg: 'HS256' | 'ES256' } | undefined => {
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      return undefined;
+    }
+    if (header.alg === 'HS256' && hmac) return { key: hmac, alg: 'HS256' };
+    const key = header.alg === 'ES256' && header.kid ? byKid.get(header.kid) : undefined;
+    return key ? { key, alg: 'ES256' } : undefined;
+  };
   const verified = new Map<string, Readonly<JwtClaims>>();
   return async (token) => {
     const known = verified.get(token);
@@ -47,9 +75,11 @@ export function makeJwtVerifier(secret: string): (token: string) => Promise<JwtC
       verified.delete(token);
       throw new JwtError('expired');
     }
+    const chosen = keyFor(token);
+    if (!chosen) throw new JwtError('invalid');
     let claims: Readonly<JwtClaims>;
     try {
-      const { payload } = await jwtVerify(token, await key, { algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, await chosen.key, { algorithms: [chosen.alg] });
       claims = Object.freeze(JwtClaims.parse(payload));
     } catch (err) {
       throw new JwtError(err instanceof errors.JWTExpired ? 'expired' : 'invalid');

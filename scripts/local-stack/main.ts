@@ -38,7 +38,11 @@ try {
   );
   process.exit(1);
 }
+// The new keys first, then the legacy ones a project keeps until it switches them off (`supabase status -o env`
+// prints both kinds too).
 console.log(`SUPABASE_URL=${stack.url}`);
+console.log(`SUPABASE_PUBLISHABLE_KEY=${stack.publishableKey}`);
+console.log(`SUPABASE_SECRET_KEY=${stack.secretKey}`);
 console.log(`SUPABASE_ANON_KEY=${stack.anonKey}`);
 console.log(`SUPABASE_SERVICE_ROLE_KEY=${stack.serviceRoleKey}`);
 say('ready. Ctrl-C stops it; the data stays.');

@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { AuthSettings } from './auth/settings';
 import type { Database } from './db';
+import { applyGateway } from './http/apikey';
 import { type JwtClaims, makeJwtVerifier } from './jwt';
-import { loadOrCreateKeys, type StackKeys } from './keys';
+import { loadOrCreateKeys, publicJwk, type StackKeys } from './keys';
 import { openStackDatabase } from './prepare';
 import { services as serviceFactories } from './services';
 
@@ -47,6 +48,11 @@ export interface StackOptions {
 
 export interface RunningStack {
   url: string;
+  /** `sb_publishable_…`: what the app and supabase-js take. */
+  publishableKey: string;
+  /** `sb_secret_…`: admin tools and edge functions only. */
+  secretKey: string;
+  /** Legacy anon / service-role JWT keys and their secret, which projects keep until they switch them off. */
   anonKey: string;
   serviceRoleKey: string;
   jwtSecret: string;
@@ -72,7 +78,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     db,
     url: '',
     keys,
-    verifyJwt: makeJwtVerifier(keys.jwtSecret),
+    verifyJwt: makeJwtVerifier({ legacySecret: keys.jwtSecret, jwks: [publicJwk(keys.signingKey)] }),
     dbUrl: opts.dbUrl,
     dataDir: opts.dataDir,
     log,
@@ -91,6 +97,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       res.writeHead(204).end();
       return;
     }
+    applyGateway(req, keys, false);
     const service = find(req.url);
     if (!service?.handle) {
       res
@@ -107,6 +114,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     }
   });
   server.on('upgrade', (req, socket, head) => {
+    applyGateway(req, keys, true);
     const service = find(req.url);
     if (!service?.upgrade) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
@@ -128,6 +136,8 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
   let stopped = false;
   return {
     url: ctx.url,
+    publishableKey: keys.publishableKey,
+    secretKey: keys.secretKey,
     anonKey: keys.anonKey,
     serviceRoleKey: keys.serviceRoleKey,
     jwtSecret: keys.jwtSecret,

@@ -4,6 +4,7 @@ import bcrypt from 'bcryptjs';
 import { checkApiKey } from '../http/apikey';
 import { bearer, clientIp, header, sendJson } from '../http/respond';
 import { type JwtClaims, JwtError } from '../jwt';
+import { publicJwk } from '../keys';
 import type { ServiceFactory } from '../server';
 import { adminRoutes } from './admin';
 import { type AuthDeps, type AuthRequest, BCRYPT_COST, checkPassword, readParams } from './common';
@@ -163,7 +164,7 @@ export const authService = (): ServiceFactory => async (ctx) => {
     db: ctx.db,
     ctx,
     settings,
-    issuer: () => ({ secret: ctx.keys.jwtSecret, issuer: `${ctx.url}${PREFIX}`, settings }),
+    issuer: () => ({ signingKey: ctx.keys.signingKey, issuer: `${ctx.url}${PREFIX}`, settings }),
   };
   const admin = adminRoutes(deps);
 
@@ -176,6 +177,14 @@ export const authService = (): ServiceFactory => async (ctx) => {
         description: 'GoTrue is a user registration and authentication API',
       });
     if (path === '/settings' && method === 'GET') return sendJson(r.res, 200, settingsBody());
+    // supabase/auth internal/api/jwks.go: the public signing keys only (never the HMAC secret), cacheable.
+    if (path === '/.well-known/jwks.json' && method === 'GET')
+      return sendJson(
+        r.res,
+        200,
+        { keys: [publicJwk(ctx.keys.signingKey)] },
+        { 'cache-control': 'public, max-age=600' },
+      );
     if (path === '/token' && method === 'POST') {
       const grant = r.query.get('grant_type');
       if (grant === 'password') return passwordGrant(deps, guard, r);

@@ -1,15 +1,17 @@
 // Sessions, refresh-token rotation and access tokens as GoTrue keeps them: one auth.sessions row per sign-in,
-// a chain of auth.refresh_tokens per session (each new token's parent is the one it replaced), and HS256
-// access tokens carrying the session id.
+// a chain of auth.refresh_tokens per session (each new token's parent is the one it replaced), and access
+// tokens carrying the session id, signed with the project's asymmetric key: ES256 with its `kid` in the header
+// (supabase/auth internal/tokens/service.go SignJWT).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { importJWK, SignJWT } from 'jose';
 import type { Queryable, Transaction } from '../db';
+import type { SigningJwk } from '../keys';
 import { badRequest } from './errors';
 import type { AuthSettings } from './settings';
 import { parseUserJson, USER_JSON, type UserJson } from './users';
 
 export interface TokenIssuer {
-  secret: string;
+  signingKey: SigningJwk;
   issuer: string;
   settings: AuthSettings;
 }
@@ -21,6 +23,17 @@ export interface SessionResponse {
   expires_at: number;
   refresh_token: string;
   user: UserJson;
+}
+
+const imported = new WeakMap<SigningJwk, Promise<CryptoKey | Uint8Array>>();
+/** The signing key is imported once per stack, not once per token. */
+function privateKey(jwk: SigningJwk): Promise<CryptoKey | Uint8Array> {
+  let key = imported.get(jwk);
+  if (!key) {
+    key = importJWK(jwk, 'ES256') as Promise<CryptoKey | Uint8Array>;
+    imported.set(jwk, key);
+  }
+  return key;
 }
 
 const newRefreshToken = () => randomBytes(24).toString('base64url');
@@ -53,12 +66,12 @@ async function signAccessToken(
     session_id: sessionId,
     is_anonymous: user.is_anonymous === true,
   })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader({ alg: 'ES256', kid: issuer.signingKey.kid, typ: 'JWT' })
     .setSubject(userId)
     .setIssuer(issuer.issuer)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
-    .sign(new TextEncoder().encode(issuer.secret));
+    .sign(await privateKey(issuer.signingKey));
   return { token, expiresAt: exp, user };
 }
 
