@@ -19,20 +19,27 @@ let dataDir: string;
 beforeAll(async () => {
   stack = await startStack({ port: 0 });
   dataDir = await mkdtemp(join(tmpdir(), 'keyroom-admin-init-'));
-  const { jwtSecret, anonKey, serviceRoleKey } = stack;
-  await writeFile(join(dataDir, 'keys.json'), JSON.stringify({ jwtSecret, anonKey, serviceRoleKey }), {
-    mode: 0o600,
-  });
+  const { jwtSecret, anonKey, serviceRoleKey, publishableKey, secretKey } = stack;
+  await writeFile(
+    join(dataDir, 'keys.json'),
+    JSON.stringify({ jwtSecret, anonKey, serviceRoleKey, publishableKey, secretKey }),
+    { mode: 0o600 },
+  );
 }, 300_000);
 afterAll(async () => {
   await stack?.stop();
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function adminInit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function adminInit(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env };
   delete env.SUPABASE_URL;
+  delete env.SUPABASE_SECRET_KEY;
   delete env.SUPABASE_SERVICE_ROLE_KEY;
+  Object.assign(env, extraEnv);
   return new Promise((resolve) => {
     execFile(
       join(root, 'node_modules/.bin/tsx'),
@@ -63,8 +70,11 @@ describe('admin:init', () => {
     expect(policy.data).toEqual({ office_root_id: boss.id });
   });
 
-  it('refuses a second first admin', async () => {
-    const r = await adminInit(['--email', 'other@office.test', '--url', stack.url, '--data-dir', dataDir]);
+  it('refuses a second first admin (secret key from SUPABASE_SECRET_KEY, no local keys)', async () => {
+    const r = await adminInit(
+      ['--email', 'other@office.test', '--url', stack.url, '--data-dir', join(dataDir, 'nothing-here')],
+      { SUPABASE_SECRET_KEY: stack.secretKey },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('already has an admin');
     expect(r.stdout).not.toContain('one-time password');
@@ -77,5 +87,12 @@ describe('admin:init', () => {
     const noKeys = await adminInit(['--email', 'x@office.test', '--data-dir', join(dataDir, 'nothing-here')]);
     expect(noKeys.code).toBe(1);
     expect(noKeys.stderr).toContain('no local stack keys');
+    // A publishable key cannot read profiles: the office is not touched and the reason is named.
+    const wrongKey = await adminInit(['--email', 'x@office.test', '--url', stack.url], {
+      SUPABASE_SECRET_KEY: stack.publishableKey,
+    });
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stderr).toContain('cannot read profiles');
+    expect(wrongKey.stderr).not.toContain(stack.publishableKey);
   });
 });

@@ -1,6 +1,7 @@
-// npm run admin:init -- --email <email> [--display-name <name>] [--url <project url>]
-//                        [--service-role-key <key>] [--data-dir <local stack data dir>]
-// Creates a fresh office's first admin with the project's service-role key (the local stack's by default)
+// npm run admin:init -- --email <email> [--display-name <name>] [--url <project url>] [--data-dir <local stack dir>]
+// Creates a fresh office's first admin with the project's secret key — SUPABASE_SECRET_KEY (`sb_secret_…`), or
+// a legacy SUPABASE_SERVICE_ROLE_KEY; the local stack's by default. The key comes from the environment only,
+// never the command line, where every user of the PC could read it in the process list.
 // and prints `one-time password: <password>` — the only place the password ever appears. The admin signs in
 // with it and enrolls; the first admin to enroll becomes active and the office root (profiles trigger).
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,7 +16,8 @@ import { defaultDataDir } from './local-stack/paths';
 
 export interface FirstAdminOptions {
   url: string;
-  serviceRoleKey: string;
+  /** `sb_secret_…` or a legacy service-role key. */
+  secretKey: string;
   email: string;
   displayName: string;
 }
@@ -28,7 +30,7 @@ type Transport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realti
 export async function createFirstAdmin(
   opts: FirstAdminOptions,
 ): Promise<{ userId: string; password: string }> {
-  const service = createClient(opts.url, opts.serviceRoleKey, {
+  const service = createClient(opts.url, opts.secretKey, {
     auth: { persistSession: false, autoRefreshToken: false },
     realtime: { transport: WebSocket as unknown as Transport },
   });
@@ -57,16 +59,18 @@ export async function createFirstAdmin(
   return { userId, password };
 }
 
-const KeysFile = z.object({ serviceRoleKey: z.string().min(1) });
+// A data directory written before the new keys holds only the legacy service-role key.
+const KeysFile = z.object({ secretKey: z.string().min(1).optional(), serviceRoleKey: z.string().min(1) });
 
-/** The local stack's service-role key, read from its data directory (never created here). */
-function localServiceRoleKey(dataDir: string): string {
+/** The local stack's secret key, read from its data directory (never created here). */
+function localSecretKey(dataDir: string): string {
   const file = join(dataDir, 'keys.json');
   if (!existsSync(file))
     throw new AdminInitError(
-      `no local stack keys in ${dataDir}: start it (npm run stack) or pass --service-role-key`,
+      `no local stack keys in ${dataDir}: start it (npm run stack), or set SUPABASE_SECRET_KEY for a project`,
     );
-  return KeysFile.parse(JSON.parse(readFileSync(file, 'utf8'))).serviceRoleKey;
+  const keys = KeysFile.parse(JSON.parse(readFileSync(file, 'utf8')));
+  return keys.secretKey ?? keys.serviceRoleKey;
 }
 
 async function main() {
@@ -75,19 +79,18 @@ async function main() {
       email: { type: 'string' },
       'display-name': { type: 'string' },
       url: { type: 'string' },
-      'service-role-key': { type: 'string' },
       'data-dir': { type: 'string' },
     },
   });
   const email = z.email().safeParse(values.email);
   if (!email.success) throw new AdminInitError('--email <address> is required and must be an email address');
   const url = values.url ?? process.env.SUPABASE_URL ?? 'http://127.0.0.1:54321';
-  const serviceRoleKey =
-    values['service-role-key'] ??
-    process.env.SUPABASE_SERVICE_ROLE_KEY ??
-    localServiceRoleKey(values['data-dir'] ?? defaultDataDir());
+  const secretKey =
+    process.env.SUPABASE_SECRET_KEY ||
+    process.env.SUPABASE_SERVICE_ROLE_KEY ||
+    localSecretKey(values['data-dir'] ?? defaultDataDir());
   const displayName = values['display-name'] ?? email.data.split('@')[0] ?? email.data;
-  const created = await createFirstAdmin({ url, serviceRoleKey, email: email.data, displayName });
+  const created = await createFirstAdmin({ url, secretKey, email: email.data, displayName });
   console.log(`first admin ${email.data} created (id ${created.userId}) on ${url}`);
   console.log(`one-time password: ${created.password}`);
   console.log('sign in with it in the app and enroll: the first admin to enroll becomes the office root.');

@@ -41,8 +41,8 @@ const SAMPLES = [
 
 export interface DemoOfficeOptions {
   url: string;
-  anonKey: string;
-  serviceRoleKey: string;
+  publishableKey: string;
+  secretKey: string;
   profilesDir: string;
   version: string;
   log?: (line: string) => void;
@@ -62,7 +62,7 @@ export async function openDemoOffice(
 ): Promise<{ office: DemoOffice; admin: CoreSession; employee: CoreSession }> {
   const first = await createFirstAdmin({
     url: options.url,
-    serviceRoleKey: options.serviceRoleKey,
+    secretKey: options.secretKey,
     ...ADMIN,
   });
   const adminPassword = generatePassphrase({ words: 5, separator: '-' });

@@ -1,5 +1,6 @@
 // npm start [-- --keep-stack]: the desktop app against a Keyroom backend.
-// - SUPABASE_URL + SUPABASE_ANON_KEY (or .keyroom/config.json with {supabaseUrl, anonKey}) → that project.
+// - SUPABASE_URL + SUPABASE_PUBLISHABLE_KEY (or .keyroom/config.json with {supabaseUrl, publishableKey}) → that
+//   project (the legacy SUPABASE_ANON_KEY / anonKey still work).
 // - Otherwise the local stack in this process on the embedded database (data in .keyroom/local-stack), and the
 //   first time a demo office (an admin and an employee, enrolled and confirmed, sample entries), whose emails
 //   and master passwords are printed once.
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { type OfficeConfig, officeConfigFromEnv, parseOfficeConfig } from '../src/shared/office-config';
 import { ensureDemoOffice } from './demo-office';
 import { defaultDataDir } from './local-stack/paths';
 import { type RunningStack, startStack } from './local-stack/server';
@@ -24,17 +26,12 @@ const APP_VERSION = z
   .object({ version: z.string() })
   .parse(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))).version;
 
-const configSchema = z.object({ supabaseUrl: z.url(), anonKey: z.string().min(20) });
-type BackendConfig = z.infer<typeof configSchema>;
-
-function configuredBackend(): BackendConfig | null {
-  const { SUPABASE_URL: supabaseUrl, SUPABASE_ANON_KEY: anonKey } = process.env;
-  if (supabaseUrl && anonKey) return configSchema.parse({ supabaseUrl, anonKey });
+function configuredBackend(): OfficeConfig | null {
+  const fromEnv = officeConfigFromEnv(process.env);
+  if (fromEnv) return fromEnv;
   const file = join(root, '.keyroom', 'config.json');
   if (!existsSync(file)) return null;
-  const parsed = configSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} must hold {"supabaseUrl": "...", "anonKey": "..."}`);
-  return parsed.data;
+  return parseOfficeConfig(readFileSync(file, 'utf8'), file);
 }
 
 // The electron package resolves to its binary's path, and throws when the download never happened.
@@ -75,12 +72,12 @@ async function main(): Promise<void> {
   } else {
     console.log(`starting the local stack on the embedded database in ${defaultDataDir()} …`);
     stack = await startLocalStack();
-    backend = { supabaseUrl: stack.url, anonKey: stack.anonKey };
+    backend = { supabaseUrl: stack.url, publishableKey: stack.publishableKey };
     console.log(`local stack at ${stack.url}`);
     await ensureDemoOffice({
       url: stack.url,
-      anonKey: stack.anonKey,
-      serviceRoleKey: stack.serviceRoleKey,
+      publishableKey: stack.publishableKey,
+      secretKey: stack.secretKey,
       profilesDir: PROFILES_DIR,
       markerDir: defaultDataDir(),
       version: APP_VERSION,
@@ -111,7 +108,7 @@ async function main(): Promise<void> {
   const code = await run(electron, ['.'], {
     ...process.env,
     SUPABASE_URL: backend.supabaseUrl,
-    SUPABASE_ANON_KEY: backend.anonKey,
+    SUPABASE_PUBLISHABLE_KEY: backend.publishableKey,
   });
   await stopStack();
   process.exitCode = code;

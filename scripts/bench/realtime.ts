@@ -51,13 +51,18 @@ async function startStackProcess(dbUrl: string, dataDir: string) {
           .filter((kv): kv is [string, string] => kv.length >= 2)
           .map(([k, ...v]) => [k, v.join('=')]),
       );
-      if (vars.SUPABASE_URL && vars.SUPABASE_ANON_KEY && vars.SUPABASE_SERVICE_ROLE_KEY) resolve(vars);
+      if (vars.SUPABASE_URL && vars.SUPABASE_PUBLISHABLE_KEY && vars.SUPABASE_SECRET_KEY) resolve(vars);
     });
   });
   const keys = z
     .object({ jwtSecret: z.string() })
     .parse(JSON.parse(await readFile(join(dataDir, 'keys.json'), 'utf8')));
-  return { child, url: env.SUPABASE_URL as string, anonKey: env.SUPABASE_ANON_KEY as string, ...keys };
+  return {
+    child,
+    url: env.SUPABASE_URL as string,
+    publishableKey: env.SUPABASE_PUBLISHABLE_KEY as string,
+    ...keys,
+  };
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'keyroom-bench-rt-'));
@@ -87,7 +92,7 @@ try {
         .setExpirationTime('2h')
         .sign(secret);
       const client = new RealtimeClient(`${stack.url.replace('http', 'ws')}/realtime/v1`, {
-        params: { apikey: stack.anonKey },
+        params: { apikey: stack.publishableKey },
         transport: WebSocket as unknown as WebSocketLikeConstructor,
         timeout: 60_000,
       });

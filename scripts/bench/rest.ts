@@ -35,7 +35,7 @@ async function must<R extends { error: { message: string } | null }>(
 
 /** An active admin, an active member with a grant to vault A only, and 50 entries in each of vaults A and B. */
 async function seed(stack: RunningStack): Promise<string> {
-  const svc = connect(stack, stack.serviceRoleKey);
+  const svc = connect(stack, stack.secretKey);
   const person = async (role: 'admin' | 'member', x25519?: string) => {
     const email = `${role}-${randomBytes(4).toString('hex')}@bench.test`;
     const password = randomBytes(12).toString('base64url');
@@ -97,7 +97,7 @@ async function seed(stack: RunningStack): Promise<string> {
     })),
   );
   await must(svc.from('entries').insert(entries), 'entries');
-  const anon = connect(stack, stack.anonKey);
+  const anon = connect(stack, stack.publishableKey);
   const signedIn = await must(
     anon.auth.signInWithPassword({ email: member.email, password: member.password }),
     'sign-in',
@@ -109,7 +109,7 @@ async function seed(stack: RunningStack): Promise<string> {
 
 async function run(label: string, stack: RunningStack): Promise<void> {
   const token = await seed(stack);
-  const clients = Array.from({ length: CLIENTS }, () => connect(stack, stack.anonKey, token));
+  const clients = Array.from({ length: CLIENTS }, () => connect(stack, stack.publishableKey, token));
   const select = async (c: SupabaseClient) => {
     const { data, error } = await c.from('entries').select('*').order('seq');
     if (error) throw new Error(error.message);

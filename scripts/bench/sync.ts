@@ -78,7 +78,7 @@ async function probe(
   mode: Mode,
   ctx: {
     url: string;
-    anonKey: string;
+    publishableKey: string;
     account: Account;
     keys: UserKeys;
     authSecret: string;
@@ -86,7 +86,7 @@ async function probe(
     dir: string;
   },
 ): Promise<Probe> {
-  const backend = new Backend({ url: ctx.url, anonKey: ctx.anonKey });
+  const backend = new Backend({ url: ctx.url, publishableKey: ctx.publishableKey });
   await backend.signIn(ctx.account.email, ctx.authSecret);
   const root = { id: ctx.account.root.id, ed25519Public: fromBase64Url(ctx.account.root.ed25519Public)! };
   const keyring = new Keyring(ctx.account.userId, cloneKeys(ctx.keys), root);
@@ -295,7 +295,7 @@ async function main() {
     const keys = unwrapUserKeys(secrets.wrapKey, account.userId, account.wrappedKeys);
     const ctx = {
       url: office.stack.url,
-      anonKey: office.stack.anonKey,
+      publishableKey: office.stack.publishableKey,
       account,
       keys,
       authSecret: secrets.authSecret,

@@ -1,4 +1,4 @@
-// `npm run stack` as a user runs it: prints exactly the three env lines when ready, keeps keys and data in
+// `npm run stack` as a user runs it: prints exactly the five env lines when ready, keeps keys and data in
 // its data directory across a SIGTERM and a restart, and exits cleanly.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -38,7 +38,7 @@ function start(): Promise<Started> {
     child.stdout?.on('data', (d: Buffer) => {
       out += d;
       const lines = out.split('\n').filter(Boolean);
-      if (lines.length >= 3) {
+      if (lines.length >= 5) {
         const env = Object.fromEntries(
           lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
         );
@@ -70,15 +70,19 @@ describe('npm run stack', () => {
     const first = await start();
     expect(first.lines.map((l) => l.slice(0, l.indexOf('=')))).toEqual([
       'SUPABASE_URL',
+      'SUPABASE_PUBLISHABLE_KEY',
+      'SUPABASE_SECRET_KEY',
       'SUPABASE_ANON_KEY',
       'SUPABASE_SERVICE_ROLE_KEY',
     ]);
+    expect(first.env.SUPABASE_PUBLISHABLE_KEY).toMatch(/^sb_publishable_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{8}$/);
+    expect(first.env.SUPABASE_SECRET_KEY).toMatch(/^sb_secret_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{8}$/);
     expect(first.env.SUPABASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     console.log(`first start (fresh data directory) printed its env after ${first.ms} ms`);
     expect(statSync(join(dataDir, 'keys.json')).mode & 0o777).toBe(0o600);
 
     const url = first.env.SUPABASE_URL as string;
-    const admin = createClient(url, first.env.SUPABASE_SERVICE_ROLE_KEY as string, {
+    const admin = createClient(url, first.env.SUPABASE_SECRET_KEY as string, {
       auth: { persistSession: false },
       realtime: { transport: ws as never },
     });
@@ -89,12 +93,21 @@ describe('npm run stack', () => {
 
     const second = await start();
     console.log(`restart on the same data directory printed its env after ${second.ms} ms`);
-    expect(second.env.SUPABASE_ANON_KEY).toBe(first.env.SUPABASE_ANON_KEY);
-    expect(second.env.SUPABASE_SERVICE_ROLE_KEY).toBe(first.env.SUPABASE_SERVICE_ROLE_KEY);
-    const again = createClient(second.env.SUPABASE_URL as string, second.env.SUPABASE_ANON_KEY as string, {
-      auth: { persistSession: false },
-      realtime: { transport: ws as never },
-    });
+    for (const name of [
+      'SUPABASE_PUBLISHABLE_KEY',
+      'SUPABASE_SECRET_KEY',
+      'SUPABASE_ANON_KEY',
+      'SUPABASE_SERVICE_ROLE_KEY',
+    ])
+      expect(second.env[name]).toBe(first.env[name]);
+    const again = createClient(
+      second.env.SUPABASE_URL as string,
+      second.env.SUPABASE_PUBLISHABLE_KEY as string,
+      {
+        auth: { persistSession: false },
+        realtime: { transport: ws as never },
+      },
+    );
     const signIn = await again.auth.signInWithPassword({ email, password: 'secret-123' });
     expect(signIn.error).toBeNull();
     expect(await exitOf(second.child, 'SIGINT')).toBe(0);

@@ -1,5 +1,5 @@
 // npm run preview [-- --port 5173]: the built renderer in a normal browser, with window.keyroom bridged to a real
-// core per browser profile. Against SUPABASE_URL/SUPABASE_ANON_KEY when both are set; otherwise it starts the
+// core per browser profile. Against SUPABASE_URL/SUPABASE_PUBLISHABLE_KEY (or the legacy SUPABASE_ANON_KEY) when set; otherwise it starts the
 // local stack in this process on the embedded database (the same .keyroom data as npm start) and, the first
 // time, creates the demo office. Run `npm run build` first (it builds here when dist/renderer is missing).
 import { spawnSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { officeConfigFromEnv } from '../../src/shared/office-config';
 import { DEMO_PROFILES, ensureDemoOffice } from '../demo-office';
 import { defaultDataDir } from '../local-stack/paths';
 import { type RunningStack, startStack } from '../local-stack/server';
@@ -32,17 +33,17 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
 
 let stack: RunningStack | null = null;
 let url = process.env.SUPABASE_URL;
-let anonKey = process.env.SUPABASE_ANON_KEY;
-if (!url || !anonKey) {
+let publishableKey = officeConfigFromEnv(process.env)?.publishableKey;
+if (!url || !publishableKey) {
   const dataDir = defaultDataDir();
   console.log(`starting the local stack on the embedded database in ${dataDir} …`);
   stack = await startStack({ port: 0, dataDir });
   url = stack.url;
-  anonKey = stack.anonKey;
+  publishableKey = stack.publishableKey;
   await ensureDemoOffice({
     url,
-    anonKey,
-    serviceRoleKey: stack.serviceRoleKey,
+    publishableKey,
+    secretKey: stack.secretKey,
     profilesDir: join(root, '.keyroom', 'profiles'),
     markerDir: dataDir,
     version,
@@ -52,7 +53,12 @@ if (!url || !anonKey) {
 const host = await startPreviewHost({
   rendererDir,
   port: Number(values.port),
-  createSession: coreSessions({ url, anonKey, profilesDir: join(root, '.keyroom', 'profiles'), version }),
+  createSession: coreSessions({
+    url,
+    publishableKey,
+    profilesDir: join(root, '.keyroom', 'profiles'),
+    version,
+  }),
   log: (line) => console.log(line),
 });
 console.log(`Keyroom preview (backend ${url}):`);

@@ -28,7 +28,7 @@ export interface CoreSession extends PreviewSession {
 
 export interface CoreSessionOptions {
   url: string;
-  anonKey: string;
+  publishableKey: string;
   profilesDir: string;
   version: string;
   /** Pull interval without a live socket; tests shorten DESIGN.md's 30 s. */
@@ -76,7 +76,7 @@ export function coreSessions(
     const dir = join(options.profilesDir, profile);
     const core = await KeyroomCore.create({
       url: options.url,
-      anonKey: options.anonKey,
+      publishableKey: options.publishableKey,
       storage: {
         cache: await FileCacheStore.open(join(dir, 'cache.json')),
         outbox: await FileOutboxStore.open(join(dir, 'outbox.json')),

@@ -45,7 +45,8 @@ const KEY_REFUSED =
 
 export interface CoreOptions {
   url: string;
-  anonKey: string;
+  /** The project's publishable key (`sb_publishable_…`), or its legacy anon key. */
+  publishableKey: string;
   storage: CoreStorage;
   appVersion: string;
   device: { id: string; name: string; platform: string };
@@ -142,7 +143,7 @@ export class KeyroomCore {
   private idleLock = true;
 
   private constructor(private readonly opts: CoreOptions) {
-    this.backend = new Backend({ url: opts.url, anonKey: opts.anonKey });
+    this.backend = new Backend({ url: opts.url, publishableKey: opts.publishableKey });
     this.accounts = new AccountStore(opts.storage.cache);
     this.local = new LocalState(opts.storage);
   }

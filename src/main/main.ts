@@ -7,6 +7,12 @@ import { join } from 'node:path';
 import { app, dialog } from 'electron';
 import { z } from 'zod';
 import { KeyroomCore } from '../core';
+import {
+  OFFICE_CONFIG_EXAMPLE,
+  type OfficeConfig,
+  officeConfigFromEnv,
+  parseOfficeConfig,
+} from '../shared/office-config';
 import { createHandlers } from './handlers/create-handlers';
 import { forwardCoreEvents } from './handlers/events';
 import { dialogPicker } from './handlers/import';
@@ -18,22 +24,18 @@ import { openProfileStores, openSettingsStore } from './store/profile-stores';
 import { electronAutoUpdater } from './updater/electron';
 import { UpdateService } from './updater/service';
 
-const configSchema = z.object({ supabaseUrl: z.url({ protocol: /^https?$/ }), anonKey: z.string().min(20) });
-
-// SUPABASE_URL + SUPABASE_ANON_KEY (what npm start passes), else config.json in the app's data folder.
-function readConfig(): z.infer<typeof configSchema> {
-  const { SUPABASE_URL, SUPABASE_ANON_KEY } = process.env;
-  if (SUPABASE_URL && SUPABASE_ANON_KEY) {
-    const parsed = configSchema.safeParse({ supabaseUrl: SUPABASE_URL, anonKey: SUPABASE_ANON_KEY });
-    if (parsed.success) return parsed.data;
-    throw new Error('SUPABASE_URL or SUPABASE_ANON_KEY is not valid.');
-  }
+// SUPABASE_URL + SUPABASE_PUBLISHABLE_KEY (what npm start passes), else config.json in the app's data folder.
+function readConfig(): OfficeConfig {
+  const fromEnv = officeConfigFromEnv(process.env);
+  if (fromEnv) return fromEnv;
   const path = join(app.getPath('userData'), 'config.json');
+  let text: string;
   try {
-    return configSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    text = readFileSync(path, 'utf8');
   } catch {
-    throw new Error(`Keyroom is not configured. Put {"supabaseUrl": "…", "anonKey": "…"} in ${path}.`);
+    throw new Error(`Keyroom is not configured. Put ${OFFICE_CONFIG_EXAMPLE} in ${path}.`);
   }
+  return parseOfficeConfig(text, path);
 }
 
 // One id per installation, for the devices list; kept next to the settings.
@@ -58,7 +60,7 @@ const createBackend: BackendFactory = async (shell) => {
   const settings = openSettingsStore(openElectronStoreFile);
   const core = await KeyroomCore.create({
     url: config.supabaseUrl,
-    anonKey: config.anonKey,
+    publishableKey: config.publishableKey,
     storage: openProfileStores(openElectronStoreFile, config.supabaseUrl),
     appVersion: shell.version,
     device: { id: deviceId(), name: hostname(), platform: shell.platform },

@@ -79,7 +79,7 @@ export async function startOffice(opts: Pick<StackOptions, 'dbUrl'> = {}): Promi
   const email = 'root@office.test';
   const { password } = await createFirstAdmin({
     url: stack.url,
-    serviceRoleKey: stack.serviceRoleKey,
+    secretKey: stack.secretKey,
     email,
     displayName: 'Root',
   });

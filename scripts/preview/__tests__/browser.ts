@@ -59,13 +59,17 @@ export async function shoot(page: Page, dir: string, name: string): Promise<stri
 /** A preview host on this stack, with the demo office (admin and employee PCs) opened through it. */
 export async function openPreviewOffice(stack: RunningStack, version = '0.1.0') {
   const profilesDir = await mkdtemp(join(tmpdir(), 'keyroom-e2e-profiles-'));
-  const options = { url: stack.url, anonKey: stack.anonKey, profilesDir, version, pollMs: 1000 };
+  const options = {
+    url: stack.url,
+    publishableKey: stack.publishableKey,
+    profilesDir,
+    version,
+    pollMs: 1000,
+  };
   const host = await startPreviewHost({
     rendererDir: await rendererSnapshot(),
     createSession: coreSessions(options),
   });
-  const office = await openDemoOffice({ ...options, serviceRoleKey: stack.serviceRoleKey }, (p) =>
-    host.open(p),
-  );
+  const office = await openDemoOffice({ ...options, secretKey: stack.secretKey }, (p) => host.open(p));
   return { host, office, profilesDir };
 }

@@ -51,7 +51,7 @@ export class Office {
     const d = dir ?? (await mkdtemp(join(this.root, `${name}-`)));
     const core = await KeyroomCore.create({
       url: url ?? this.stack.url,
-      anonKey: this.stack.anonKey,
+      publishableKey: this.stack.publishableKey,
       storage: {
         cache: await FileCacheStore.open(join(d, 'cache.json')),
         outbox: await FileOutboxStore.open(join(d, 'outbox.json')),
@@ -69,7 +69,7 @@ export class Office {
   async firstAdmin(email = 'boss@office.test'): Promise<Pc> {
     const { password } = await createFirstAdmin({
       url: this.stack.url,
-      serviceRoleKey: this.stack.serviceRoleKey,
+      secretKey: this.stack.secretKey,
       email,
       displayName: 'Boss',
     });

@@ -128,7 +128,7 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
       expect((await refusal(emp.core.vault.remove(wifiId, wifi.version))).code).toBe('forbidden');
       // The server says the same to a client that skips the check: a fresh, non-admin login.
       const sheet = await admin.core.admin.invite('raw@office.test', 'Raw', 'member');
-      const raw = new Backend({ url: office.stack.url, anonKey: office.stack.anonKey });
+      const raw = new Backend({ url: office.stack.url, publishableKey: office.stack.publishableKey });
       await raw.signIn('raw@office.test', sheet.oneTimePassword);
       const server = await refusal(raw.updateEntry(wifiId, wifi.version, { v: 1 }, 1));
       expect(server.code).toBe('forbidden');

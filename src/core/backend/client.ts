@@ -31,7 +31,8 @@ import {
 
 export interface BackendOptions {
   url: string;
-  anonKey: string;
+  /** The project's publishable key (`sb_publishable_…`), or its legacy anon key. */
+  publishableKey: string;
 }
 
 const COLLEAGUE_COLUMNS =
@@ -136,7 +137,7 @@ export class Backend {
 
   constructor(opts: BackendOptions) {
     this.url = opts.url;
-    this.client = createClient(opts.url, opts.anonKey, {
+    this.client = createClient(opts.url, opts.publishableKey, {
       global: { fetch: retryStaleSocket },
       auth: { persistSession: false, autoRefreshToken: true, detectSessionInUrl: false },
       // Node 20 has no global WebSocket; the app's main process is Node too.

@@ -45,7 +45,7 @@ describe('SyncEngine.applyPage', () => {
     log.rollbacks = [];
     log.damaged = [];
     engine = new SyncEngine(
-      new Backend({ url: 'http://127.0.0.1:9', anonKey: 'unused' }),
+      new Backend({ url: 'http://127.0.0.1:9', publishableKey: 'unused' }),
       local,
       randomUUID(),
       {

@@ -51,9 +51,15 @@ beforeAll(async () => {
   db = await createTestDatabase('keyroom_admin_office');
   stack = await startStack({ port: 0, dbUrl: db.url });
   const profilesDir = await mkdtemp(join(tmpdir(), 'keyroom-admin-office-'));
-  const options = { url: stack.url, anonKey: stack.anonKey, profilesDir, version: '0.1.0', pollMs: 1000 };
+  const options = {
+    url: stack.url,
+    publishableKey: stack.publishableKey,
+    profilesDir,
+    version: '0.1.0',
+    pollMs: 1000,
+  };
   const sessions = coreSessions(options);
-  const opened = await openDemoOffice({ ...options, serviceRoleKey: stack.serviceRoleKey }, (profile) =>
+  const opened = await openDemoOffice({ ...options, secretKey: stack.secretKey }, (profile) =>
     sessions(profile, () => {}),
   );
   admin = opened.admin;
