@@ -1,4 +1,4 @@
--- Nobody leaves while colleagues' access rests on their signature (20261125170000_keep_signers.sql): an active admin
+-- Nobody leaves while colleagues' access rests on their signature (still_signs in the admin RPCs): an active admin
 -- who still signs grants or certificates of active colleagues is not demoted, disabled or reset before the take-over,
 -- an active admin is never deleted, nor anyone whose signature is still relied on, nor the office root. Each refusal
 -- changes nothing; the allowed path (take over, demote, delete) goes through. Also tried as the wrong user.

@@ -1,0 +1,275 @@
+-- Keyroom baseline, part 1 of 4: the tables of docs/data-model.md and who may reach them. Per table, in the order
+-- of DESIGN.md section 3: row-level security, its policies and the grants of each API role, side by side (grants
+-- say which statements a role may run at all, policies which rows). Part 2 holds the triggers that own
+-- version/seq/history/audit/pokes, part 3 the RPCs members call and the Realtime topics, part 4 the admin RPCs.
+-- Runs unchanged on a Supabase project and on the local stack (scripts/local-stack/bootstrap.sql provides what
+-- Supabase has: roles, auth.*, realtime.*).
+--
+-- Who may do what is decided in two places only: RLS policies (rows) and the guard triggers (columns).
+-- Guard triggers are SECURITY INVOKER and treat `anon`/`authenticated` as API callers; everything else
+-- (service_role, and the owner when one of our SECURITY DEFINER functions runs) is trusted.
+--
+-- Nothing has been released: this baseline replaces the migrations written during development. From the first
+-- release on, migrations are append-only.
+
+create schema if not exists private;
+revoke all on schema private from public;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Tables
+-- ---------------------------------------------------------------------------------------------------------
+
+create table public.profiles (
+  id uuid primary key references auth.users (id) on delete cascade,
+  email text not null unique,
+  display_name text not null,
+  role text not null default 'member' check (role in ('admin', 'member')),
+  status text not null default 'invited' check (status in ('invited', 'enrolled', 'active', 'disabled')),
+  x25519_public text check (x25519_public ~ '^[A-Za-z0-9_-]{43}$'),
+  ed25519_public text check (ed25519_public ~ '^[A-Za-z0-9_-]{43}$'),
+  kdf jsonb check (jsonb_typeof(kdf) = 'object'),
+  wrapped_keys jsonb check (jsonb_typeof(wrapped_keys) = 'object'),
+  key_certificate jsonb check (jsonb_typeof(key_certificate) = 'object'),
+  enrolled_at timestamptz,
+  confirmed_at timestamptz,
+  confirmed_by uuid,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+
+create table public.vaults (
+  id uuid primary key default gen_random_uuid(),
+  name text not null check (length(name) between 1 and 200),
+  key_version int not null default 1 check (key_version > 0),
+  created_by uuid default auth.uid(),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+
+-- granted_by has no foreign key on purpose: deleting an admin must not rewrite or drop the grants they
+-- signed (the signature names them).
+create table public.vault_grants (
+  id uuid primary key default gen_random_uuid(),
+  vault_id uuid not null references public.vaults (id) on delete cascade,
+  member_id uuid not null references public.profiles (id) on delete cascade,
+  key_version int not null check (key_version > 0),
+  sealed_key text not null,
+  member_public text not null,
+  granted_by uuid default auth.uid(),
+  signature text not null,
+  created_at timestamptz not null default now(),
+  revoked_at timestamptz,
+  unique (vault_id, member_id, key_version)
+);
+create index vault_grants_member_idx on public.vault_grants (member_id);
+
+-- created_by/updated_by/deleted_by carry no foreign key: removing a user must not touch entries (an
+-- update would bump version and seq on every entry they ever wrote).
+create table public.entries (
+  id uuid primary key,
+  vault_id uuid not null references public.vaults (id) on delete restrict,
+  envelope jsonb not null check (jsonb_typeof(envelope) = 'object'),
+  key_version int not null check (key_version > 0),
+  version int not null check (version > 0),
+  seq bigint not null unique,
+  created_by uuid,
+  created_at timestamptz not null default now(),
+  updated_by uuid,
+  updated_at timestamptz not null default now(),
+  deleted_at timestamptz,
+  deleted_by uuid
+);
+create index entries_vault_seq_idx on public.entries (vault_id, seq);
+
+-- Assigned only by the entries trigger, under the advisory lock below.
+create sequence public.entries_seq;
+
+create table public.entry_history (
+  id bigserial primary key,
+  entry_id uuid not null,
+  vault_id uuid not null,
+  envelope jsonb not null,
+  key_version int not null,
+  version int not null,
+  changed_by uuid,
+  changed_at timestamptz not null,
+  deleted_at timestamptz
+);
+create index entry_history_entry_idx on public.entry_history (entry_id, version);
+
+-- id is assigned by the chain trigger under a lock (not by a column default), so id order is chain order.
+create sequence public.audit_log_id_seq;
+create table public.audit_log (
+  id bigint primary key,
+  at timestamptz not null default now(),
+  actor_id uuid,
+  actor_email text,
+  action text not null,
+  entry_id uuid,
+  vault_id uuid,
+  target_user_id uuid,
+  details jsonb not null default '{}'::jsonb,
+  prev_hash text not null,
+  hash text not null
+);
+alter sequence public.audit_log_id_seq owned by public.audit_log.id;
+create index audit_log_at_idx on public.audit_log (at);
+create index audit_log_entry_idx on public.audit_log (entry_id);
+create index audit_log_actor_idx on public.audit_log (actor_id);
+
+create table public.devices (
+  id uuid primary key,
+  user_id uuid not null default auth.uid() references public.profiles (id) on delete cascade,
+  name text not null default '',
+  platform text not null default '',
+  app_version text not null default '',
+  last_seen timestamptz not null default now()
+);
+create index devices_user_idx on public.devices (user_id);
+
+create table public.client_policy (
+  id int primary key default 1 check (id = 1),
+  min_version text,
+  latest_version text,
+  critical boolean not null default false,
+  release_notes text,
+  auto_lock_minutes int not null default 10 check (auto_lock_minutes between 1 and 1440),
+  allow_stay_unlocked boolean not null default false,
+  office_root_id uuid,
+  office_root_public text,
+  updated_at timestamptz not null default now(),
+  updated_by uuid
+);
+insert into public.client_policy (id) values (1);
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Caller helpers (read profiles on every call, so a disable or demotion acts on the next request)
+-- ---------------------------------------------------------------------------------------------------------
+
+create function public.my_status() returns text
+language sql stable security definer set search_path = ''
+as $$
+  select p.status from public.profiles p where p.id = auth.uid();
+$$;
+
+create function public.is_active_member() returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select exists (select 1 from public.profiles p where p.id = auth.uid() and p.status = 'active');
+$$;
+
+create function public.is_admin() returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select exists (
+    select 1 from public.profiles p where p.id = auth.uid() and p.status = 'active' and p.role = 'admin'
+  );
+$$;
+
+-- The vaults the caller may read: all for an admin; for an active member those with a live grant at the
+-- vault's current key_version. Policies use it as `vault_id in (select public.my_vault_ids())`, which
+-- Postgres evaluates once per statement, not once per row.
+create function public.my_vault_ids() returns setof uuid
+language sql stable security definer set search_path = ''
+as $$
+  select v.id from public.vaults v where public.is_admin()
+  union
+  select g.vault_id
+  from public.vault_grants g
+  join public.vaults v on v.id = g.vault_id and v.key_version = g.key_version
+  where g.member_id = auth.uid() and g.revoked_at is null and public.is_active_member();
+$$;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- profiles
+-- ---------------------------------------------------------------------------------------------------------
+
+alter table public.profiles enable row level security;
+create policy profiles_select on public.profiles for select to authenticated
+  using ((id = (select auth.uid()) and status <> 'disabled') or (select public.is_admin()));
+create policy profiles_update_own on public.profiles for update to authenticated
+  using (id = (select auth.uid()) and status <> 'disabled')
+  with check (id = (select auth.uid()));
+
+-- What active members see of each other: owner's rights, so the private key material (kdf, wrapped_keys)
+-- of other users stays unreachable while each user still reads their own through the table.
+create view public.colleagues with (security_barrier = true) as
+  select p.id, p.email, p.display_name, p.role, p.status, p.x25519_public, p.ed25519_public,
+    p.key_certificate, p.confirmed_at
+  from public.profiles p
+  where (select public.is_active_member());
+
+-- ---------------------------------------------------------------------------------------------------------
+-- vaults
+-- ---------------------------------------------------------------------------------------------------------
+
+alter table public.vaults enable row level security;
+create policy vaults_select on public.vaults for select to authenticated
+  using (id in (select public.my_vault_ids()));
+create policy vaults_insert on public.vaults for insert to authenticated
+  with check ((select public.is_admin()));
+create policy vaults_update on public.vaults for update to authenticated
+  using ((select public.is_admin())) with check ((select public.is_admin()));
+create policy vaults_delete on public.vaults for delete to authenticated
+  using ((select public.is_admin()));
+
+-- ---------------------------------------------------------------------------------------------------------
+-- vault_grants
+-- ---------------------------------------------------------------------------------------------------------
+
+alter table public.vault_grants enable row level security;
+create policy vault_grants_select on public.vault_grants for select to authenticated
+  using ((member_id = (select auth.uid()) and (select public.is_active_member())) or (select public.is_admin()));
+create policy vault_grants_insert on public.vault_grants for insert to authenticated
+  with check ((select public.is_admin()) and granted_by = (select auth.uid()));
+create policy vault_grants_delete on public.vault_grants for delete to authenticated
+  using ((select public.is_admin()));
+
+-- ---------------------------------------------------------------------------------------------------------
+-- entries
+-- ---------------------------------------------------------------------------------------------------------
+
+alter table public.entries enable row level security;
+create policy entries_select on public.entries for select to authenticated
+  using (vault_id in (select public.my_vault_ids()));
+create policy entries_insert on public.entries for insert to authenticated
+  with check (vault_id in (select public.my_vault_ids()) and created_by = (select auth.uid()));
+create policy entries_update on public.entries for update to authenticated
+  using ((select public.is_admin())) with check ((select public.is_admin()));
+
+-- ---------------------------------------------------------------------------------------------------------
+-- entry_history
+-- ---------------------------------------------------------------------------------------------------------
+
+alter table public.entry_history enable row level security;
+create policy entry_history_select on public.entry_history for select to authenticated
+  using ((select public.is_admin()));
+
+-- ---------------------------------------------------------------------------------------------------------
+-- audit_log
+-- ---------------------------------------------------------------------------------------------------------
+
+alter table public.audit_log enable row level security;
+create policy audit_log_select on public.audit_log for select to authenticated
+  using ((select public.is_admin()));
+
+-- ---------------------------------------------------------------------------------------------------------
+-- devices
+-- ---------------------------------------------------------------------------------------------------------
+
+alter table public.devices enable row level security;
+create policy devices_select on public.devices for select to authenticated
+  using ((user_id = (select auth.uid()) and (select public.is_active_member())) or (select public.is_admin()));
+create policy devices_insert on public.devices for insert to authenticated
+  with check (user_id = (select auth.uid()) and (select public.is_active_member()));
+create policy devices_update on public.devices for update to authenticated
+  using (user_id = (select auth.uid()) and (select public.is_active_member()))
+  with check (user_id = (select auth.uid()) and (select public.is_active_member()));
+
+-- ---------------------------------------------------------------------------------------------------------
+-- client_policy
+-- ---------------------------------------------------------------------------------------------------------
+
+alter table public.client_policy enable row level security;
+create policy client_policy_select on public.client_policy for select to authenticated
+  using ((select public.my_status()) in ('invited', 'enrolled', 'active'));
