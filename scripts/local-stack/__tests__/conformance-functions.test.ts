@@ -1,6 +1,7 @@
 // /functions/v1 conformance: the runner behaves like `supabase functions serve` for what supabase-js sees
-// (verify_jwt, errors, timeouts, env, pass-through), driven through supabase.functions.invoke against
-// fixture functions in functions-fixtures/.
+// (errors, timeouts, env, pass-through), and its verify_jwt like the hosted gateway's, driven through
+// supabase.functions.invoke against fixture functions in functions-fixtures/.
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
   createClient,
@@ -8,7 +9,7 @@ import {
   type SupabaseClient,
   type SupabaseClientOptions,
 } from '@supabase/supabase-js';
-import { SignJWT } from 'jose';
+import { decodeProtectedHeader, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RunningStack, startStack } from '../server';
@@ -38,7 +39,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A client whose requests carry no Authorization header at all. */
+/**
+ * A client whose requests carry no credentials at all: no Authorization, and no apikey either, since the
+ * gateway turns an apikey into the role's JWT when Authorization is absent (http/apikey.ts).
+ */
 function clientWithoutJwt(): SupabaseClient {
   return createClient(stack.url, stack.anonKey, {
     ...clientOptions,
@@ -46,6 +50,7 @@ function clientWithoutJwt(): SupabaseClient {
       fetch: (input, init) => {
         const headers = new Headers(init?.headers);
         headers.delete('authorization');
+        headers.delete('apikey');
         return fetch(input, { ...init, headers });
       },
     },
@@ -106,6 +111,44 @@ describe('verify_jwt', () => {
     }
   });
 
+  it('models the hosted gateway (stand-in only): a user ES256 token is refused under verify_jwt = true, with 401 Invalid JWT', async () => {
+    const email = `gateway-${Date.now()}@functions.test`;
+    const password = 'gateway-password-1';
+    const admin = createClient(stack.url, stack.secretKey, clientOptions);
+    const created = await admin.auth.admin.createUser({ email, password, email_confirm: true });
+    expect(created.error).toBeNull();
+    const user = createClient(stack.url, stack.publishableKey, clientOptions);
+    const { data, error: signInError } = await user.auth.signInWithPassword({ email, password });
+    expect(signInError).toBeNull();
+    const token = data.session!.access_token;
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', kid: expect.any(String) });
+    const { error } = await user.functions.invoke('echo', { body: {} });
+    expect(await errorBody(error)).toEqual({ status: 401, body: { msg: 'Invalid JWT' } });
+    // The same token reaches a verify_jwt = false function unchanged, for the function to verify.
+    const open = await user.functions.invoke('open', { body: {} });
+    expect(open.error).toBeNull();
+    expect(open.data).toEqual({ authorization: `Bearer ${token}` });
+  });
+
+  it('passes a token signed with the legacy JWT secret, as the hosted gateway does', async () => {
+    const legacy = await new SignJWT({ role: 'authenticated', sub: randomUUID() })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(stack.jwtSecret));
+    const { error } = await anon.functions.invoke('echo', {
+      headers: { Authorization: `Bearer ${legacy}` },
+    });
+    expect(error).toBeNull();
+  });
+
+  it('lets a publishable-key client without a session through: the gateway hands on the anon JWT (the CLI Kong BearerToken rule)', async () => {
+    const publishable = createClient(stack.url, stack.publishableKey, clientOptions);
+    const { error } = await publishable.functions.invoke('echo', { body: {} });
+    expect(error).toBeNull();
+    const open = await publishable.functions.invoke('open', { body: {} });
+    expect(open.data).toEqual({ authorization: `Bearer ${stack.anonKey}` });
+  });
+
   it('lets a verify_jwt = false function run without a JWT', async () => {
     const { data, error } = await clientWithoutJwt().functions.invoke('open', { body: {} });
     expect(error).toBeNull();
@@ -116,16 +159,29 @@ describe('verify_jwt', () => {
 });
 
 describe('the worker', () => {
-  it('hands the function the project URL and keys, and no other environment', async () => {
+  it('hands the function the project URL, keys and JWKS as a project created today has them, and no other environment', async () => {
     const { data, error } = await anon.functions.invoke('env');
     expect(error).toBeNull();
+    const served = await (
+      await fetch(`${stack.url}/auth/v1/.well-known/jwks.json`, { headers: { apikey: stack.publishableKey } })
+    ).json();
     expect(data).toEqual({
       url: stack.url,
+      publishableKeys: { default: stack.publishableKey },
+      secretKeys: { default: stack.secretKey },
+      jwks: served,
       anonKey: stack.anonKey,
       serviceRoleKey: stack.serviceRoleKey,
       dbUrl: null,
       homeReadable: false,
     });
+    // Public keys only: no private part, and not the legacy secret as an `oct` key.
+    const keys = (data as { jwks: { keys: Record<string, unknown>[] } }).jwks.keys;
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).toMatchObject({ kty: 'EC', alg: 'ES256', kid: expect.any(String) });
+      expect(key).not.toHaveProperty('d');
+    }
   });
 
   it('keeps one long-lived worker per function', async () => {

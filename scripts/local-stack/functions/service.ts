@@ -1,13 +1,16 @@
 // /functions/v1/<name>: the edge-runtime stand-in. Routes each request to the function's Deno worker and
-// answers the way `supabase functions serve` does (its main service, read from supabase/cli): 404 text
-// "Function not found"; with verify_jwt a 401 {msg} before the function runs; 503 BOOT_ERROR when the
-// function cannot load; 546 WORKER_LIMIT when it runs past the wall-clock limit (the worker is killed and
-// restarted on the next request); 500 WORKER_ERROR when the worker dies under a request.
+// answers the way `supabase functions serve` does (its main service, supabase/cli
+// internal/functions/serve/templates/main.ts): 404 text "Function not found"; with verify_jwt a 401 {msg}
+// before the function runs (accepting only what the hosted gateway accepts, see checkJwt); 503 BOOT_ERROR
+// when the function cannot load; 546 WORKER_LIMIT when it runs past the wall-clock limit (the worker is
+// killed and restarted on the next request); 500 WORKER_ERROR when the worker dies under a request.
 import { existsSync, watch } from 'node:fs';
 import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
+import { publicJwk } from '../keys';
 import type { ServiceFactory, StackContext } from '../server';
 import { loadFunctionSettings, settingsFor } from './config';
 import { BootError, FunctionWorker } from './worker';
@@ -60,12 +63,22 @@ function forwardable(headers: IncomingHttpHeaders): IncomingHttpHeaders {
 
 type JwtCheck = { ok: true } | { ok: false; msg: string };
 
+/**
+ * verify_jwt as the HOSTED gateway does it: only a token signed with the project's legacy JWT secret (HS256)
+ * passes; a user's ES256 token from the new signing keys is refused with 401 "Invalid JWT"
+ * (supabase.com/docs/guides/troubleshooting/edge-function-401-error-response). `supabase functions serve`
+ * is hybrid (templates/main.ts verifyHybridJWT also takes ES256/RS256 by the JWKS), and Supabase's newer
+ * functions/auth-headers page says the hosted check now takes both; the stand-in keeps the stricter rule so
+ * a function left on verify_jwt = true fails here as it would on a project where the check is legacy-only.
+ * The answer's shape is the CLI's ({msg}); the hosted one is {code: 401, message}.
+ */
 async function checkJwt(ctx: StackContext, req: IncomingMessage): Promise<JwtCheck> {
   const header = req.headers.authorization;
   if (!header) return { ok: false, msg: 'Error: Missing authorization header' };
   const [scheme, token] = header.split(' ');
   if (scheme !== 'Bearer' || !token) return { ok: false, msg: "Error: Auth header is not 'Bearer {token}'" };
   try {
+    if (decodeProtectedHeader(token).alg !== 'HS256') return { ok: false, msg: 'Invalid JWT' };
     await ctx.verifyJwt(token);
     return { ok: true };
   } catch {
@@ -83,11 +96,30 @@ function netTargets(ctx: StackContext): string[] {
 }
 
 /** Every variable a function may read; SUPABASE_DB_URL stays unset on PGlite, as nothing can connect. */
-const FUNCTION_ENV = ['SUPABASE_URL', 'SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_DB_URL'];
+const FUNCTION_ENV = [
+  'SUPABASE_URL',
+  'SUPABASE_PUBLISHABLE_KEYS',
+  'SUPABASE_SECRET_KEYS',
+  'SUPABASE_JWKS',
+  'SUPABASE_ANON_KEY',
+  'SUPABASE_SERVICE_ROLE_KEY',
+  'SUPABASE_DB_URL',
+];
 
+/**
+ * The default secrets of a project created today (supabase.com/docs/guides/functions/secrets): the API keys
+ * as JSON dictionaries with a `default` entry (as supabase/cli templates/main.ts builds them), the JWKS, and
+ * the legacy anon / service-role JWTs while the project keeps its legacy keys. SUPABASE_JWKS holds public
+ * keys only, the value /auth/v1/.well-known/jwks.json serves: the CLI adds an `oct` key carrying the legacy
+ * secret when no signing keys are configured (pkg/config ResolveJWKS), but a project created today has
+ * signing keys and the hosted JWKS never publishes the secret, so a function here cannot verify HS256 itself.
+ */
 function functionEnv(ctx: StackContext): Record<string, string> {
   const env: Record<string, string> = {
     SUPABASE_URL: ctx.url,
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: ctx.keys.publishableKey }),
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: ctx.keys.secretKey }),
+    SUPABASE_JWKS: JSON.stringify({ keys: [publicJwk(ctx.keys.signingKey)] }),
     SUPABASE_ANON_KEY: ctx.keys.anonKey,
     SUPABASE_SERVICE_ROLE_KEY: ctx.keys.serviceRoleKey,
   };

@@ -19,9 +19,17 @@ function readable(name: string): boolean {
   }
 }
 
+const parsed = (name: string): unknown => {
+  const raw = deno.env.get(name);
+  return raw === undefined ? null : JSON.parse(raw);
+};
+
 deno.serve(() =>
   Response.json({
     url: deno.env.get('SUPABASE_URL'),
+    publishableKeys: parsed('SUPABASE_PUBLISHABLE_KEYS'),
+    secretKeys: parsed('SUPABASE_SECRET_KEYS'),
+    jwks: parsed('SUPABASE_JWKS'),
     anonKey: deno.env.get('SUPABASE_ANON_KEY'),
     serviceRoleKey: deno.env.get('SUPABASE_SERVICE_ROLE_KEY'),
     dbUrl: deno.env.get('SUPABASE_DB_URL') ?? null,
