@@ -1,13 +1,24 @@
--- Keyroom baseline, part 1 of 4: the tables of docs/data-model.md and who may reach them. Per table, in the order
+-- Keyroom baseline, part 1 of 5: the tables of docs/data-model.md and who may reach them. Per table, in the order
 -- of DESIGN.md section 3: row-level security, its policies and the grants of each API role, side by side (grants
--- say which statements a role may run at all, policies which rows). Part 2 holds the triggers that own
--- version/seq/history/audit/pokes, part 3 the RPCs members call and the Realtime topics, part 4 the admin RPCs.
+-- say which statements a role may run at all, policies which rows). Part 2 is the audit log, part 3 the triggers
+-- that own version/seq/history/audit/pokes, part 4 the RPCs members call and the Realtime topics, part 5 the admin
+-- RPCs.
 -- Runs unchanged on a Supabase project and on the local stack (scripts/local-stack/bootstrap.sql provides what
 -- Supabase has: roles, auth.*, realtime.*).
 --
--- Who may do what is decided in two places only: RLS policies (rows) and the guard triggers (columns).
--- Guard triggers are SECURITY INVOKER and treat `anon`/`authenticated` as API callers; everything else
--- (service_role, and the owner when one of our SECURITY DEFINER functions runs) is trusted.
+-- Who may do what is decided in three places: grants (which statements and columns a role may use at all), RLS
+-- policies (rows) and the guard triggers (column values). Guard triggers are SECURITY INVOKER and treat
+-- `anon`/`authenticated` as API callers; everything else (service_role, and the owner when one of our SECURITY
+-- DEFINER functions runs) is trusted.
+--
+-- Grants are explicit and least-privilege. A Supabase project created since 2026-05-30 grants the API roles no
+-- SELECT/INSERT/UPDATE/DELETE on new tables and no EXECUTE on new functions (changelog 45329; supabase/cli
+-- RevokeDefaultDataApiPrivilegesSql), but its default privileges still hand them TRUNCATE, REFERENCES and TRIGGER
+-- on tables and UPDATE on sequences, PostgreSQL gives EXECUTE on every new function to PUBLIC, and an older
+-- project still grants everything. So each object first loses whatever the defaults gave (`revoke all`), then
+-- gets exactly what its callers use: `anon` nothing anywhere, no API role TRUNCATE, REFERENCES or TRIGGER;
+-- `authenticated` what the app does; `service_role` what the edge functions, admin:init and set-up scripts do.
+-- Column-level UPDATE where the guard trigger refuses every other column anyway, so both say the same.
 --
 -- Nothing has been released: this baseline replaces the migrations written during development. From the first
 -- release on, migrations are append-only.
@@ -180,6 +191,13 @@ as $$
   where g.member_id = auth.uid() and g.revoked_at is null and public.is_active_member();
 $$;
 
+-- The policies below call these as the requesting user, so `authenticated` executes them (and may call them
+-- through /rpc: they reveal only the caller's own standing).
+revoke all on function public.my_status(), public.is_active_member(), public.is_admin(), public.my_vault_ids()
+  from public, anon, authenticated, service_role;
+grant execute on function public.my_status(), public.is_active_member(), public.is_admin(), public.my_vault_ids()
+  to authenticated;
+
 -- ---------------------------------------------------------------------------------------------------------
 -- profiles
 -- ---------------------------------------------------------------------------------------------------------
@@ -191,6 +209,17 @@ create policy profiles_update_own on public.profiles for update to authenticated
   using (id = (select auth.uid()) and status <> 'disabled')
   with check (id = (select auth.uid()));
 
+-- A user changes their display name and their enrollment material; role, status, email and confirmation only
+-- through the admin RPCs (profiles_guard refuses the same columns, and pins the public keys after enrollment).
+-- service_role: admin:init and the admin-users function create profiles and read them; no UPDATE or DELETE, so
+-- every change of role or status and every removal goes through the RPCs that keep an admin and the signatures
+-- colleagues rely on.
+revoke all on public.profiles from anon, authenticated, service_role;
+grant select on public.profiles to authenticated;
+grant update (display_name, x25519_public, ed25519_public, kdf, wrapped_keys, key_certificate)
+  on public.profiles to authenticated;
+grant select, insert on public.profiles to service_role;
+
 -- What active members see of each other: owner's rights, so the private key material (kdf, wrapped_keys)
 -- of other users stays unreachable while each user still reads their own through the table.
 create view public.colleagues with (security_barrier = true) as
@@ -198,6 +227,10 @@ create view public.colleagues with (security_barrier = true) as
     p.key_certificate, p.confirmed_at
   from public.profiles p
   where (select public.is_active_member());
+
+-- Read-only (a simple view is auto-updatable), for members only: the service role reads profiles itself.
+revoke all on public.colleagues from anon, authenticated, service_role;
+grant select on public.colleagues to authenticated;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- vaults
@@ -213,6 +246,13 @@ create policy vaults_update on public.vaults for update to authenticated
 create policy vaults_delete on public.vaults for delete to authenticated
   using ((select public.is_admin()));
 
+-- Admins create, rename and delete (empty) vaults; the key version changes only through rotate_vault_key and
+-- the author is the server's to set (vaults_guard). The service role sets up vaults for scripts and tests.
+revoke all on public.vaults from anon, authenticated, service_role;
+grant select, insert, delete on public.vaults to authenticated;
+grant update (name) on public.vaults to authenticated;
+grant select, insert, update, delete on public.vaults to service_role;
+
 -- ---------------------------------------------------------------------------------------------------------
 -- vault_grants
 -- ---------------------------------------------------------------------------------------------------------
@@ -224,6 +264,12 @@ create policy vault_grants_insert on public.vault_grants for insert to authentic
   with check ((select public.is_admin()) and granted_by = (select auth.uid()));
 create policy vault_grants_delete on public.vault_grants for delete to authenticated
   using ((select public.is_admin()));
+
+-- Grants are immutable (grants_check): inserted and deleted, never updated. Rotation, confirmation, reset and
+-- take-over replace them inside their RPCs.
+revoke all on public.vault_grants from anon, authenticated, service_role;
+grant select, insert, delete on public.vault_grants to authenticated;
+grant select, insert on public.vault_grants to service_role;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- entries
@@ -237,6 +283,15 @@ create policy entries_insert on public.entries for insert to authenticated
 create policy entries_update on public.entries for update to authenticated
   using ((select public.is_admin())) with check ((select public.is_admin()));
 
+-- Never hard-deleted. Members insert (the trigger decides author, version and seq whatever the client sent);
+-- admins change the ciphertext, its key version and the tombstone through update_entry and set_entry_deleted,
+-- which run as the caller. The insert trigger runs as the caller too and takes the next seq.
+revoke all on public.entries from anon, authenticated, service_role;
+grant select, insert on public.entries to authenticated, service_role;
+grant update (envelope, key_version, deleted_at) on public.entries to authenticated;
+revoke all on sequence public.entries_seq from anon, authenticated, service_role;
+grant usage on sequence public.entries_seq to authenticated, service_role;
+
 -- ---------------------------------------------------------------------------------------------------------
 -- entry_history
 -- ---------------------------------------------------------------------------------------------------------
@@ -245,6 +300,11 @@ alter table public.entry_history enable row level security;
 create policy entry_history_select on public.entry_history for select to authenticated
   using ((select public.is_admin()));
 
+-- Written only by the entries trigger (as the owner).
+revoke all on public.entry_history from anon, authenticated, service_role;
+revoke all on sequence public.entry_history_id_seq from anon, authenticated, service_role;
+grant select on public.entry_history to authenticated, service_role;
+
 -- ---------------------------------------------------------------------------------------------------------
 -- audit_log
 -- ---------------------------------------------------------------------------------------------------------
@@ -252,6 +312,11 @@ create policy entry_history_select on public.entry_history for select to authent
 alter table public.audit_log enable row level security;
 create policy audit_log_select on public.audit_log for select to authenticated
   using ((select public.is_admin()));
+
+-- Append-only, written by the triggers and the audit RPCs (as the owner); nobody updates or deletes a row.
+revoke all on public.audit_log from anon, authenticated, service_role;
+revoke all on sequence public.audit_log_id_seq from anon, authenticated, service_role;
+grant select on public.audit_log to authenticated, service_role;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- devices
@@ -266,6 +331,12 @@ create policy devices_update on public.devices for update to authenticated
   using (user_id = (select auth.uid()) and (select public.is_active_member()))
   with check (user_id = (select auth.uid()) and (select public.is_active_member()));
 
+-- The app upserts its own row (PostgREST's upsert updates every column it sent, so UPDATE is table-wide;
+-- devices_touch keeps a device with its user and stamps last_seen).
+revoke all on public.devices from anon, authenticated, service_role;
+grant select, insert, update on public.devices to authenticated;
+grant select, insert on public.devices to service_role;
+
 -- ---------------------------------------------------------------------------------------------------------
 -- client_policy
 -- ---------------------------------------------------------------------------------------------------------
@@ -273,3 +344,7 @@ create policy devices_update on public.devices for update to authenticated
 alter table public.client_policy enable row level security;
 create policy client_policy_select on public.client_policy for select to authenticated
   using ((select public.my_status()) in ('invited', 'enrolled', 'active'));
+
+-- Written only through the app-updates RPCs (as the owner); read by the app and by app-updates.
+revoke all on public.client_policy from anon, authenticated, service_role;
+grant select on public.client_policy to authenticated, service_role;

@@ -2,7 +2,7 @@
 -- colleagues view, and the audit events and pokes of role and status changes.
 begin;
 \ir fixtures/keyroom.psql
-select plan(42);
+select plan(43);
 
 -- A member cannot promote, re-status or re-identify themself.
 select tests.act_as('member');
@@ -41,7 +41,7 @@ select tests.act_as('admin');
 select throws_ok($$update public.profiles set role = 'member' where id = auth.uid()$$, '42501', null,
   'admin cannot change own role through the API');
 select is(tests.probe('admin', $$update public.profiles set status = 'disabled' where id = tests.id('member')$$, false),
-  0::bigint, 'admin cannot disable a member through the API');
+  -1::bigint, 'admin cannot disable a member through the API (no UPDATE on status)');
 select tests.reset();
 
 -- Enrollment: partial key material keeps a user invited; complete key material makes them enrolled.
@@ -62,13 +62,16 @@ select tests.reset();
 select is((select count(*)::int from realtime.messages where topic = 'office' and event = 'profile'
   and payload ->> 'user_id' = tests.id('invited')::text), 1, 'enrollment pokes the office channel');
 
--- The service role changes status and role; each change is audited and poked.
+-- Status and role change only as the owner (the admin RPCs run so); each change is audited and poked. Not even the
+-- service role updates profiles directly, so no change skips the checks in those RPCs.
 select tests.act_as_service();
-select lives_ok($$update public.profiles set status = 'disabled' where id = tests.id('member')$$,
-  'service role disables a member');
-select lives_ok($$update public.profiles set role = 'admin' where id = tests.id('other')$$,
-  'service role promotes a member');
+select throws_ok($$update public.profiles set status = 'disabled' where id = tests.id('member')$$, '42501', null,
+  'the service role cannot update a profile directly');
 select tests.reset();
+select lives_ok($$update public.profiles set status = 'disabled' where id = tests.id('member')$$,
+  'the owner disables a member');
+select lives_ok($$update public.profiles set role = 'admin' where id = tests.id('other')$$,
+  'the owner promotes a member');
 select is((select count(*)::int from public.audit_log where action = 'user.disable'
   and target_user_id = tests.id('member')), 1, 'disable audited');
 select is((select count(*)::int from realtime.messages where topic = 'member:' || tests.id('member')
@@ -118,10 +121,8 @@ select is((select key_certificate from public.profiles where id = tests.id('seco
   'a self-signed certificate from an admin who does not become root is dropped');
 select is((select status from public.profiles where id = tests.id('second')), 'enrolled',
   'a later admin waits for confirmation');
-select tests.act_as_service();
 select throws_ok($$update public.client_policy set office_root_public = tests.key('e', 'second')$$, '42501', null,
-  'the office root never changes, not even through the service role');
-select tests.reset();
+  'the office root never changes, not even for the owner');
 
 -- A demoted or disabled admin keeps no certificate that would still let their key sign grants.
 update public.profiles set role = 'admin', key_certificate = jsonb_build_object('signer', tests.id('root'), 'sig', 's')

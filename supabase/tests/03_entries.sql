@@ -44,7 +44,7 @@ select throws_ok($$select public.update_entry(tests.id('e1'), 2, '{"v": 1, "ct":
   'update_entry on a stale version raises conflict');
 select is((select envelope ->> 'ct' from public.entries where id = tests.id('e1')), 'one-c',
   'the stale write changed nothing');
-select throws_ok($$select public.update_entry(gen_random_uuid(), 1, '{}', 1)$$, 'P0002', 'not_found',
+select throws_ok($$select public.update_entry(gen_random_uuid(), 1, '{}', 1)$$, 'PT404', 'not_found',
   'update_entry on an unknown id');
 select throws_ok($$update public.entries set vault_id = tests.id('v2') where id = tests.id('e1')$$, '42501', null,
   'an entry cannot move to another vault');
@@ -132,7 +132,7 @@ select isnt(public.log_event('entry.reveal', tests.id('e1')), null, 'member logs
 select isnt(public.log_event('entry.totp', tests.id('e1')), null, 'member logs an authenticator code');
 select throws_ok($$select public.log_event('entry.delete', tests.id('e1'))$$, '22023', 'invalid_action',
   'only client actions can be logged');
-select throws_ok($$select public.log_event('entry.copy', tests.id('e3'))$$, 'P0002', 'not_found',
+select throws_ok($$select public.log_event('entry.copy', tests.id('e3'))$$, 'PT404', 'not_found',
   'no events for entries outside the caller''s vaults');
 select tests.reset();
 select is((select actor_email || ' ' || vault_id from public.audit_log where action = 'entry.reveal'),

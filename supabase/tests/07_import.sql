@@ -14,7 +14,7 @@ select is(
   'log_import stamps actor, vault, count and format');
 
 select tests.act_as('member');
-select throws_ok($$select public.log_import(tests.id('v2'), 1, 'chrome')$$, 'P0002', 'not_found',
+select throws_ok($$select public.log_import(tests.id('v2'), 1, 'chrome')$$, 'PT404', 'not_found',
   'a vault the member does not read is refused');
 select throws_ok($$select public.log_import(tests.id('v1'), -1, 'chrome')$$, '22023', 'invalid_import',
   'a negative count is refused');

@@ -1,80 +1,10 @@
--- Keyroom baseline, part 3 of 4: what signed-in members and admins call through the API (PostgREST /rpc), and
+-- Keyroom baseline, part 4 of 5: what signed-in members and admins call through the API (PostgREST /rpc), and
 -- the Realtime topics. Each RPC checks its caller itself; RLS still applies to what a SECURITY INVOKER one touches.
-
--- ---------------------------------------------------------------------------------------------------------
--- Audit: verification and client-side events
--- ---------------------------------------------------------------------------------------------------------
-
--- Returns the id of the first row whose link or hash does not match (an edited row, or the row after a
--- deleted one), or null when the whole chain verifies.
-create function public.verify_audit_chain() returns bigint
-language plpgsql stable security definer set search_path = ''
-as $$
-declare
-  v_prev text := repeat('0', 64);
-  r public.audit_log;
-begin
-  if not (public.is_admin() or coalesce(auth.role(), 'service_role') = 'service_role') then
-    raise exception 'permission denied' using errcode = '42501';
-  end if;
-  for r in select * from public.audit_log a order by a.id loop
-    if r.prev_hash is distinct from v_prev or r.hash is distinct from private.audit_hash(r) then
-      return r.id;
-    end if;
-    v_prev := r.hash;
-  end loop;
-  return null;
-end;
-$$;
-
--- Client-side events: the caller names the action and entry; actor, time and vault come from the server.
-create function public.log_event(p_action text, p_entry_id uuid) returns bigint
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  v_vault uuid;
-begin
-  if not public.is_active_member() then
-    raise exception 'permission denied' using errcode = '42501';
-  end if;
-  if p_action is null or p_action not in ('entry.reveal', 'entry.copy', 'entry.copy_username', 'entry.totp', 'vault.export')
-  then
-    raise exception 'invalid_action' using errcode = '22023';
-  end if;
-  if p_entry_id is null and p_action <> 'vault.export' then
-    raise exception 'entry_required' using errcode = '22023';
-  end if;
-  if p_entry_id is not null then
-    select e.vault_id into v_vault from public.entries e
-    where e.id = p_entry_id and e.vault_id in (select public.my_vault_ids());
-    if v_vault is null then
-      raise exception 'not_found' using errcode = 'P0002';
-    end if;
-  end if;
-  return private.audit(p_action, p_entry_id, v_vault, null, '{}'::jsonb);
-end;
-$$;
-
--- Importing a file is one audit row, `vault.import`, naming the vault, how many entries arrived and from which
--- program's export. The entries themselves are audited one by one (`entry.create`) by the insert trigger, as
--- for any other create; this row says they came in together and who brought them.
-create function public.log_import(p_vault_id uuid, p_count integer, p_format text) returns bigint
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  if not public.is_active_member() then
-    raise exception 'permission denied' using errcode = '42501';
-  end if;
-  if p_count is null or p_count < 0 or p_count > 100000 or p_format is null or p_format !~ '^[a-z0-9]{1,20}$' then
-    raise exception 'invalid_import' using errcode = '22023';
-  end if;
-  if p_vault_id is null or p_vault_id not in (select public.my_vault_ids()) then
-    raise exception 'not_found' using errcode = 'P0002';
-  end if;
-  return private.audit('vault.import', null, p_vault_id, null,
-    jsonb_build_object('count', p_count, 'format', p_format));
-end;
-$$;
+-- Each is executable by `authenticated` only never by PUBLIC.
+--
+-- "Not found" is SQLSTATE PT404 with the message `not_found`: PostgREST answers a PTxyz error with HTTP status
+-- xyz and the code in the body (PostgREST docs, references/errors.rst "raise errors with HTTP status codes"), so
+-- the app shows "not found" instead of a 500, and the edge functions still map the message.
 
 -- ---------------------------------------------------------------------------------------------------------
 -- entries: optimistic concurrency
@@ -131,9 +61,18 @@ begin
   if exists (select 1 from public.entries e where e.id = p_id) then
     raise exception 'conflict' using errcode = 'P0001';
   end if;
-  raise exception 'not_found' using errcode = 'P0002';
+  raise exception 'not_found' using errcode = 'PT404';
 end;
 $$;
+
+-- raise_entry_miss is executable because the two RPCs call it as the caller; called directly it runs under the
+-- caller's RLS, so it tells nothing about an entry the caller cannot read.
+revoke all on function public.update_entry(uuid, int, jsonb, int), public.set_entry_deleted(uuid, int, boolean),
+  public.raise_entry_miss(uuid)
+  from public, anon, authenticated, service_role;
+grant execute on function public.update_entry(uuid, int, jsonb, int), public.set_entry_deleted(uuid, int, boolean),
+  public.raise_entry_miss(uuid)
+  to authenticated;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Key rotation: one transaction re-writes every entry under the new key and replaces the grants.
@@ -163,7 +102,7 @@ begin
   perform pg_advisory_xact_lock(7202611250001);
   select v.key_version into v_current from public.vaults v where v.id = p_vault_id for update;
   if v_current is null then
-    raise exception 'not_found' using errcode = 'P0002';
+    raise exception 'not_found' using errcode = 'PT404';
   end if;
   if v_current <> p_old_version then
     raise exception 'conflict' using errcode = 'P0001';
@@ -207,6 +146,9 @@ begin
 end;
 $$;
 
+revoke all on function public.rotate_vault_key(uuid, int, jsonb, jsonb) from public, anon, authenticated, service_role;
+grant execute on function public.rotate_vault_key(uuid, int, jsonb, jsonb) to authenticated;
+
 -- ---------------------------------------------------------------------------------------------------------
 -- Realtime topics
 -- ---------------------------------------------------------------------------------------------------------
@@ -234,6 +176,10 @@ begin
   return false;
 end;
 $$;
+
+-- Called by the policies below as the socket's user.
+revoke all on function public.can_access_topic(text, text) from public, anon, authenticated, service_role;
+grant execute on function public.can_access_topic(text, text) to authenticated;
 
 -- Realtime channel authorization (Realtime sets `realtime.topic` and acts as the socket's user).
 create policy keyroom_topics_select on realtime.messages for select to authenticated

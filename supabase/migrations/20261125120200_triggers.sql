@@ -1,67 +1,6 @@
--- Keyroom baseline, part 2 of 4: the triggers. Clients never write version, seq, history, audit rows or pokes;
+-- Keyroom baseline, part 3 of 5: the triggers. Clients never write version, seq, history, audit rows or pokes;
 -- these triggers do, on every change whoever makes it (DESIGN.md section 3). Trigger functions live in the
 -- `private` schema, which no API role can use.
-
--- ---------------------------------------------------------------------------------------------------------
--- Audit log: hash chain
--- ---------------------------------------------------------------------------------------------------------
-
--- Canonical text of a row: a JSON array in a fixed column order, timestamps in UTC with microseconds, so
--- the hash does not depend on the session's TimeZone or DateStyle.
-create function private.audit_hash(r public.audit_log) returns text
-language sql immutable set search_path = ''
-as $$
-  select encode(
-    sha256(convert_to(
-      r.prev_hash || jsonb_build_array(
-        r.id, to_char(r.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), r.actor_id, r.actor_email,
-        r.action, r.entry_id, r.vault_id, r.target_user_id, r.details
-      )::text,
-      'UTF8'
-    )),
-    'hex'
-  );
-$$;
-
--- One writer at a time appends to the chain: the lock is held to commit, so the row read as "previous"
--- is the last committed one and ids follow chain order.
-create function private.audit_chain() returns trigger
-language plpgsql set search_path = ''
-as $$
-declare
-  v_prev text;
-begin
-  perform pg_advisory_xact_lock(7202611250002);
-  new.id := nextval('public.audit_log_id_seq');
-  new.at := now();
-  new.details := coalesce(new.details, '{}'::jsonb);
-  select a.hash into v_prev from public.audit_log a order by a.id desc limit 1;
-  new.prev_hash := coalesce(v_prev, repeat('0', 64));
-  new.hash := private.audit_hash(new);
-  return new;
-end;
-$$;
-create trigger audit_log_chain before insert on public.audit_log
-  for each row execute function private.audit_chain();
-
-create function private.audit(
-  p_action text, p_entry_id uuid, p_vault_id uuid, p_target uuid, p_details jsonb
-) returns bigint
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  v_id bigint;
-begin
-  insert into public.audit_log (actor_id, actor_email, action, entry_id, vault_id, target_user_id, details)
-  values (
-    auth.uid(),
-    coalesce((select p.email from public.profiles p where p.id = auth.uid()), auth.email()),
-    p_action, p_entry_id, p_vault_id, p_target, coalesce(p_details, '{}'::jsonb)
-  )
-  returning id into v_id;
-  return v_id;
-end;
-$$;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- profiles
@@ -483,3 +422,22 @@ create trigger client_policy_10_guard before update on public.client_policy
   for each row execute function private.policy_guard();
 create trigger client_policy_90_after after update on public.client_policy
   for each row execute function private.policy_after();
+
+-- Trigger functions run only as triggers: nobody executes them directly (the API roles cannot use the schema
+-- either).
+revoke all on function
+  private.profiles_guard(),
+  private.profiles_enroll(),
+  private.profiles_after(),
+  private.vaults_guard(),
+  private.vaults_before_delete(),
+  private.vaults_after(),
+  private.lock_signer(uuid),
+  private.grants_check(),
+  private.grants_after(),
+  private.entries_before(),
+  private.entries_after(),
+  private.devices_touch(),
+  private.policy_guard(),
+  private.policy_after()
+  from public, anon, authenticated, service_role;

@@ -1,4 +1,4 @@
--- Keyroom baseline, part 4 of 4: what the admin-users and app-updates edge functions change in the database, one
+-- Keyroom baseline, part 5 of 5: what the admin-users and app-updates edge functions change in the database, one
 -- RPC per action, callable by the service role only. Each runs as the calling admin (p_actor): it sets the
 -- transaction's JWT claims to that admin, so the existing triggers write their audit rows (hash chain included)
 -- and `updated_by` with the admin's id and email instead of an anonymous service role. The last active admin is
@@ -52,7 +52,7 @@ declare
 begin
   select * into r from public.profiles p where p.id = p_user for update;
   if not found then
-    raise exception 'not_found' using errcode = 'P0002';
+    raise exception 'not_found' using errcode = 'PT404';
   end if;
   return r;
 end;
@@ -374,31 +374,16 @@ end;
 $$;
 
 -- ---------------------------------------------------------------------------------------------------------
--- Privileges. Supabase grants every API role everything in public by default; RLS decides rows. On top:
--- anon gets nothing; history and audit are written only by triggers and log_event; entries are never
--- hard-deleted; client_policy is written by the service role only; colleagues is read-only (a simple
--- view is auto-updatable, and it runs with its owner's rights).
+-- Who calls these: the service role only (the edge functions, after they checked that the caller is an active
+-- admin); the helpers only from the RPCs above.
 -- ---------------------------------------------------------------------------------------------------------
 
-revoke all on all tables in schema public from anon;
-revoke all on all sequences in schema public from anon;
-revoke execute on all functions in schema public from public, anon;
-grant execute on all functions in schema public to authenticated, service_role;
-revoke execute on all functions in schema private from public, anon, authenticated, service_role;
+revoke all on function
+  private.act_as(uuid), private.keep_an_admin(uuid), private.require_profile(uuid), private.drop_sessions(uuid),
+  private.still_signs(uuid), private.keep_signatures(public.profiles)
+  from public, anon, authenticated, service_role;
 
-revoke insert, update, delete, truncate on public.audit_log, public.entry_history
-  from authenticated, service_role;
-revoke delete, truncate on public.entries from authenticated, service_role;
-revoke insert, update, delete, truncate on public.client_policy from authenticated;
-revoke insert, delete, truncate on public.client_policy from service_role;
-revoke insert, delete, truncate on public.profiles from authenticated;
-revoke all on public.colleagues from anon, authenticated, service_role;
-grant select on public.colleagues to authenticated, service_role;
-revoke all on sequence public.entries_seq, public.audit_log_id_seq, public.entry_history_id_seq
-  from authenticated, service_role;
-grant usage on sequence public.entries_seq to authenticated, service_role;
-
-revoke execute on function
+revoke all on function
   public.admin_create_profile(uuid, uuid, text, text, text),
   public.admin_set_status(uuid, uuid, boolean),
   public.admin_reset(uuid, uuid),
@@ -409,4 +394,16 @@ revoke execute on function
   public.admin_publish_release(uuid, text, text, boolean, text),
   public.admin_set_min_version(uuid, text),
   public.admin_set_policy(uuid, int, boolean)
-  from public, anon, authenticated;
+  from public, anon, authenticated, service_role;
+grant execute on function
+  public.admin_create_profile(uuid, uuid, text, text, text),
+  public.admin_set_status(uuid, uuid, boolean),
+  public.admin_reset(uuid, uuid),
+  public.admin_set_role(uuid, uuid, text),
+  public.admin_delete_profile(uuid, uuid),
+  public.admin_confirm(uuid, uuid, jsonb, jsonb),
+  public.admin_take_over(uuid, uuid, jsonb, jsonb),
+  public.admin_publish_release(uuid, text, text, boolean, text),
+  public.admin_set_min_version(uuid, text),
+  public.admin_set_policy(uuid, int, boolean)
+  to service_role;

@@ -1,0 +1,3 @@
+-- Seed for `supabase db reset` ([db.seed] in config.toml). Empty on purpose: a Keyroom office starts with no rows
+-- but the client_policy singleton the migrations insert. The first admin is created with `npm run admin:init`
+-- (Auth user and profile through the service role), everyone else by an admin through the admin-users function.
