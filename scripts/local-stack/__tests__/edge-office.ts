@@ -29,15 +29,21 @@ export interface Office {
   logs: string[];
 }
 
-export function newClient(stack: RunningStack): SupabaseClient {
-  return createClient(stack.url, stack.anonKey, {
+/** A client as the app makes one: the publishable key by default, or a legacy anon key a project may keep. */
+export function newClient(stack: RunningStack, key = stack.publishableKey): SupabaseClient {
+  return createClient(stack.url, key, {
     auth: { persistSession: false, autoRefreshToken: false },
     realtime: { transport: WebSocket as unknown as Transport },
   });
 }
 
-export async function signIn(stack: RunningStack, email: string, password: string): Promise<Person> {
-  const client = newClient(stack);
+export async function signIn(
+  stack: RunningStack,
+  email: string,
+  password: string,
+  key = stack.publishableKey,
+): Promise<Person> {
+  const client = newClient(stack, key);
   const { data, error } = await client.auth.signInWithPassword({ email, password });
   if (error) throw error;
   return { id: data.user.id, email, password, client };
@@ -73,9 +79,15 @@ export function sealedGrant(vaultId: string, memberPublic: string, keyVersion = 
   };
 }
 
-export async function startOffice(opts: Pick<StackOptions, 'dbUrl'> = {}): Promise<Office> {
+/** `dataDir` keeps the stack's keys (and PGlite) on disk, for a suite that must sign with the project's key. */
+export async function startOffice(opts: Pick<StackOptions, 'dbUrl' | 'dataDir'> = {}): Promise<Office> {
   const logs: string[] = [];
-  const stack = await startStack({ port: 0, dbUrl: opts.dbUrl, log: (line) => logs.push(line) });
+  const stack = await startStack({
+    port: 0,
+    dbUrl: opts.dbUrl,
+    dataDir: opts.dataDir,
+    log: (line) => logs.push(line),
+  });
   const email = 'root@office.test';
   const { password } = await createFirstAdmin({
     url: stack.url,

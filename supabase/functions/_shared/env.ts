@@ -60,7 +60,8 @@ export function readEnv(read: Read): FunctionEnv {
   if (!z.url({ protocol: /^https?$/ }).safeParse(url).success)
     throw new EnvError('SUPABASE_URL: not an http(s) URL');
   const secretKey = apiKey(read, 'SUPABASE_SECRET_KEYS', 'SUPABASE_SERVICE_ROLE_KEY');
-  if (!secretKey) throw new EnvError('SUPABASE_SECRET_KEYS: not set (nor the legacy SUPABASE_SERVICE_ROLE_KEY)');
+  if (!secretKey)
+    throw new EnvError('SUPABASE_SECRET_KEYS: not set (nor the legacy SUPABASE_SERVICE_ROLE_KEY)');
   const publishableKey = apiKey(read, 'SUPABASE_PUBLISHABLE_KEYS', 'SUPABASE_ANON_KEY');
   const rawJwks = json(read, 'SUPABASE_JWKS');
   let jwks: FunctionEnv['jwks'];
