@@ -1,7 +1,7 @@
 // /realtime/v1 at the Phoenix wire level, with a raw WebSocket: handshake refusals, the exact reply shapes
 // realtime-js relies on (vsn 2.0.0 arrays, 1.0.0 objects, binary user broadcasts), and robustness: malformed
 // and oversized frames, clients that never heartbeat, and a clean close of every socket on stop. Also the
-// periodic RLS re-check, with its period shortened like the idle timeout.
+// exact frames that end a channel whose token expires (the socket's own, when the join names none).
 import { randomUUID } from 'node:crypto';
 import {
   createClient,
@@ -16,9 +16,7 @@ import { type RunningStack, startStack } from '../server';
 import { STARTUP_TIMEOUT_MS } from './conformance/target';
 
 const IDLE_TIMEOUT_MS = 800;
-const RECHECK_MS = 500;
 process.env.KEYROOM_REALTIME_IDLE_TIMEOUT_MS = String(IDLE_TIMEOUT_MS);
-process.env.KEYROOM_REALTIME_RECHECK_MS = String(RECHECK_MS);
 
 const realtime = { transport: WebSocket as unknown as WebSocketLikeConstructor, timeout: 5_000 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -301,42 +299,56 @@ describe('robustness', () => {
     }
   });
 
-  it('re-checks private channels periodically: access withdrawn without any poke still ends them', async () => {
-    await stack.db.exec(`create table public.rt_periodic_acl (user_id uuid primary key);
-      create policy rt_periodic on realtime.messages for select to authenticated using (
-        realtime.topic() = 'rt-periodic' and exists (select 1 from public.rt_periodic_acl a where a.user_id = auth.uid()))`);
-    const userId = randomUUID();
-    await stack.db.query('insert into public.rt_periodic_acl values ($1)', [userId]);
-    const token = await new SignJWT({ role: 'authenticated' })
+  it("ends a channel when the socket's token expires: a system error, then phx_close with the join ref", async () => {
+    // A join without access_token acts with the socket's apikey JWT (realtime_channel.ex assign_access_token),
+    // and confirm_token's timer fires at its exp.
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const short = await new SignJWT({ role: 'anon' })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(userId)
-      .setExpirationTime('1h')
+      .setExpirationTime(exp)
       .sign(new TextEncoder().encode(stack.jwtSecret));
-    // Heartbeats well within this file's short idle timeout, so that only the re-check can end the channel.
-    const c = createClient(stack.url, stack.anonKey, {
-      auth: { persistSession: false },
-      realtime: { ...realtime, heartbeatIntervalMs: IDLE_TIMEOUT_MS / 4 },
-    });
-    clients.push(c);
-    await c.realtime.setAuth(token);
-    const ch = c.channel('rt-periodic', { config: { private: true } });
-    const system: Array<{ message?: string }> = [];
-    let closed = false;
-    ch.on('system', {}, (m) => system.push(m));
-    await new Promise<void>((resolve) =>
-      ch.subscribe((s) => {
-        if (s === 'SUBSCRIBED') resolve();
-        if (s === 'CLOSED') closed = true;
-      }),
-    );
-    await sleep(RECHECK_MS * 2);
-    expect(closed).toBe(false);
-    await stack.db.query('delete from public.rt_periodic_acl where user_id = $1', [userId]);
-    for (let i = 0; i < 100 && !closed; i++) await sleep(50);
-    expect(closed).toBe(true);
-    expect(system.at(-1)?.message).toBe(
-      'You no longer have permission to read from this Channel topic: rt-periodic',
-    );
+    const raw = await Raw.v2(short);
+    raw.send(['7', '7', 'realtime:expiring', 'phx_join', {}]);
+    expect(await raw.reply('7')).toMatchObject([
+      '7',
+      '7',
+      'realtime:expiring',
+      'phx_reply',
+      { status: 'ok' },
+    ]);
+    const beat = setInterval(() => raw.send([null, randomUUID(), 'phoenix', 'heartbeat', {}]), 200);
+    try {
+      const system = await raw.next((f) => typeof f === 'string' && f.includes('"system"'), 5_000);
+      expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000);
+      expect(JSON.parse(system as string)).toEqual([
+        '7',
+        null,
+        'realtime:expiring',
+        'system',
+        {
+          extension: 'system',
+          status: 'error',
+          message: expect.stringMatching(/^Token has expired [01] seconds ago$/),
+          channel: 'expiring',
+        },
+      ]);
+      const close = await raw.next((f) => typeof f === 'string' && f.includes('"phx_close"'));
+      expect(JSON.parse(close as string)).toEqual(['7', '7', 'realtime:expiring', 'phx_close', {}]);
+      // The socket stays up; only the channel ended.
+      raw.send([null, 'hb', 'phoenix', 'heartbeat', {}]);
+      expect(await raw.reply('hb')).toMatchObject([null, 'hb', 'phoenix', 'phx_reply', { status: 'ok' }]);
+      raw.send(['7', '8', 'realtime:expiring', 'broadcast', { type: 'broadcast', event: 'x', payload: {} }]);
+      expect(await raw.reply('8')).toMatchObject([
+        '7',
+        '8',
+        'realtime:expiring',
+        'phx_reply',
+        { status: 'error', response: { reason: 'unmatched topic' } },
+      ]);
+    } finally {
+      clearInterval(beat);
+      raw.ws.close();
+    }
   });
 
   // Last, since it stops this file's stack.

@@ -8,7 +8,7 @@ import type { Database } from '../db';
 import type { JwtClaims } from '../jwt';
 import type { UserBroadcast } from './frames';
 import type { Hub } from './hub';
-import { probePolicies } from './policies';
+import { probeWrite } from './policies';
 import { checkToken } from './tokens';
 
 export interface BroadcastApiDeps {
@@ -72,7 +72,7 @@ function bearer(req: IncomingMessage): string | undefined {
 
 export function makeBroadcastApi(deps: BroadcastApiDeps) {
   const mayWrite = async (topic: string, claims: JwtClaims) =>
-    (await probePolicies(deps.db, topic, claims)).broadcastWrite;
+    (await probeWrite(deps.db, topic, claims)).broadcastWrite === true;
 
   const batch = async (claims: JwtClaims, body: Buffer) => {
     let raw: unknown;

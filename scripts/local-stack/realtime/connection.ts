@@ -1,9 +1,22 @@
-// One WebSocket speaking the Phoenix protocol the way Supabase Realtime's RealtimeChannel answers it:
-// join (with RLS authorization of private channels), leave, heartbeat, access_token refresh, broadcast,
-// presence. Frames of one socket are handled in order, one at a time, like a Phoenix channel process.
+// One WebSocket speaking the Phoenix protocol the way Supabase Realtime's RealtimeChannel answers it
+// (supabase/realtime lib/realtime_web/channels/realtime_channel.ex): join, leave, heartbeat, access_token
+// refresh, broadcast, presence. Frames of one socket are handled in order, one at a time, like a Phoenix
+// channel process.
+//
+// When a private channel is authorized, exactly as Realtime does it, and at no other moment:
+// - at join: the token (confirm_token), then the READ policies (maybe_assign_policies → broadcast, and
+//   presence when the join enables presence); refused when neither may be read;
+// - on `access_token` with a new token: the token again, the policies are reset and the reads probed again;
+//   the channel ends when nothing may be read any more or a read it had is lost;
+// - the WRITE policies lazily, at the first broadcast / presence track after a join or refresh
+//   (broadcast_handler.ex, presence_handler.ex), then kept;
+// - on a timer (confirm_token, every min(5 min, time to exp)): the token only, never RLS; an expired token
+//   ends the channel with "Token has expired N seconds ago".
+// Messages reaching a joined channel (from realtime.send, the REST API or other clients) are filtered by
+// the read policies found at that moment (message_dispatcher.ex), never re-checked per message. So a member
+// whose access ends keeps receiving on a channel already joined until it refreshes its token or rejoins.
 import { randomUUID } from 'node:crypto';
 import WebSocket, { type RawData } from 'ws';
-import { z } from 'zod';
 import type { Database } from '../db';
 import type { JwtClaims } from '../jwt';
 import {
@@ -15,13 +28,20 @@ import {
   type Vsn,
 } from './frames';
 import type { Hub, Peer, Subscription } from './hub';
-import { probePolicies } from './policies';
-import { checkToken, msUntilExpiry } from './tokens';
+import {
+  AccessTokenPayload,
+  BroadcastPayload,
+  isPlainObject,
+  JoinPayload,
+  PresencePayload,
+} from './payloads';
+import { type Policies, probeRead, probeWrite, UNEVALUATED } from './policies';
+import { checkToken, msUntilExpiry, shutdownMessage } from './tokens';
 
 export interface ConnectionOptions {
   /** Closes a socket that sent nothing (not even a heartbeat) for this long; Phoenix's default is 60 s. */
   idleTimeoutMs: number;
-  /** Upper bound between two checks of a channel's token (Realtime re-confirms every 5 minutes). */
+  /** Upper bound between two checks of a channel's token (Realtime's @confirm_token_ms_interval, 5 min). */
   tokenCheckMs: number;
   /** A client that lets this much pile up unread is dropped rather than buffered without end. */
   maxBufferedBytes: number;
@@ -33,34 +53,6 @@ export interface ConnectionDeps {
   verifyJwt(token: string): Promise<JwtClaims>;
   log(line: string): void;
 }
-
-const JoinPayload = z
-  .object({
-    access_token: z.string().nullish(),
-    user_token: z.string().nullish(),
-    config: z
-      .object({
-        broadcast: z
-          .object({ self: z.boolean().nullish(), ack: z.boolean().nullish() })
-          .passthrough()
-          .nullish(),
-        presence: z
-          .object({ key: z.string().nullish(), enabled: z.boolean().nullish() })
-          .passthrough()
-          .nullish(),
-        private: z.boolean().nullish(),
-      })
-      .passthrough()
-      .nullish(),
-  })
-  .passthrough();
-
-const BroadcastPayload = z.object({ event: z.string(), payload: z.unknown().optional() }).passthrough();
-const PresencePayload = z.object({ event: z.string(), payload: z.unknown().optional() }).passthrough();
-const AccessTokenPayload = z.object({ access_token: z.string().nullish() }).passthrough();
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class Connection implements Peer {
   private readonly channels = new Map<string, Subscription>();
@@ -80,11 +72,6 @@ export class Connection implements Peer {
     ws.on('close', () => this.onClose());
     ws.on('error', () => {});
     this.resetIdle();
-  }
-
-  /** The channels of this socket, for re-authorization by the service. */
-  subscriptions(): Subscription[] {
-    return [...this.channels.values()];
   }
 
   sendRaw(frame: string | Buffer): void {
@@ -112,30 +99,6 @@ export class Connection implements Peer {
 
   terminate(): void {
     this.ws.terminate();
-  }
-
-  /** Checks a channel again: its token, and for a private channel whether RLS still lets it read. */
-  reauthorize(sub: Subscription): Promise<void> {
-    return this.enqueue(async () => {
-      if (sub.closed) return;
-      const token = await checkToken(this.deps.verifyJwt, sub.token);
-      if (!token.ok) return this.shutdown(sub, token.message);
-      if (!sub.private) return;
-      const policies = await probePolicies(this.deps.db, sub.subTopic, sub.claims);
-      if (sub.closed) return;
-      const before = sub.policies;
-      if (
-        (before?.broadcastRead && !policies.broadcastRead) ||
-        (before?.presenceRead && !policies.presenceRead) ||
-        !(policies.broadcastRead || policies.presenceRead)
-      ) {
-        return this.shutdown(
-          sub,
-          `You no longer have permission to read from this Channel topic: ${sub.subTopic}`,
-        );
-      }
-      sub.policies = policies;
-    });
   }
 
   /**
@@ -245,8 +208,7 @@ export class Connection implements Peer {
     const parsed = JoinPayload.safeParse(msg.payload);
     const join = parsed.success ? parsed.data : {};
     const config = join.config ?? {};
-    const given = join.access_token ?? join.user_token;
-    const token = given && !given.startsWith('sb_') ? given : this.apikey;
+    const token = this.joinToken(join.access_token, join.user_token);
     const check = await checkToken(this.deps.verifyJwt, token);
     if (!check.ok) {
       this.reply(msg, 'error', { reason: `${check.code}: ${check.message}` });
@@ -255,10 +217,11 @@ export class Connection implements Peer {
     const subTopic = msg.topic.slice('realtime:'.length);
     const isPrivate = config.private === true;
     const presenceEnabled = config.presence?.enabled === true;
-    let policies = null;
+    let policies: Policies | null = null;
     if (isPrivate) {
-      policies = await probePolicies(this.deps.db, subTopic, check.claims);
-      if (!(policies.broadcastRead || (presenceEnabled && policies.presenceRead))) {
+      // maybe_assign_policies: reads only; presence only when this join enables it.
+      policies = await probeRead(this.deps.db, subTopic, check.claims, { presence: presenceEnabled });
+      if (!(policies.broadcastRead || policies.presenceRead)) {
         this.reply(msg, 'error', {
           reason: `Unauthorized: You do not have permissions to read from this Channel topic: ${subTopic}`,
         });
@@ -274,6 +237,7 @@ export class Connection implements Peer {
       self: config.broadcast?.self === true,
       ack: config.broadcast?.ack === true,
       presenceKey: config.presence?.key || randomUUID(),
+      presenceEnabled,
       joinRef: msg.joinRef ?? msg.ref,
       token,
       claims: check.claims,
@@ -288,6 +252,15 @@ export class Connection implements Peer {
       this.push(sub, 'presence_state', this.deps.hub.presenceState(sub));
     }
     this.scheduleTokenCheck(sub);
+  }
+
+  /**
+   * The token a channel acts with (realtime_channel.ex assign_access_token): the socket's own when the join
+   * names an `sb_…` key or nothing, otherwise `user_token` before `access_token`.
+   */
+  private joinToken(accessToken: string | null | undefined, userToken: string | null | undefined): string {
+    if ((accessToken || userToken)?.startsWith('sb_')) return this.apikey;
+    return userToken || accessToken || this.apikey;
   }
 
   private drop(sub: Subscription): void {
@@ -307,6 +280,7 @@ export class Connection implements Peer {
     this.drop(sub);
   }
 
+  /** confirm_token's timer: min(5 min, time to exp); it checks the token only, never the policies. */
   private scheduleTokenCheck(sub: Subscription): void {
     clearTimeout(this.tokenTimers.get(sub));
     const delay = Math.max(0, Math.min(this.opts.tokenCheckMs, msUntilExpiry(sub.claims)));
@@ -314,7 +288,7 @@ export class Connection implements Peer {
       void this.enqueue(async () => {
         if (sub.closed) return;
         const check = await checkToken(this.deps.verifyJwt, sub.token);
-        if (!check.ok) return this.shutdown(sub, check.message);
+        if (!check.ok) return this.shutdown(sub, shutdownMessage(check));
         this.scheduleTokenCheck(sub);
       });
     }, delay);
@@ -322,18 +296,22 @@ export class Connection implements Peer {
     this.tokenTimers.set(sub, timer);
   }
 
+  /** handle_in("access_token"): a new token is confirmed and the reads probed again with it. */
   private async refreshToken(sub: Subscription, msg: InboundMessage): Promise<void> {
     const parsed = AccessTokenPayload.safeParse(msg.payload);
     const token = parsed.success ? parsed.data.access_token : undefined;
+    // An sb_ key, the same token or none: ignored.
     if (!token || token.startsWith('sb_') || token === sub.token) return;
-    const check = await checkToken(this.deps.verifyJwt, token);
-    if (!check.ok) return this.shutdown(sub, check.message);
-    if (sub.closed) return;
+    const previous = sub.policies;
     sub.token = token;
+    const check = await checkToken(this.deps.verifyJwt, token);
+    if (!check.ok) return this.shutdown(sub, shutdownMessage(check));
+    if (sub.closed) return;
     sub.claims = check.claims;
     if (sub.private) {
-      const before = sub.policies;
-      const policies = await probePolicies(this.deps.db, sub.subTopic, check.claims);
+      const policies = await probeRead(this.deps.db, sub.subTopic, check.claims, {
+        presence: sub.presenceEnabled,
+      });
       if (sub.closed) return;
       if (!(policies.broadcastRead || policies.presenceRead)) {
         return this.shutdown(
@@ -341,21 +319,24 @@ export class Connection implements Peer {
           `You do not have permissions to read from this Channel topic: ${sub.subTopic}`,
         );
       }
+      // check_read_permissions_revoked: a read that was true and is now false ends the channel.
       if (
-        (before?.broadcastRead && !policies.broadcastRead) ||
-        (before?.presenceRead && !policies.presenceRead)
+        (previous?.broadcastRead === true && policies.broadcastRead === false) ||
+        (previous?.presenceRead === true && policies.presenceRead === false)
       ) {
         return this.shutdown(
           sub,
           `You no longer have permission to read from this Channel topic: ${sub.subTopic}`,
         );
       }
+      // Until here messages were still filtered by the old reads (Realtime swaps the fastlane metadata only
+      // now, maybe_resubscribe_fastlane). The writes start unevaluated: probed again at the next send.
       sub.policies = policies;
     }
     this.scheduleTokenCheck(sub);
   }
 
-  private broadcast(sub: Subscription, msg: InboundMessage): void {
+  private async broadcast(sub: Subscription, msg: InboundMessage): Promise<void> {
     let b: UserBroadcast;
     if (msg.binary) {
       // Realtime does not forward the metadata a client attaches.
@@ -369,13 +350,20 @@ export class Connection implements Peer {
         data: Buffer.from(JSON.stringify(parsed.data.payload ?? {})),
       };
     }
-    // Without INSERT on realtime.messages a private broadcast is dropped, unacknowledged, as in Realtime.
-    if (sub.private && !sub.policies?.broadcastWrite) return;
+    if (sub.private) {
+      // broadcast_handler.ex: the write policies are probed at the first broadcast, then kept.
+      if (sub.policies?.broadcastWrite == null) {
+        sub.policies = await probeWrite(this.deps.db, sub.subTopic, sub.claims, sub.policies ?? undefined);
+        if (sub.closed) return;
+      }
+      // Without INSERT on realtime.messages a private broadcast is dropped, unacknowledged, as in Realtime.
+      if (!sub.policies.broadcastWrite) return;
+    }
     this.deps.hub.broadcast(sub.private, sub.subTopic, b, sub.self ? undefined : sub);
     if (sub.ack) this.reply(msg, 'ok', {});
   }
 
-  private presence(sub: Subscription, msg: InboundMessage): void {
+  private async presence(sub: Subscription, msg: InboundMessage): Promise<void> {
     const parsed = PresencePayload.safeParse(msg.payload);
     if (!parsed.success) {
       this.reply(msg, 'ok', {});
@@ -383,6 +371,19 @@ export class Connection implements Peer {
     }
     switch (parsed.data.event.toLowerCase()) {
       case 'track': {
+        if (sub.private && sub.policies?.presenceWrite == null) {
+          // presence_handler.ex: a track authorizes presence (read if not evaluated at join, then write).
+          let policies = sub.policies ?? { ...UNEVALUATED };
+          if (policies.presenceRead == null) {
+            policies = await probeRead(this.deps.db, sub.subTopic, sub.claims, {
+              presence: true,
+              base: policies,
+            });
+          }
+          policies = await probeWrite(this.deps.db, sub.subTopic, sub.claims, policies);
+          if (sub.closed) return;
+          sub.policies = policies;
+        }
         if (sub.private && !sub.policies?.presenceWrite) {
           this.reply(msg, 'error', {});
           return;
@@ -393,6 +394,7 @@ export class Connection implements Peer {
           return;
         }
         this.deps.hub.track(sub, payload);
+        sub.presenceEnabled = true;
         this.reply(msg, 'ok', {});
         return;
       }

@@ -24,6 +24,7 @@ function sub(peer: Peer, subTopic: string, extra: Partial<Subscription> = {}): S
     self: false,
     ack: false,
     presenceKey: 'k',
+    presenceEnabled: false,
     joinRef: '1',
     token: 't',
     claims: { role: 'authenticated', exp: 0 },

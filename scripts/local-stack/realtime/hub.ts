@@ -24,10 +24,12 @@ export interface Subscription {
   readonly self: boolean;
   readonly ack: boolean;
   readonly presenceKey: string;
+  /** Presence enabled by the join or by a later track: an access_token refresh then re-probes its read. */
+  presenceEnabled: boolean;
   joinRef: string | null;
   token: string;
   claims: JwtClaims;
-  /** null on public channels, which RLS does not guard. */
+  /** null on public channels, which RLS does not guard; fixed between joins and token refreshes. */
   policies: Policies | null;
   presence: { meta: PresenceMeta; json: string } | null;
   closed: boolean;

@@ -2,14 +2,11 @@
 // endpoints, and the database → channel fan-out fed by one LISTEN on `realtime_broadcast` (NOTIFYed by
 // realtime.send() in bootstrap.sql).
 //
-// Losing access: Supabase Realtime authorizes a channel at join and on token refresh only. Keyroom needs a
-// disabled member or a revoked grant to stop receiving at once, so this server re-runs the RLS probe
-// - for every channel of user X, right after a `member:X` disabled/grants/profile message went out;
-// - for every private channel, right after an `office` profile message went out;
-// - for every private channel, every `recheckMs` (a net for changes that send no message);
-// and re-checks each channel's token when it expires. Fan-out waits for those re-checks, so no message
-// committed after the revocation reaches the revoked channel. A channel that lost read access gets the
-// `system` error and `phx_close` Realtime sends when a refreshed token no longer allows reading.
+// Losing access: like Supabase Realtime, this server authorizes a private channel at join and on an
+// access_token refresh only, and checks its token when it expires (see connection.ts). Nothing here re-checks
+// RLS when a message goes out: a member whose access ended keeps a channel already joined until its token
+// is refreshed or expires, or it rejoins. Keyroom's client therefore leaves vault channels itself on its
+// `disabled` / `grants` pokes, and what a member may read rests on RLS at the next pull.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -18,12 +15,10 @@ import type { ServiceFactory, StackContext } from '../server';
 import { makeBroadcastApi } from './broadcast-api';
 import { Connection, type ConnectionOptions } from './connection';
 import type { Vsn } from './frames';
-import { Hub, type Subscription } from './hub';
+import { Hub } from './hub';
 import { checkToken } from './tokens';
 
 export interface RealtimeOptions extends ConnectionOptions {
-  /** Period of the RLS re-check of every private channel. */
-  recheckMs: number;
   /** Largest WebSocket frame or REST body accepted. */
   maxFrameBytes: number;
 }
@@ -31,7 +26,6 @@ export interface RealtimeOptions extends ConnectionOptions {
 export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = {
   idleTimeoutMs: 60_000,
   tokenCheckMs: 5 * 60_000,
-  recheckMs: 60_000,
   maxBufferedBytes: 16 * 1024 * 1024,
   // Realtime's default limit on a message is 3,000 KB.
   maxFrameBytes: 3_000 * 1024,
@@ -47,12 +41,6 @@ const Notice = z.object({
   payload: z.unknown(),
 });
 
-const MEMBER_EVENTS = new Set(['disabled', 'grants', 'profile']);
-// Re-checks after a member or office message hold up fan-out, so they may take most of the pool; the
-// periodic net runs beside the pulls that every poke sets off and must leave the pool to them.
-const REAUTH_CONCURRENCY = 8;
-const PERIODIC_REAUTH_CONCURRENCY = 2;
-
 // Tests and benchmarks shorten the timers through the environment, since startStack takes no options
 // per service.
 const EnvNumber = z.coerce.number().int().positive();
@@ -63,9 +51,7 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): Partial<RealtimeOptions> {
   };
   const out: Partial<RealtimeOptions> = {};
   const idle = read('KEYROOM_REALTIME_IDLE_TIMEOUT_MS');
-  const recheck = read('KEYROOM_REALTIME_RECHECK_MS');
   if (idle) out.idleTimeoutMs = idle;
-  if (recheck) out.recheckMs = recheck;
   return out;
 }
 
@@ -75,17 +61,6 @@ function refuse(socket: Duplex, status: number, message: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
-}
-
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 export function realtimeService(overrides: Partial<RealtimeOptions> = {}): ServiceFactory {
@@ -101,16 +76,9 @@ export function realtimeService(overrides: Partial<RealtimeOptions> = {}): Servi
     const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxFrameBytes });
     const broadcastApi = makeBroadcastApi({ ...deps, maxBodyBytes: opts.maxFrameBytes });
 
-    const reauthorize = async (which: (sub: Subscription) => boolean, concurrency = REAUTH_CONCURRENCY) => {
-      const work: Array<[Connection, Subscription]> = [];
-      for (const conn of connections) {
-        for (const sub of conn.subscriptions()) if (sub.private && which(sub)) work.push([conn, sub]);
-      }
-      await forEachLimited(work, concurrency, ([conn, sub]) => conn.reauthorize(sub));
-    };
-
-    // One notification at a time, in commit order: a re-check triggered by one message completes before
-    // the next message is fanned out.
+    // One notification at a time, in commit order. Each goes to the channels joined now, filtered by the read
+    // policies they were authorized with (Realtime's replication_connection.ex broadcasts, and
+    // message_dispatcher.ex filters by the broadcast read in each subscriber's fastlane metadata).
     let fanout: Promise<void> = Promise.resolve();
     const onNotice = (text: string) => {
       fanout = fanout
@@ -133,12 +101,6 @@ export function realtimeService(overrides: Partial<RealtimeOptions> = {}): Servi
             data: Buffer.from(JSON.stringify(n.payload ?? {})),
             meta: { id: n.id },
           });
-          if (n.topic.startsWith('member:') && MEMBER_EVENTS.has(n.event)) {
-            const userId = n.topic.slice('member:'.length);
-            await reauthorize((sub) => sub.claims.sub === userId);
-          } else if (n.topic === 'office' && n.event === 'profile') {
-            await reauthorize(() => true);
-          }
         })
         .catch((err: unknown) => ctx.log(`realtime: fan-out failed: ${(err as Error).message}`));
     };
@@ -151,16 +113,6 @@ export function realtimeService(overrides: Partial<RealtimeOptions> = {}): Servi
       });
     };
     const unlisten = await ctx.db.listen('realtime_broadcast', onNotice, relistened);
-
-    let rechecking = false;
-    const recheckTimer = setInterval(() => {
-      if (rechecking) return;
-      rechecking = true;
-      void reauthorize(() => true, PERIODIC_REAUTH_CONCURRENCY).finally(() => {
-        rechecking = false;
-      });
-    }, opts.recheckMs);
-    recheckTimer.unref();
 
     const accept = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://local');
@@ -198,7 +150,6 @@ export function realtimeService(overrides: Partial<RealtimeOptions> = {}): Servi
         });
       },
       close: async () => {
-        clearInterval(recheckTimer);
         await unlisten();
         for (const conn of connections) conn.close(1001, 'server shutting down');
         // Give close frames a moment to leave, then cut what is left.

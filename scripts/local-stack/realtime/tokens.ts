@@ -56,6 +56,16 @@ export async function checkToken(
   }
 }
 
+/**
+ * The `system` message that ends a channel whose refreshed (`access_token`) or re-confirmed token fails, as
+ * RealtimeChannel's handle_in("access_token") and handle_info(:confirm_token) word it
+ * (supabase/realtime lib/realtime_web/channels/realtime_channel.ex): a bad signature is not one of the
+ * cases it names, so it reaches the catch-all clause, which sends `inspect(:signature_error)`.
+ */
+export function shutdownMessage(check: Extract<TokenCheck, { ok: false }>): string {
+  return check.code === 'JwtSignatureError' ? ':signature_error' : check.message;
+}
+
 /** Milliseconds until the token expires (may be ≤ 0). */
 export function msUntilExpiry(claims: JwtClaims): number {
   return claims.exp * 1000 - Date.now();
