@@ -1,6 +1,8 @@
 -- What a Supabase database already has before the project's own migrations run: the API roles and their
--- grants, the `extensions` schema with pgcrypto, GoTrue's `auth` tables and helper functions, and
--- Realtime's `realtime.messages`, `realtime.topic()` and `realtime.send()`.
+-- grants, the role that owns and applies the migrations, the `extensions` schema with pgcrypto, GoTrue's `auth`
+-- tables and helper functions, and Realtime's `realtime.messages`, `realtime.topic()` and `realtime.send()`.
+-- It models a project created today: no default grants to the API roles on new tables, sequences or functions,
+-- migrations applied by a non-superuser owner with BYPASSRLS, Supabase's statement timeouts.
 --
 -- Written from Supabase's own definitions (supabase/postgres init scripts, supabase/auth migrations,
 -- supabase/realtime migrations) so that supabase/migrations run unchanged here and on a real project.
@@ -22,7 +24,17 @@ begin
       ('anon', 'nologin noinherit'),
       ('authenticated', 'nologin noinherit'),
       ('service_role', 'nologin noinherit bypassrls'),
-      ('authenticator', 'nologin noinherit')
+      ('authenticator', 'nologin noinherit'),
+      -- Owns realtime.messages, and the project owner is a member of it, which is what lets migrations create
+      -- policies on that table (supabase/realtime migrations 20240401105812 and 20260707120000).
+      ('supabase_realtime_admin', 'nologin noinherit'),
+      -- Stands in for Supabase's `postgres`, the role that runs migrations and owns the project's objects: NOT a
+      -- superuser (Supabase demotes it; `supabase_admin` is the superuser) but CREATEDB CREATEROLE BYPASSRLS
+      -- (supabase/postgres migrations/db/migrations/10000000000000_demote-postgres.sql, supabase/cli
+      -- internal/utils/templates/globals.sql). It cannot be named postgres here: the local PostgreSQL and PGlite
+      -- connect as their only superuser, `postgres`, so apply.ts runs every migration under SET ROLE to this one.
+      -- NOLOGIN: nobody connects as it (on the shared local cluster a login role with trust auth would be open).
+      ('migration_owner', 'nologin inherit createdb createrole bypassrls')
     ) as v (name, attrs)
   loop
     if not exists (select 1 from pg_roles where rolname = r.name) then
@@ -33,34 +45,85 @@ begin
       end;
     end if;
   end loop;
-  if not exists (
-    select 1 from pg_auth_members m join pg_roles g on g.oid = m.roleid join pg_roles u on u.oid = m.member
-    where u.rolname = 'authenticator' and g.rolname = 'service_role'
-  ) then
-    begin
-      grant anon, authenticated, service_role to authenticator;
-    exception
-      when duplicate_object or unique_violation then null;
-    end;
-  end if;
+  for r in
+    select * from (values
+      ('authenticator', 'anon'), ('authenticator', 'authenticated'), ('authenticator', 'service_role'),
+      -- Supabase grants the API roles and the Realtime admin to `postgres` (supabase/postgres
+      -- 20230201083204_grant_auth_roles_to_postgres.sql, supabase/realtime 20240401105812).
+      ('migration_owner', 'anon'), ('migration_owner', 'authenticated'), ('migration_owner', 'service_role'),
+      ('migration_owner', 'supabase_realtime_admin')
+    ) as v (member, grp)
+  loop
+    if not exists (
+      select 1 from pg_auth_members m join pg_roles g on g.oid = m.roleid join pg_roles u on u.oid = m.member
+      where u.rolname = r.member and g.rolname = r.grp
+    ) then
+      begin
+        execute format('grant %I to %I', r.grp, r.member);
+      exception
+        when duplicate_object or unique_violation then null;
+      end;
+    end if;
+  end loop;
 end
 $$;
 
--- public: Supabase lets the API roles use it and gives them every new table, function and sequence
--- (row-level security, not table privileges, is what keeps rows apart).
+-- Statement timeouts as Supabase sets them (supabase/postgres init-scripts/00000000000000-initial-schema.sql,
+-- migrations/20221028101028_set_authenticator_timeout.sql; supabase/cli globals.sql). A role setting applies when
+-- a session logs in as that role, not on SET ROLE: PostgREST sets the request role's timeout itself, and so does
+-- the local REST server (scripts/local-stack/rest). Role settings are cluster-wide and ALTER ROLE races with another
+-- database bootstrapping at the same moment, so each is set only when missing and a concurrent update is tolerated.
+do $$
+declare
+  r record;
+begin
+  for r in
+    select * from (values ('anon', '3s'), ('authenticated', '8s'), ('authenticator', '8s')) as v (name, timeout)
+  loop
+    if not exists (
+      select 1 from pg_db_role_setting s join pg_roles g on g.oid = s.setrole
+      where g.rolname = r.name and s.setdatabase = 0 and ('statement_timeout=' || r.timeout) = any (s.setconfig)
+    ) then
+      begin
+        execute format('alter role %I set statement_timeout = %L', r.name, r.timeout);
+      exception
+        when internal_error or unique_violation then null;
+      end;
+    end if;
+  end loop;
+end
+$$;
+
+-- The project owner's database (supabase/postgres demote-postgres.sql: GRANT ALL ON DATABASE postgres TO postgres).
+do $$
+begin
+  execute format('grant all on database %I to migration_owner', current_database());
+end
+$$;
+
+-- public: the owner creates in it (on Supabase `postgres` owns the database, so pg_database_owner's schema is its
+-- own); the API roles may use it (supabase/postgres initial-schema.sql) but get nothing on what is created there.
+-- A new project's default privileges for `postgres` in public are the initial schema's GRANT ALL to the API roles
+-- minus what Studio revokes at project creation since 2026-05-30 (changelog 45329; supabase/cli
+-- internal/db/start/start.go RevokeDefaultDataApiPrivilegesSql: SELECT, INSERT, UPDATE, DELETE on tables, USAGE
+-- and SELECT on sequences, EXECUTE on functions). What is left is written here as it is, so a migration that
+-- forgets its grants behaves as it would on Supabase: TRUNCATE, REFERENCES and TRIGGER on new tables and UPDATE on
+-- new sequences still go to the API roles, and a new function is executable by PUBLIC (PostgreSQL's own default).
+grant all on schema public to migration_owner;
 grant usage on schema public to anon, authenticated, service_role;
-alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
-alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
-alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+alter default privileges for role migration_owner in schema public
+  grant truncate, references, trigger on tables to anon, authenticated, service_role;
+alter default privileges for role migration_owner in schema public
+  grant update on sequences to anon, authenticated, service_role;
 
 -- extensions: where Supabase installs pgcrypto and friends.
 create schema if not exists extensions;
-grant usage on schema extensions to anon, authenticated, service_role;
+grant usage on schema extensions to anon, authenticated, service_role, migration_owner;
 create extension if not exists pgcrypto with schema extensions;
 
 -- auth: the GoTrue tables the local Auth server and the migrations use, with GoTrue's column names and types.
 create schema if not exists auth;
-grant usage on schema auth to anon, authenticated, service_role;
+grant usage on schema auth to anon, authenticated, service_role, migration_owner;
 
 create table if not exists auth.users (
   instance_id uuid,
@@ -205,9 +268,16 @@ $$;
 grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
   to anon, authenticated, service_role;
 
+-- The project owner reads and writes GoTrue's tables (supabase/postgres 20211115181400_update-auth-permissions.sql:
+-- GRANT ALL ON ALL TABLES, SEQUENCES, ROUTINES IN SCHEMA auth TO postgres): the profiles foreign key references
+-- auth.users, and the admin RPCs end a user's sessions.
+grant all on all tables in schema auth to migration_owner;
+grant all on all sequences in schema auth to migration_owner;
+grant all on all routines in schema auth to migration_owner;
+
 -- realtime: broadcast authorization (RLS on messages, evaluated with `realtime.topic` set) and send().
 create schema if not exists realtime;
-grant usage on schema realtime to anon, authenticated, service_role;
+grant usage on schema realtime to anon, authenticated, service_role, migration_owner;
 
 -- Supabase partitions this table by day; one plain table behaves the same for inserts, reads and RLS.
 create table if not exists realtime.messages (
@@ -226,6 +296,10 @@ create index if not exists messages_inserted_at_topic_index on realtime.messages
 alter table realtime.messages enable row level security;
 grant select, insert, update on realtime.messages to anon, authenticated;
 grant all on realtime.messages to service_role;
+-- Owned by supabase_realtime_admin, which the project owner is a member of (policies on it come from migrations),
+-- and granted to `postgres` (supabase/realtime 20241030150047_messages_partitioning, 20260707120000).
+alter table realtime.messages owner to supabase_realtime_admin;
+grant select, insert, update on realtime.messages to migration_owner;
 
 create or replace function realtime.topic() returns text
 language sql stable
@@ -271,5 +345,8 @@ begin
 end;
 $$;
 
-grant execute on function realtime.topic() to anon, authenticated, service_role;
-grant execute on function realtime.send(jsonb, text, text, boolean) to anon, authenticated, service_role;
+grant execute on function realtime.topic() to anon, authenticated, service_role, migration_owner;
+grant execute on function realtime.send(jsonb, text, text, boolean)
+  to anon, authenticated, service_role, migration_owner;
+alter function realtime.topic() owner to supabase_realtime_admin;
+alter function realtime.send(jsonb, text, text, boolean) owner to supabase_realtime_admin;

@@ -108,8 +108,11 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
   const listeners = new Set<() => Promise<void>>();
+  // A simple query with several statements (exec, a migration) answers with one result per statement: the last
+  // one is the answer, as for the first statement of a transaction below.
   const run = async <R>(c: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) => {
-    const r = await c.query(sql, params);
+    const all = (await c.query(sql, params)) as unknown as pg.QueryResult | pg.QueryResult[];
+    const r = Array.isArray(all) ? (all[all.length - 1] as pg.QueryResult) : all;
     return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
   };
 

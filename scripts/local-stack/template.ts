@@ -3,12 +3,13 @@
 // kept as a compressed data-directory image, and later fresh databases (new data dirs, in-memory test stacks) start
 // from it in about a second. The image holds the schema only: it is taken right after the migrations, before any
 // key, user or row exists, and its name carries a hash of everything that built it (PGlite's version, bootstrap.sql,
-// every migration), so a changed migration can never be served from an old image.
+// the runner that applies the migrations and how, every migration), so a changed migration can never be served from
+// an old image.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BOOTSTRAP_PATH, MIGRATIONS_DIR, migrationFiles } from './apply';
+import { APPLY_PATH, BOOTSTRAP_PATH, MIGRATIONS_DIR, migrationFiles } from './apply';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const templateDir = () => process.env.KEYROOM_TEMPLATE_DIR ?? join(root, '.keyroom', 'templates');
@@ -23,6 +24,7 @@ async function pgliteVersion(): Promise<string> {
 export async function schemaKey(): Promise<string> {
   const hash = createHash('sha256').update(`pglite ${await pgliteVersion()}\n`);
   hash.update(await readFile(BOOTSTRAP_PATH));
+  hash.update(await readFile(APPLY_PATH));
   for (const file of await migrationFiles()) {
     hash.update(`\n-- ${file}\n`).update(await readFile(join(MIGRATIONS_DIR, file)));
   }
