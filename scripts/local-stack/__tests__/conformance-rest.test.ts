@@ -360,10 +360,10 @@ describe.each(targets())('rest on $name', (factory) => {
       expect(wrongArgs.error?.code).toBe('PGRST202');
     });
 
-    it("maps other PL/pgSQL errors (P0002) to 500 with PostgREST's body", async () => {
+    it('answers a Keyroom "not found" (SQLSTATE PT404) with 404 and PostgREST\'s body', async () => {
       const res = await asAdmin.rpc('raise_entry_miss', { p_id: randomUUID() });
-      expect(res.status).toBe(500);
-      expect(res.error).toMatchObject({ code: 'P0002', message: 'not_found' });
+      expect(res.status).toBe(404);
+      expect(res.error).toEqual({ code: 'PT404', message: 'not_found', details: null, hint: null });
     });
   });
 

@@ -17,11 +17,15 @@ export function sendRaw(
   text: string | null,
   headers: Record<string, string> = {},
   contentType = 'application/json; charset=utf-8',
+  statusText?: string,
 ): void {
   if (res.headersSent) return;
   const all: Record<string, string> = { ...headers };
   if (text !== null) all['content-type'] = contentType;
-  res.writeHead(status, all);
+  // A reason phrase set by the database (PostgREST's PTxyz) only when it is a valid one; Node throws otherwise.
+  if (statusText !== undefined && /^[\t\x20-\x7e]{1,200}$/.test(statusText))
+    res.writeHead(status, statusText, all);
+  else res.writeHead(status, all);
   res.end(text ?? undefined);
 }
 

@@ -29,6 +29,8 @@ const Fn = z.object({
   return_kind: z.string(),
   return_type: z.string(),
   volatile: z.boolean(),
+  /** The function's own SET clauses that PostgREST hoists into the transaction (db-hoisted-tx-settings). */
+  settings: z.array(z.tuple([z.string(), z.string()])),
 });
 const CatalogJson = z.object({
   tables: z.array(Table),
@@ -77,13 +79,22 @@ select json_build_object(
         from unnest(p.proargtypes::oid[], (coalesce(p.proargnames, '{}'::text[]))[1:p.pronargs])
           with ordinality as a(type, name, ord)), '[]'::json),
       'returns_set', p.proretset, 'return_kind', t.typtype::text, 'return_type', format_type(p.prorettype, null),
-      'volatile', p.provolatile = 'v'
+      'volatile', p.provolatile = 'v',
+      'settings', coalesce((select json_agg(json_build_array(substr(s, 1, strpos(s, '=') - 1), substr(s, strpos(s, '=') + 1)))
+        from unnest(p.proconfig) s where s ~ any($2::text[])), '[]'::json)
     )) from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_type t on t.oid = p.prorettype
     where n.nspname = $1 and p.prokind = 'f'), '[]'::json)
 )::text as catalog`;
 
+/** PostgREST's default db-hoisted-tx-settings (Config.hs defaultHoistedAllowList); Supabase keeps the default. */
+export const HOISTED_SETTINGS = [
+  'statement_timeout',
+  'plan_filter.statement_cost_limit',
+  'default_transaction_isolation',
+];
+
 export async function loadCatalog(q: Queryable): Promise<Catalog> {
-  const r = await q.query<{ catalog: string }>(CATALOG_SQL, [SCHEMA]);
+  const r = await q.query<{ catalog: string }>(CATALOG_SQL, [SCHEMA, HOISTED_SETTINGS]);
   const raw = CatalogJson.parse(JSON.parse(r.rows[0]?.catalog ?? '{}'));
   const tables = new Map(
     raw.tables.map((t) => [t.name, { ...t, columnTypes: new Map(t.columns.map((c) => [c.name, c.type])) }]),

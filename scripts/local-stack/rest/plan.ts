@@ -1,22 +1,41 @@
 // Turns one /rest/v1 request into one SQL statement (plus how to answer), using only catalog names.
 import { type Catalog, type FnInfo, ident, qualified } from './catalog';
-import { bodyColumnNotFound, parseError, RestError } from './errors';
+import { parseError, RestError } from './errors';
+import { planDelete, planInsert, planUpdate } from './mutate';
 import { parseQuery, type ReadParams } from './parse';
+import type { PlanKind } from './prefer';
 import type { RestRequest } from './service';
-import { envelope, orderClause, Params, requireTable, selectList, whereClause } from './sql';
+import { envelope, MAX_ROWS, orderClause, Params, requireTable, selectList, whereClause } from './sql';
 
 export interface RestPlan {
   kind: 'read' | 'write' | 'rows' | 'scalar' | 'void';
+  planKind: PlanKind;
   sql: string;
   params: unknown[];
   readOnly: boolean;
   offset: number;
-  successStatus: number;
-  minimalStatus: number;
+  /** A merge-duplicates upsert: 200 instead of 201 when it inserted no row (Response.hs isInsertIfGTZero). */
+  statusFromInserted?: boolean;
   returnBody: boolean;
+  /** An insert whose resolution applies (Preference-Applied names it). */
+  upsert?: boolean;
+  /** Update, delete and set-returning RPC: `Prefer: max-affected` with handling=strict applies. */
+  checkMaxAffected: boolean;
+  /** `Prefer: count=planned|estimated` on a read: EXPLAIN of the rows counted, for the planner's estimate. */
+  explain?: { sql: string; params: unknown[] };
+  /** A called function's own SET statement_timeout & co., hoisted into the transaction (PreQuery.hs). */
+  settings: [string, string][];
 }
 
 const invalidBody = (message: string) => new RestError(400, 'PGRST102', message);
+
+// Plan.hs: max-affected with handling=strict needs a function that returns a set.
+const maxAffectedOnSingle = () =>
+  new RestError(
+    400,
+    'PGRST128',
+    'Function must return SETOF or TABLE when max-affected preference is used with handling=strict',
+  );
 
 function limits(q: ReadParams, r: RestRequest): { limit: number | undefined; offset: number } {
   let limit = q.limit;
@@ -26,15 +45,16 @@ function limits(q: ReadParams, r: RestRequest): { limit: number | undefined; off
     if (Number.isFinite(r.range.limit))
       limit = limit === undefined ? r.range.limit : Math.min(limit, r.range.limit);
   }
-  return { limit, offset };
+  return { limit: Math.min(limit ?? MAX_ROWS, MAX_ROWS), offset };
 }
 
 function paging(params: Params, limit: number | undefined, offset: number): string {
   return `${limit === undefined ? '' : ` limit ${params.add(limit)}`}${offset ? ` offset ${params.add(offset)}` : ''}`;
 }
 
-const wantsCount = (r: RestRequest) =>
-  r.prefer.has('count=exact') || r.prefer.has('count=planned') || r.prefer.has('count=estimated');
+// Preferences.hs shouldCount: exact and estimated count rows; planned (and estimated past max-rows) asks the
+// planner (MainTx.hs), which only reads do.
+const wantsCount = (r: RestRequest) => r.prefer.count === 'exact' || r.prefer.count === 'estimated';
 
 function planRead(cat: Catalog, name: string, r: RestRequest): RestPlan {
   const table = requireTable(cat, name);
@@ -43,149 +63,39 @@ function planRead(cat: Catalog, name: string, r: RestRequest): RestPlan {
   const list = selectList(cat, table, q.select, 'pgrst_0') || 'null';
   const where = whereClause(table, q.where, 'pgrst_0', params);
   const { limit, offset } = limits(q, r);
-  const rows = `select ${list} from ${qualified(table.name)} pgrst_0 where ${where}${orderClause(table, q.order, 'pgrst_0')}${paging(params, limit, offset)}`;
-  const count = wantsCount(r)
-    ? `select count(*) from ${qualified(table.name)} pgrst_0 where ${where}`
-    : undefined;
+  const from = `from ${qualified(table.name)} pgrst_0 where ${where}`;
+  const rows = `select ${list} ${from}${orderClause(table, q.order, 'pgrst_0')}${paging(params, limit, offset)}`;
+  // Estimated: an exact count up to max-rows + 1, the planner's guess beyond (Statements.hs mainRead).
+  const count =
+    r.prefer.count === 'exact'
+      ? `select count(*) ${from}`
+      : r.prefer.count === 'estimated'
+        ? `select count(*) from (select 1 ${from} limit ${MAX_ROWS + 1}) pgrst_c`
+        : undefined;
+  let explain: RestPlan['explain'];
+  if (r.prefer.count === 'planned' || r.prefer.count === 'estimated') {
+    const p = new Params();
+    explain = {
+      sql: `explain (format json) select 1 from ${qualified(table.name)} pgrst_0 where ${whereClause(table, q.where, 'pgrst_0', p)}`,
+      params: p.values,
+    };
+  }
   return {
     kind: 'read',
-    sql: envelope(rows, count, true),
+    planKind: 'read',
+    sql: envelope(rows, count, {
+      body: r.method !== 'HEAD',
+      csv: r.media.kind === 'csv',
+      stripNulls: r.media.kind !== 'csv' && r.media.stripNulls,
+    }),
     params: params.values,
     readOnly: true,
     offset,
-    successStatus: 200,
-    minimalStatus: 200,
     returnBody: true,
+    checkMaxAffected: false,
+    ...(explain ? { explain } : {}),
+    settings: [],
   };
-}
-
-function bodyRows(body: unknown): Record<string, unknown>[] {
-  const rows = Array.isArray(body) ? body : [body];
-  if (body === undefined || !rows.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x)))
-    throw invalidBody('Empty or invalid json');
-  return rows as Record<string, unknown>[];
-}
-
-function mutationAnswer(
-  cat: Catalog,
-  table: ReturnType<typeof requireTable>,
-  statements: string[],
-  q: ReadParams,
-  r: RestRequest,
-  params: Params,
-  successStatus: number,
-): RestPlan {
-  const representation = r.prefer.has('return=representation');
-  // With return=minimal no row is read back, so SELECT policies do not apply (RETURNING 1 reads no column).
-  const returning = representation ? ' returning pgrst_0.*' : ' returning 1';
-  const rows = representation
-    ? `select ${selectList(cat, table, q.select, 'pgrst_0') || 'null'} from pgrst_source pgrst_0`
-    : 'select 1 from pgrst_source';
-  const count = wantsCount(r) ? 'select count(*) from pgrst_source' : undefined;
-  // Several statements (inserts grouped by their set of columns) feed one result, in order.
-  // Nothing to write (an empty array or object): an empty result of the right shape.
-  const nothing = representation
-    ? `select pgrst_0.* from ${qualified(table.name)} pgrst_0 where false`
-    : 'select 1 where false';
-  const ctes = statements.map((st, i) => `pgrst_s${i} as (${st}${returning}), `).join('');
-  const union = statements.map((_, i) => `select * from pgrst_s${i}`).join(' union all ') || nothing;
-  const sql = `with ${ctes}pgrst_source as (${union}) ${envelope(rows, count, representation)}`;
-  return {
-    kind: 'write',
-    sql,
-    params: params.values,
-    readOnly: false,
-    offset: 0,
-    successStatus,
-    minimalStatus: successStatus === 201 ? 201 : 204,
-    returnBody: representation,
-  };
-}
-
-function planInsert(cat: Catalog, name: string, r: RestRequest): RestPlan {
-  const table = requireTable(cat, name);
-  const q = parseQuery(r.query);
-  const rows = bodyRows(r.body);
-  const allKeys = q.columns ?? [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  for (const k of allKeys) if (!table.columnTypes.has(k)) throw bodyColumnNotFound(table.name, k);
-  // Missing keys are NULL, or with `Prefer: missing=default` the column default: rows are then inserted in
-  // groups that share the same keys, so each group names only the columns it has.
-  const groups = new Map<string, { keys: string[]; rows: Record<string, unknown>[] }>();
-  for (const row of rows) {
-    const keys = r.prefer.has('missing=default') ? allKeys.filter((k) => k in row) : allKeys;
-    const id = JSON.stringify(keys);
-    const g = groups.get(id) ?? { keys, rows: [] };
-    g.rows.push(row);
-    groups.set(id, g);
-  }
-  const params = new Params();
-  const conflict = onConflict(table, q, r);
-  const statements = [...groups.values()].map(({ keys, rows: groupRows }) => {
-    const cols = keys.map(ident).join(', ');
-    const source = `json_populate_recordset(null::${qualified(table.name)}, ${params.add(JSON.stringify(groupRows))}::json)`;
-    const insert =
-      keys.length === 0
-        ? `insert into ${qualified(table.name)} as pgrst_0 default values`
-        : `insert into ${qualified(table.name)} as pgrst_0 (${cols}) select ${cols} from ${source}`;
-    return insert + conflict(keys);
-  });
-  return mutationAnswer(cat, table, statements, q, r, params, 201);
-}
-
-function onConflict(
-  table: ReturnType<typeof requireTable>,
-  q: ReadParams,
-  r: RestRequest,
-): (keys: string[]) => string {
-  const merge = r.prefer.has('resolution=merge-duplicates');
-  const ignore = r.prefer.has('resolution=ignore-duplicates');
-  if (!merge && !ignore) return () => '';
-  const target = q.onConflict ?? table.pk;
-  if (target.length === 0) throw parseError('on_conflict is required for a table without a primary key');
-  for (const c of target) if (!table.columnTypes.has(c)) throw bodyColumnNotFound(table.name, c);
-  return (keys) => {
-    const updates = keys.filter((k) => !target.includes(k));
-    const action =
-      ignore || updates.length === 0
-        ? 'do nothing'
-        : `do update set ${updates.map((k) => `${ident(k)} = excluded.${ident(k)}`).join(', ')}`;
-    return ` on conflict (${target.map(ident).join(', ')}) ${action}`;
-  };
-}
-
-/** Supabase runs PostgREST with pg-safeupdate: an UPDATE or DELETE without a filter is refused. */
-function requireFilter(q: ReadParams, verb: 'UPDATE' | 'DELETE') {
-  if (q.where.length === 0) throw new RestError(400, '21000', `${verb} requires a WHERE clause`);
-}
-
-function planUpdate(cat: Catalog, name: string, r: RestRequest): RestPlan {
-  const table = requireTable(cat, name);
-  const q = parseQuery(r.query);
-  if (typeof r.body !== 'object' || r.body === null || Array.isArray(r.body))
-    throw invalidBody('Empty or invalid json');
-  const keys = Object.keys(r.body);
-  for (const k of keys) if (!table.columnTypes.has(k)) throw bodyColumnNotFound(table.name, k);
-  requireFilter(q, 'UPDATE');
-  const params = new Params();
-  const record = params.add(JSON.stringify(r.body));
-  const where = whereClause(table, q.where, 'pgrst_0', params);
-  const statements =
-    keys.length === 0
-      ? []
-      : [
-          `update ${qualified(table.name)} pgrst_0 set ${keys.map((k) => `${ident(k)} = pgrst_body.${ident(k)}`).join(', ')}
-         from json_populate_record(null::${qualified(table.name)}, ${record}::json) pgrst_body where ${where}`,
-        ];
-  return mutationAnswer(cat, table, statements, q, r, params, 200);
-}
-
-function planDelete(cat: Catalog, name: string, r: RestRequest): RestPlan {
-  const table = requireTable(cat, name);
-  const q = parseQuery(r.query);
-  requireFilter(q, 'DELETE');
-  const params = new Params();
-  const statement = `delete from ${qualified(table.name)} pgrst_0 where ${whereClause(table, q.where, 'pgrst_0', params)}`;
-  return mutationAnswer(cat, table, [statement], q, r, params, 200);
 }
 
 function pickFunction(cat: Catalog, name: string, keys: string[]): FnInfo {
@@ -230,13 +140,16 @@ function planRpc(cat: Catalog, name: string, r: RestRequest): RestPlan {
   const from = used.length
     ? ` from json_to_record(${params.add(JSON.stringify(args))}::json) as pgrst_args(${used.map((a) => `${ident(a.name)} ${a.type}`).join(', ')})`
     : '';
+  if (r.prefer.handling === 'strict' && r.prefer.maxAffected !== undefined && !fn.returns_set)
+    throw maxAffectedOnSingle();
   const base = {
+    planKind: 'call' as const,
     params: params.values,
     readOnly: isGet,
     offset: 0,
-    successStatus: 200,
-    minimalStatus: 200,
     returnBody: true,
+    checkMaxAffected: fn.returns_set,
+    settings: fn.settings,
   };
   if (fn.return_type === 'void') return { ...base, kind: 'void', sql: `select ${call}${from}` };
   const resultTable = cat.tables.get(fn.return_type.replace(/^public\./, ''));
@@ -278,7 +191,8 @@ function planRpc(cat: Catalog, name: string, r: RestRequest): RestPlan {
     };
   }
   const count = wantsCount(r) ? `select count(*)${lateral} where ${where}` : undefined;
-  return { ...base, kind: 'rows', sql: envelope(rows, count, true), offset };
+  const stripNulls = r.media.kind !== 'csv' && r.media.stripNulls;
+  return { ...base, kind: 'rows', sql: envelope(rows, count, { body: true, stripNulls }), offset };
 }
 
 function decodeName(raw: string): string {

@@ -1,39 +1,41 @@
 // /rest/v1: the PostgREST behaviour postgrest-js relies on. Every request runs in one transaction as the JWT's
 // role with request.jwt.claims set, so the database's grants and RLS policies decide, as behind PostgREST.
+// What it does not model it refuses (PGRST127, or PostgREST's own answer where that is a refusal too).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Database, Transaction } from '../db';
+import type { Database } from '../db';
 import { checkApiKey } from '../http/apikey';
-import { BodyTooLargeError, InvalidJsonError, readJson } from '../http/body';
+import { BodyTooLargeError, InvalidJsonError, JsonTooDeepError, readJson } from '../http/body';
 import { bearer, header, sendRaw } from '../http/respond';
 import { type JwtClaims, JwtError } from '../jwt';
 import type { ServiceFactory, StackContext } from '../server';
 import { type Catalog, loadCatalog } from './catalog';
-import { fromPgError, isPgError, RestError, singularity } from './errors';
-import { planRequest, type RestPlan } from './plan';
-import { literal } from './sql';
+import { setRequestContext } from './context';
+import { fromPgError, isPgError, notImplemented, RestError } from './errors';
+import { type Answer, execute } from './execute';
+import { contentType, mediaTypeText, negotiate, type Produced } from './media';
+import { planRequest } from './plan';
+import { type Preferences, parsePreferences } from './prefer';
+import { type DbConfig, loadDbConfig } from './roles';
 
 export const PREFIX = '/rest/v1';
-const OBJECT_MEDIA = 'application/vnd.pgrst.object+json';
+
+/** supabase/config.toml [api] schemas: what PostgREST exposes (db-schemas); the first is the default. */
+export const EXPOSED_SCHEMAS = ['public', 'graphql_public'];
 
 export interface RestRequest {
   method: string;
   /** Path below /rest/v1 ('/entries', '/rpc/log_event'). */
   path: string;
   query: URLSearchParams;
-  prefer: Set<string>;
-  single: boolean;
+  prefer: Preferences;
+  media: Produced;
   range: { offset: number; limit: number } | undefined;
   body: unknown;
 }
 
-function parsePrefer(req: IncomingMessage): Set<string> {
-  const raw = req.headers.prefer;
-  const all = (Array.isArray(raw) ? raw.join(',') : (raw ?? '')).split(',');
-  return new Set(all.map((p) => p.trim()).filter(Boolean));
-}
-
 function parseRange(req: IncomingMessage): RestRequest['range'] {
-  const raw = header(req, 'range');
+  // RangeQuery.hs / ApiRequest.hs getRanges: the Range header counts for GET only.
+  const raw = req.method === 'GET' ? header(req, 'range') : undefined;
   if (!raw) return undefined;
   const m = /^(?:items=)?\s*(\d+)-(\d*)$/.exec(raw.trim());
   if (!m) return undefined;
@@ -69,84 +71,101 @@ async function claimsFor(ctx: StackContext, req: IncomingMessage, keyRole: strin
   }
 }
 
-async function setRequestContext(
-  tx: Transaction,
-  claims: JwtClaims,
-  method: string,
-  path: string,
-  readOnly: boolean,
-) {
-  // PostgREST sets the whole claim set and, for older policies, each top-level claim on its own. GET and
-  // HEAD run read-only, as PostgREST does, so a volatile function called through GET cannot write.
-  const names: string[] = ['role', 'request.jwt.claims', 'request.method', 'request.path'];
-  const values: string[] = [claims.role, JSON.stringify(claims), method, path];
-  if (readOnly) {
-    names.push('transaction_read_only');
-    values.push('on');
-  }
-  for (const [k, v] of Object.entries(claims)) {
-    if (!/^[a-z_][a-z0-9_]*$/i.test(k)) continue;
-    names.push(`request.jwt.claim.${k}`);
-    values.push(typeof v === 'string' ? v : JSON.stringify(v));
-  }
-  // Literals rather than bind parameters, so that on PostgreSQL this first statement travels with BEGIN.
-  const pairs = names.map((n, i) => `set_config(${literal(n)}, ${literal(values[i] as string)}, true)`);
-  await tx.query(`select ${pairs.join(', ')}`);
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string | null;
-  contentType?: string;
-}
-
-function contentRange(offset: number, pageTotal: number, total: number | undefined): string {
-  const range = pageTotal > 0 && total !== 0 ? `${offset}-${offset + pageTotal - 1}` : '*';
-  return `${range}/${total ?? '*'}`;
-}
-
-async function execute(tx: Transaction, plan: RestPlan, r: RestRequest): Promise<Answer> {
-  if (plan.kind === 'void') {
-    await tx.query(plan.sql, plan.params);
-    return { status: 204, headers: {}, body: null };
-  }
-  const res = await tx.query<{
-    total: string | null;
-    page_total: string;
-    body: string | null;
-    first: string | null;
-  }>(plan.sql, plan.params);
-  const row = res.rows[0];
-  const pageTotal = Number(row?.page_total ?? '0');
-  const total = row?.total == null ? undefined : Number(row.total);
-  if (plan.kind === 'scalar') return { status: 200, headers: {}, body: row?.body ?? 'null' };
-  if (r.single && pageTotal !== 1) throw singularity(pageTotal);
-  const offset = plan.offset;
-  if (plan.kind === 'read' && total !== undefined && offset > total)
+/** ApiRequest.hs getSchema: Accept-Profile for GET/HEAD, Content-Profile for writes; only exposed schemas. */
+function checkProfile(req: IncomingMessage, method: string) {
+  const name = ['GET', 'HEAD'].includes(method) ? 'accept-profile' : 'content-profile';
+  const profile = header(req, name);
+  if (profile === undefined || profile === EXPOSED_SCHEMAS[0]) return;
+  if (!EXPOSED_SCHEMAS.includes(profile))
     throw new RestError(
-      416,
-      'PGRST103',
-      'Requested range not satisfiable',
-      `An offset of ${offset} was requested, but there are only ${total} rows.`,
+      406,
+      'PGRST106',
+      `Invalid schema: ${profile}`,
       null,
-      { 'content-range': `*/${total}` },
+      `Only the following schemas are exposed: ${EXPOSED_SCHEMAS.join(', ')}`,
     );
-  const headers = { 'content-range': contentRange(offset, pageTotal, total) };
-  let status = plan.successStatus;
-  if (plan.kind === 'read' && total !== undefined && pageTotal < total && status === 200) status = 206;
-  if (!plan.returnBody) return { status: plan.minimalStatus, headers, body: null };
-  return {
-    status,
-    headers,
-    body: r.single ? (row?.first ?? 'null') : (row?.body ?? '[]'),
-    ...(r.single ? { contentType: `${OBJECT_MEDIA}; charset=utf-8` } : {}),
-  };
+  throw notImplemented(`the ${profile} schema (pg_graphql) is not modelled by the local stack`);
+}
+
+/** The path's shape and method, checked first as PostgREST does (ApiRequest.hs getResource, getAction). */
+function checkResource(path: string, method: string, query: URLSearchParams, pk: (t: string) => string[]) {
+  if (path === '/')
+    throw notImplemented('the OpenAPI description at /rest/v1/ is not modelled by the local stack');
+  const rpc = /^\/rpc\/[^/]+$/.test(path);
+  if (!rpc && !/^\/[^/]+$/.test(path))
+    throw new RestError(404, 'PGRST125', 'Invalid path specified in request URL');
+  if (rpc && !['GET', 'HEAD', 'POST'].includes(method))
+    throw new RestError(405, 'PGRST101', `Cannot use the ${method.slice(0, 10)} method on RPC`);
+  if (!['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'PUT'].includes(method))
+    throw new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method.slice(0, 20)}`);
+  if (method === 'PUT') {
+    // PUT is a single-row upsert whose filters must be exactly the primary key with eq (Error.hs
+    // InvalidFilters, 405); a well-formed one is real PostgREST behaviour the stand-in does not model.
+    const keys = pk(decodeURIComponent(path.slice(1)));
+    const filters = [...query.keys()].filter((k) => !['select', 'columns', 'on_conflict'].includes(k));
+    const exact =
+      keys.length > 0 &&
+      filters.length === keys.length &&
+      keys.every((k) => (query.get(k) ?? '').startsWith('eq.'));
+    if (!exact)
+      throw new RestError(
+        405,
+        'PGRST105',
+        "Filters must include all and only primary key columns with 'eq' operators",
+      );
+    throw notImplemented(
+      'PUT (single-row upsert) is not modelled by the local stack; use POST with resolution',
+    );
+  }
+}
+
+async function readBody(req: IncomingMessage, isRpc: boolean): Promise<unknown> {
+  // Payload.hs: JSON by default; CSV and form bodies (and raw bodies for RPC) are PostgREST features the
+  // stand-in does not model; any other type is PostgREST's own 400.
+  const ct = contentType(header(req, 'content-type'));
+  if (
+    ct.type === 'csv' ||
+    ct.type === 'urlencoded' ||
+    (isRpc && ['text', 'xml', 'octet'].includes(ct.type))
+  ) {
+    req.resume();
+    throw notImplemented(`request bodies of type ${mediaTypeText(ct)} are not modelled by the local stack`);
+  }
+  if (ct.type !== 'json') {
+    req.resume();
+    throw new RestError(400, 'PGRST102', `Content-Type not acceptable: ${mediaTypeText(ct)}`);
+  }
+  try {
+    return await readJson(req);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) throw new RestError(413, 'PGRST102', err.message);
+    if (err instanceof JsonTooDeepError) throw new RestError(400, 'PGRST102', err.message);
+    if (err instanceof InvalidJsonError) throw new RestError(400, 'PGRST102', 'Empty or invalid json');
+    throw err;
+  }
 }
 
 export const restService = (): ServiceFactory => async (ctx) => {
   let catalog: Catalog = await loadCatalog(ctx.db);
+  let config: DbConfig = await loadDbConfig(ctx.db);
   let catalogAt = Date.now();
+  const reload = async () => {
+    [catalog, config] = await Promise.all([loadCatalog(ctx.db), loadDbConfig(ctx.db)]);
+    catalogAt = Date.now();
+  };
+  // Listener.hs: NOTIFY pgrst (empty or 'reload schema') reloads the schema cache, and with it the in-database
+  // config; 'reload config' reloads the config (role settings) alone.
+  const unlisten = await ctx.db.listen('pgrst', (payload) => {
+    const job =
+      payload === '' || payload === 'reload schema'
+        ? reload()
+        : payload === 'reload config'
+          ? loadDbConfig(ctx.db).then((c) => {
+              config = c;
+            })
+          : undefined;
+    job?.catch((err: unknown) => ctx.log(`rest: reload failed: ${String(err)}`));
+  });
   // Like PostgREST's schema-cache reload: a name we do not know may be a table created since we looked.
   const withCatalog = async <T>(fn: (c: Catalog) => T): Promise<T> => {
     try {
@@ -158,8 +177,7 @@ export const restService = (): ServiceFactory => async (ctx) => {
       )
         throw err;
       if (Date.now() - catalogAt < 1000) throw err;
-      catalog = await loadCatalog(ctx.db);
-      catalogAt = Date.now();
+      await reload();
       return fn(catalog);
     }
   };
@@ -172,36 +190,55 @@ export const restService = (): ServiceFactory => async (ctx) => {
     const path = url.pathname.slice(PREFIX.length) || '/';
     let authenticated = false;
     try {
-      if (!['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'].includes(method))
-        throw new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method.slice(0, 20)}`);
+      checkResource(path, method, url.searchParams, (t) => catalog.tables.get(t)?.pk ?? []);
+      checkProfile(req, method);
       const claims = await claimsFor(ctx, req, keyRole);
       authenticated = claims.role !== 'anon';
-      let body: unknown;
-      if (method === 'POST' || method === 'PATCH') {
-        try {
-          body = await readJson(req);
-        } catch (err) {
-          if (err instanceof BodyTooLargeError) throw new RestError(413, 'PGRST102', err.message);
-          if (err instanceof InvalidJsonError) throw new RestError(400, 'PGRST102', 'Empty or invalid json');
-          throw err;
-        }
+      const isRpc = path.startsWith('/rpc/');
+      const body = method === 'POST' || method === 'PATCH' ? await readBody(req, isRpc) : undefined;
+      const prefer = parsePreferences(req, config.timezones);
+      // Negotiation errors come after the plan's own (Plan.hs), so a wrong table still answers 404 first.
+      let media: Produced = { kind: 'json', stripNulls: false };
+      let mediaError: unknown;
+      try {
+        media = negotiate(header(req, 'accept'), !isRpc && (method === 'GET' || method === 'HEAD'));
+      } catch (err) {
+        mediaError = err;
       }
-      const accept = header(req, 'accept') ?? '';
       const r: RestRequest = {
         method,
         path,
         query: url.searchParams,
-        prefer: parsePrefer(req),
-        single: accept.includes(OBJECT_MEDIA),
+        prefer,
+        media,
         range: parseRange(req),
         body,
       };
       const plan = await withCatalog((c) => planRequest(c, r));
+      if (mediaError) throw mediaError;
+      if (prefer.handling === 'strict' && prefer.invalid.length)
+        throw new RestError(
+          400,
+          'PGRST122',
+          'Invalid preferences given with handling=strict',
+          `Invalid preferences: ${prefer.invalid.join(', ')}`,
+        );
       let answer: Answer;
       try {
         answer = await db.transaction(async (tx) => {
-          await setRequestContext(tx, claims, method, path, plan.readOnly);
-          return execute(tx, plan, r);
+          const applied = await setRequestContext(tx, config, {
+            claims,
+            method,
+            path,
+            readOnly: plan.readOnly,
+            headers: req.headers,
+            timezone: prefer.timezone,
+            functionSettings: plan.settings,
+          });
+          // PGlite cannot interrupt a statement, so it is judged once it ends: past the timeout it fails
+          // and rolls back as on PostgreSQL, only later.
+          const deadline = db.kind === 'pglite' ? applied.statementTimeoutMs : undefined;
+          return execute(tx, plan, r, deadline);
         });
       } catch (err) {
         if (isPgError(err)) throw fromPgError(err, authenticated);
@@ -211,12 +248,17 @@ export const restService = (): ServiceFactory => async (ctx) => {
       sendRaw(res, answer.status, answer.body, answer.headers, answer.contentType);
     } catch (err) {
       if (err instanceof RestError) {
-        sendRaw(res, err.status, JSON.stringify(err.body()), err.headers);
+        const headers = { ...err.headers, 'proxy-status': `PostgREST; error=${err.code}` };
+        sendRaw(res, err.status, JSON.stringify(err.body()), headers, undefined, err.statusText);
         return;
       }
       throw err;
     }
   };
 
-  return { prefix: PREFIX, handle: (req, res) => handle(req, res, ctx.db) };
+  return {
+    prefix: PREFIX,
+    handle: (req, res) => handle(req, res, ctx.db),
+    close: unlisten,
+  };
 };

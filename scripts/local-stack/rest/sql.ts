@@ -102,7 +102,7 @@ export function selectList(
       const key = ident(item.alias ?? item.relation);
       parts.push(
         rel.toMany
-          ? `coalesce((select json_agg(pgrst_e) from (${rows}) pgrst_e), '[]'::json) as ${key}`
+          ? `coalesce((select json_agg(pgrst_e) from (${rows} limit ${MAX_ROWS}) pgrst_e), '[]'::json) as ${key}`
           : `(select row_to_json(pgrst_e) from (${rows} limit 1) pgrst_e) as ${key}`,
       );
     }
@@ -165,13 +165,40 @@ export function orderClause(
   return ` order by ${terms.join(', ')}`;
 }
 
-/** Wraps a row source into the one-row answer: total (optional), page size, JSON body and first element. */
-export function envelope(rowsSql: string, countSql: string | undefined, withBody: boolean): string {
+/**
+ * supabase/config.toml [api] max_rows, which `supabase start` and the hosted project pass to PostgREST as
+ * db-max-rows: reads, function results and every embedded resource stop at this many rows (Plan.hs
+ * treeRestrictRange); writes are not limited.
+ */
+export const MAX_ROWS = 1000;
+
+export interface EnvelopeOptions {
+  /** Build the JSON body (false: return=minimal and HEAD). */
+  body: boolean;
+  /** text/csv as PostgREST builds it (SqlFragment.hs asCsvF): a header from the first row's keys, then rows. */
+  csv?: boolean;
+  /** `nulls=stripped` media types: json_strip_nulls over the body (SqlFragment.hs addNullsToSnip). */
+  stripNulls?: boolean;
+  /** Writes: how many rows a merge-duplicates upsert inserted (Statements.hs pgrst.inserted). */
+  inserted?: boolean;
+}
+
+/** Wraps a row source into the one-row answer: total (optional), page size, body, first element, inserted. */
+export function envelope(rowsSql: string, countSql: string | undefined, opts: EnvelopeOptions): string {
   const total = countSql ? `(${countSql})::text` : 'null::text';
-  const body = withBody
-    ? `coalesce(json_agg(pgrst_t), '[]'::json)::text as body, (json_agg(pgrst_t) -> 0)::text as first`
-    : 'null::text as body, null::text as first';
-  return `select ${total} as total, count(*)::text as page_total, ${body} from (${rowsSql}) pgrst_t`;
+  const strip = (j: string) => (opts.stripNulls ? `json_strip_nulls(${j})` : j);
+  let body = 'null::text as body, null::text as first';
+  if (opts.body && opts.csv) {
+    const header = `(select coalesce(string_agg(pgrst_a.k, ','), '') from (select json_object_keys(pgrst_r.r)::text as k
+      from (select row_to_json(pgrst_h) as r from (${rowsSql}) pgrst_h limit 1) pgrst_r) pgrst_a)`;
+    const lines = `coalesce(string_agg(substring(pgrst_t::text, 2, length(pgrst_t::text) - 2), E'\\n'), '')`;
+    body = `${header} || E'\\n' || ${lines} as body, null::text as first`;
+  } else if (opts.body)
+    body = `${strip(`coalesce(json_agg(pgrst_t), '[]'::json)`)}::text as body, ${strip('(json_agg(pgrst_t) -> 0)')}::text as first`;
+  const inserted = opts.inserted
+    ? `nullif(current_setting('pgrst.inserted', true), '')::int as inserted`
+    : 'null::int as inserted';
+  return `select ${total} as total, count(*)::text as page_total, ${body}, ${inserted} from (${rowsSql}) pgrst_t`;
 }
 
 /**
