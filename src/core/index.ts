@@ -893,6 +893,8 @@ export class KeyroomCore {
     if (this.open) {
       this.open.profile = profile;
       await this.local.saveServerDocs(this.serverDocsOf(this.open));
+      // Still active: rejoin the vault channels the engine left on a `disabled` poke (no-op otherwise).
+      await this.open.engine.setVaults(this.open.keyring.vaultIds());
     }
   }
 

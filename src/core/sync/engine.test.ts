@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RealtimeChannel } from '@supabase/supabase-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Backend } from '../backend/client';
+import { Backend, type ChannelHandlers } from '../backend/client';
 import type { EntryRow } from '../backend/rows';
 import { FileCacheStore, FileOutboxStore } from '../storage/file';
 import { type Change, SyncEngine, type Verdict } from './engine';
@@ -111,5 +112,113 @@ describe('SyncEngine.applyPage', () => {
     expect(again.rows.get(a)?.version).toBe(4);
     expect(again.seen.get(a)).toBe(4);
     expect(await again.loadCursor(VAULT)).toBe(21);
+  });
+});
+
+/** A backend whose channels are recorded and driven by the test; pulls return nothing. */
+class FakeRealtime {
+  readonly joined = new Map<string, ChannelHandlers>();
+  readonly left: string[] = [];
+  asBackend(): Backend {
+    return {
+      subscribe: (topic: string, handlers: ChannelHandlers) => {
+        this.joined.set(topic, handlers);
+        handlers.status?.('SUBSCRIBED');
+        return { topic, presenceState: () => ({}), track: async () => 'ok' } as unknown as RealtimeChannel;
+      },
+      unsubscribe: async (channel: RealtimeChannel) => {
+        const topic = (channel as unknown as { topic: string }).topic;
+        this.left.push(topic);
+        this.joined.delete(topic);
+      },
+      pullEntries: async () => ({ rows: [], rejected: 0, pageSize: 0 }),
+    } as unknown as Backend;
+  }
+  poke(topic: string, event: string, payload: unknown = {}): void {
+    this.joined.get(topic)?.broadcast[event]?.(payload);
+  }
+}
+
+describe('SyncEngine channels (Realtime checks access only at join and refresh)', () => {
+  let dir: string;
+  let rt: FakeRealtime;
+  let engine: SyncEngine;
+  const user = randomUUID();
+  const [v1, v2] = [randomUUID(), randomUUID()];
+  const events: string[] = [];
+  /** The vault channels still joined when each member event reached the core. */
+  const atEvent: string[][] = [];
+  const vaultTopics = () => [...rt.joined.keys()].filter((t) => t.startsWith('vault:')).sort();
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'keyroom-engine-'));
+    const local = new LocalState({
+      cache: await FileCacheStore.open(join(dir, 'cache.json')),
+      outbox: await FileOutboxStore.open(join(dir, 'outbox.json')),
+    });
+    rt = new FakeRealtime();
+    events.length = 0;
+    engine = new SyncEngine(
+      rt.asBackend(),
+      local,
+      user,
+      {
+        accept: () => 'ok',
+        changed: () => {},
+        rollback: () => {},
+        damaged: () => {},
+        memberEvent: (e) => {
+          events.push(e);
+          atEvent.push(vaultTopics());
+        },
+        officeEvent: () => {},
+        presence: () => {},
+        connection: () => {},
+      },
+      { pollMs: 50 },
+    );
+    await engine.start([v1, v2]);
+    events.length = 0;
+    atEvent.length = 0;
+  });
+  afterEach(async () => {
+    await engine.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('leaves every vault channel on the disabled poke before telling the core, and rejoins what it still holds', async () => {
+    rt.poke(`member:${user}`, 'disabled');
+    expect(events).toEqual(['disabled']);
+    expect(atEvent).toEqual([[]]);
+    expect(engine.connection.live).toBe(false);
+    expect(rt.joined.has(`member:${user}`)).toBe(true);
+    await engine.setVaults([v1, v2]);
+    expect(vaultTopics()).toEqual([`vault:${v1}`, `vault:${v2}`].sort());
+    expect(engine.connection.live).toBe(true);
+  });
+
+  it('leaves only the vault whose grant was deleted or revoked; a new grant leaves nothing', async () => {
+    rt.poke(`member:${user}`, 'grants', { vault_id: v1, op: 'create' });
+    expect(vaultTopics()).toHaveLength(2);
+    rt.poke(`member:${user}`, 'grants', { vault_id: v2, op: 'revoke' });
+    expect(vaultTopics()).toEqual([`vault:${v1}`]);
+    expect(events).toEqual(['grants', 'grants']);
+    // Re-read grants still name v2 (a rotation deletes and re-inserts): rejoined. Then dropped for good.
+    await engine.setVaults([v1, v2]);
+    expect(vaultTopics()).toEqual([`vault:${v1}`, `vault:${v2}`].sort());
+    await engine.setVaults([v1]);
+    expect(vaultTopics()).toEqual([`vault:${v1}`]);
+    expect(rt.left.filter((t) => t === `vault:${v2}`)).toHaveLength(2);
+  });
+
+  it('joins again, on the poll beat, a channel the server closed (token expired, refresh refused)', async () => {
+    const handlers = rt.joined.get(`vault:${v1}`);
+    handlers?.status?.('CLOSED');
+    expect(engine.connection.live).toBe(false);
+    const before = rt.left.length;
+    for (let i = 0; i < 100 && rt.left.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(rt.left.slice(before)).toEqual([`vault:${v1}`]);
+    expect(rt.joined.has(`vault:${v1}`)).toBe(true);
+    expect(engine.connection.live).toBe(true);
   });
 });

@@ -2,7 +2,15 @@
 // after the vault's cursor, so a missed poke costs latency, never data (DESIGN.md §5). Rows are checked
 // against the highest version seen (rollback) and handed to the vault layer, which decrypts and verifies
 // them; only verified rows enter the cache.
+//
+// Realtime checks access to a channel only when it is joined or its token refreshed (supabase/realtime
+// realtime_channel.ex), so a member whose access ends keeps receiving the pokes of a vault channel already
+// joined. This engine therefore leaves vault channels itself: all of them on the member's `disabled` poke,
+// the named one on a `grants` poke that deletes or revokes a grant; the core rejoins those it still holds
+// once it has re-read the grants or the account (setVaults). What a member may read is decided by RLS at
+// each pull, never by which channels it listens to.
 import type { RealtimeChannel } from '@supabase/supabase-js';
+import { z } from 'zod';
 import type { Backend } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import { type EntryRow, entryPokeSchema } from '../backend/rows';
@@ -47,8 +55,21 @@ export interface SyncOptions {
 
 const PAGE = 500;
 
+// The member-channel poke of the grants trigger: which vault, and whether the grant was made or taken.
+const grantsPokeSchema = z.object({ vault_id: z.string(), op: z.string() }).passthrough();
+const GRANT_ENDED = new Set(['delete', 'revoke']);
+
+interface Slot {
+  channel: RealtimeChannel;
+  live: boolean;
+  /** The server ended the channel (phx_close: token expired, refresh refused); rejoined on the poll beat. */
+  closed: boolean;
+  events: Record<string, (payload: unknown) => void>;
+  presence?: { key: string; meta: Record<string, string> } | undefined;
+}
+
 export class SyncEngine {
-  private readonly channels = new Map<string, { channel: RealtimeChannel; live: boolean }>();
+  private readonly channels = new Map<string, Slot>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private vaults = new Set<string>();
@@ -74,8 +95,16 @@ export class SyncEngine {
   async start(vaultIds: string[]): Promise<void> {
     this.stopped = false;
     this.join(`member:${this.userId}`, {
-      disabled: () => this.hooks.memberEvent('disabled'),
-      grants: () => this.hooks.memberEvent('grants'),
+      disabled: () => {
+        // Before anything else: no more pokes of any vault while the core checks the account.
+        this.leaveVaults();
+        this.hooks.memberEvent('disabled');
+      },
+      grants: (payload) => {
+        const poke = grantsPokeSchema.safeParse(payload);
+        if (poke.success && GRANT_ENDED.has(poke.data.op)) this.leaveVaults(poke.data.vault_id);
+        this.hooks.memberEvent('grants');
+      },
       profile: () => this.hooks.memberEvent('profile'),
     });
     this.officeChannel = this.join(
@@ -86,24 +115,26 @@ export class SyncEngine {
     await this.setVaults(vaultIds);
     const every = this.opts.pollMs ?? 30_000;
     this.timer = setInterval(() => {
-      if (!this.allLive()) void this.pullAll().catch(() => {});
+      if (this.allLive()) return;
+      this.rejoinClosed();
+      void this.pullAll().catch(() => {});
     }, every);
     this.timer.unref?.();
   }
 
-  /** Follows grant changes: joins new vaults (and pulls them from their cursor), leaves revoked ones. */
+  /**
+   * Follows grant changes: joins the vaults that have no channel (new ones, and those left on a poke that
+   * are still held) and pulls them from their cursor; leaves and forgets the vaults no longer held.
+   */
   async setVaults(vaultIds: string[]): Promise<void> {
+    if (this.stopped) return;
     const next = new Set(vaultIds);
-    for (const id of this.vaults) {
-      if (next.has(id)) continue;
-      const c = this.channels.get(`vault:${id}`);
-      if (c) await this.backend.unsubscribe(c.channel);
-      this.channels.delete(`vault:${id}`);
-    }
-    const added = [...next].filter((id) => !this.vaults.has(id));
+    for (const id of this.vaults) if (!next.has(id)) this.leaveVaults(id);
+    const joining = [...next].filter((id) => !this.channels.has(`vault:${id}`));
     this.vaults = next;
-    for (const id of added) {
+    for (const id of joining) {
       await this.local.loadCursor(id);
+      if (this.stopped || !this.vaults.has(id) || this.channels.has(`vault:${id}`)) continue;
       this.join(`vault:${id}`, {
         entry: (payload) => {
           const poke = entryPokeSchema.safeParse(payload);
@@ -113,7 +144,37 @@ export class SyncEngine {
         },
       });
     }
-    await Promise.all(added.map((id) => this.pull(id).catch(() => {})));
+    await Promise.all(joining.map((id) => this.pull(id).catch(() => {})));
+    this.publishState();
+  }
+
+  /**
+   * Leaves one vault's channel, or every vault channel, at once. The vaults stay known (cursors, the poll
+   * beat): until setVaults says otherwise they are pulled, and RLS decides what such a pull returns.
+   */
+  leaveVaults(vaultId?: string): void {
+    for (const [topic, slot] of this.channels) {
+      if (!topic.startsWith('vault:') || (vaultId !== undefined && topic !== `vault:${vaultId}`)) continue;
+      this.channels.delete(topic);
+      void this.backend.unsubscribe(slot.channel);
+    }
+    this.publishState();
+  }
+
+  /** Topics of the channels this engine holds (joined or joining), for diagnostics and tests. */
+  topics(): string[] {
+    return [...this.channels.keys()];
+  }
+
+  /** Channels the server ended are not rejoined by realtime-js; this joins them again. */
+  private rejoinClosed(): void {
+    for (const [topic, slot] of this.channels) {
+      if (!slot.closed) continue;
+      this.channels.delete(topic);
+      void this.backend.unsubscribe(slot.channel);
+      const channel = this.join(topic, slot.events, slot.presence);
+      if (topic === 'office') this.officeChannel = channel;
+    }
   }
 
   private join(
@@ -121,14 +182,25 @@ export class SyncEngine {
     events: Record<string, (payload: unknown) => void>,
     presence?: { key: string; meta: Record<string, string> },
   ): RealtimeChannel {
-    const slot = { channel: undefined as unknown as RealtimeChannel, live: false };
+    const slot: Slot = {
+      channel: undefined as unknown as RealtimeChannel,
+      live: false,
+      closed: false,
+      events,
+      presence,
+    };
+    // In the map before subscribing, so that a status the backend reports at once is not taken as stale.
+    this.channels.set(topic, slot);
     slot.channel = this.backend.subscribe(
       topic,
       {
         broadcast: events,
         status: (status) => {
+          // A channel this engine left says nothing about the connection any more.
+          if (this.channels.get(topic) !== slot) return;
           const wasLive = slot.live;
           slot.live = status === 'SUBSCRIBED';
+          slot.closed = status === 'CLOSED';
           if (slot.live && presence) void slot.channel.track(presence.meta).catch(() => {});
           // A (re)join may have missed pokes: catch up from the cursor, and re-read the grants.
           if (slot.live && !wasLive && topic.startsWith('vault:'))
@@ -140,7 +212,6 @@ export class SyncEngine {
       },
       presence?.key,
     );
-    this.channels.set(topic, slot);
     return slot.channel;
   }
 
@@ -148,9 +219,11 @@ export class SyncEngine {
     return (this.officeChannel?.presenceState() ?? {}) as Record<string, unknown[]>;
   }
 
+  /** Every channel joined, none missing: pokes arrive for every vault, no polling needed. */
   private allLive(): boolean {
     if (this.channels.size === 0) return false;
     for (const c of this.channels.values()) if (!c.live) return false;
+    for (const id of this.vaults) if (!this.channels.has(`vault:${id}`)) return false;
     return true;
   }
 
@@ -284,8 +357,9 @@ export class SyncEngine {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    for (const c of this.channels.values()) await this.backend.unsubscribe(c.channel);
+    const slots = [...this.channels.values()];
     this.channels.clear();
+    for (const c of slots) await this.backend.unsubscribe(c.channel);
     this.vaults.clear();
     await Promise.allSettled([...this.running.values()]);
   }
