@@ -16,6 +16,12 @@ describe('mapServerError', () => {
     expect(e.message).toBe('Only an admin can change this entry.');
   });
 
+  it('turns an RPC’s PT404 into not found (supabase-js gives the code, not the HTTP status)', () => {
+    const e = mapServerError({ code: 'PT404', message: 'not_found' }, { notFound: 'That entry is gone.' });
+    expect(e.code).toBe('not_found');
+    expect(e.message).toBe('That entry is gone.');
+  });
+
   it('maps network failures to offline and auth failures to their codes', () => {
     expect(mapServerError(new TypeError('fetch failed')).code).toBe('offline');
     expect(mapServerError({ name: 'AuthRetryableFetchError', message: 'x' }).code).toBe('offline');

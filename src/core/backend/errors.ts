@@ -55,7 +55,8 @@ export function mapServerError(err: unknown, ctx: ErrorContext = {}): CoreError 
   if (code === 'user_banned' || code === 'disabled') return new CoreError('disabled');
   if (code === '42501' || code === 'forbidden' || status === 403)
     return new CoreError('forbidden', ctx.forbidden ?? MESSAGES.forbidden);
-  if (code === 'PGRST116' || code === 'not_found' || status === 404)
+  // PT404: an RPC's "not found" (supabase/migrations raise it so PostgREST answers 404 with that code).
+  if (code === 'PGRST116' || code === 'PT404' || code === 'not_found' || status === 404)
     return new CoreError('not_found', ctx.notFound ?? MESSAGES.not_found);
   if (code === 'invalid_credentials' || (status === 400 && /invalid login/i.test(message)))
     return new CoreError('wrong_credentials');
