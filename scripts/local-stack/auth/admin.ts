@@ -5,14 +5,15 @@ import type { Transaction } from '../db';
 import { bearer, sendJson } from '../http/respond';
 import { JwtError } from '../jwt';
 import { type AuthDeps, type AuthRequest, BCRYPT_COST, checkPassword, readParams } from './common';
-import { AuthError, badRequest, forbidden, notFound, unprocessable } from './errors';
-import { AdminDelete, AdminUserParams, validEmail } from './params';
-import { findUserById, parseBanDuration, parseUserJson, USER_JSON } from './users';
+import { AuthError, badRequest, forbidden, noMailer, notFound, unprocessable } from './errors';
+import { AdminDelete, AdminInvite, AdminUserParams, validateEmail, validatePhone } from './params';
+import { findUserByEmail, findUserById, parseBanDuration, parseUserJson, USER_JSON } from './users';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NIL_INSTANCE = '00000000-0000-0000-0000-000000000000';
 
-async function requireAdmin(deps: AuthDeps, r: AuthRequest): Promise<void> {
+/** supabase/auth internal/api/middleware.go requireAdminCredentials + auth.go requireAdmin. */
+export async function requireAdmin(deps: AuthDeps, r: AuthRequest): Promise<void> {
   const token = bearer(r.req);
   if (!token) throw new AuthError(401, 'no_authorization', 'This endpoint requires a valid Bearer token');
   let role: string;
@@ -70,30 +71,61 @@ async function applyCommon(tx: Transaction, id: string, p: AdminUserParams, hash
   await tx.query('update auth.users set updated_at = now() where id = $1::uuid', [id]);
 }
 
+/** gofrs/uuid FromString's forms: canonical, braced, `urn:uuid:` and 32 bare hex digits; undefined otherwise. */
+function parseUuid(raw: string): string | undefined {
+  const s = raw.replace(/^urn:uuid:/i, '').replace(/^\{(.*)\}$/, '$1');
+  const hex = /^[0-9a-f]{32}$/i.test(s) ? s : UUID.test(s) ? s.replaceAll('-', '') : undefined;
+  if (!hex) return undefined;
+  const h = hex.toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** POST /admin/users (supabase/auth internal/api/admin.go adminUserCreate), checks in GoTrue's order. */
 async function createUser(deps: AuthDeps, r: AuthRequest): Promise<void> {
   const p = await readParams(r.req, AdminUserParams);
   if (!p.email && !p.phone)
     throw badRequest('validation_failed', 'Cannot create a user without either an email or phone');
-  if (p.phone) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
-  const email = (p.email ?? '').toLowerCase();
-  if (!validEmail(email))
-    throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
-  if (p.id !== undefined && !UUID.test(p.id))
-    throw badRequest('validation_failed', 'ID must conform to the uuid v4 format');
-  banUntil(p.ban_duration);
-  if (p.password) checkPassword(deps.settings, p.password);
-  // Without a password GoTrue stores a random one nobody knows.
-  const hash = await bcrypt.hash(p.password || randomBytes(32).toString('base64url'), BCRYPT_COST);
-  const id = p.id ?? randomUUID();
-  const json = await deps.db.transaction(async (tx) => {
-    const dup = await tx.query('select 1 from auth.users where lower(email) = $1 and deleted_at is null', [
-      email,
-    ]);
+  const email = p.email ? validateEmail(p.email) : '';
+  if (email) {
+    const dup = await deps.db.query(
+      'select 1 from auth.users where lower(email) = $1 and is_sso_user = false and deleted_at is null',
+      [email],
+    );
     if (dup.rows.length > 0)
       throw unprocessable('email_exists', 'A user with this email address has already been registered');
+  }
+  if (p.phone) {
+    validatePhone(p.phone);
+    throw new AuthError(
+      501,
+      'not_implemented',
+      'Users with a phone number are not modelled by the local stack',
+    );
+  }
+  if (p.password !== undefined && p.password_hash)
+    throw badRequest('validation_failed', 'Only a password or a password hash should be provided');
+  if (p.password_hash)
+    throw new AuthError(
+      501,
+      'not_implemented',
+      'Importing a password hash is not modelled by the local stack',
+    );
+  let id: string = randomUUID();
+  if (p.id !== undefined && p.id !== '') {
+    const parsed = parseUuid(p.id);
+    if (!parsed) throw badRequest('validation_failed', 'ID must conform to the uuid v4 format');
+    if (parsed === NIL_INSTANCE) throw badRequest('validation_failed', 'ID cannot be a nil uuid');
+    id = parsed;
+  }
+  banUntil(p.ban_duration);
+  // No strength check here: GoTrue checks password strength on sign-up and updates, not on admin create.
+  // Without a password GoTrue stores a random one nobody knows.
+  const hash = await bcrypt.hash(p.password || randomBytes(32).toString('base64url'), BCRYPT_COST);
+  const json = await deps.db.transaction(async (tx) => {
     const taken = await tx.query('select 1 from auth.users where id = $1::uuid', [id]);
+    // GoTrue's insert fails on the primary key and it answers its generic database error.
     if (taken.rows.length > 0)
-      throw unprocessable('email_exists', 'A user with this email address has already been registered');
+      throw new AuthError(500, 'unexpected_failure', 'Database error creating new user');
     await tx.query(
       `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, raw_app_meta_data,
          raw_user_meta_data, created_at, updated_at, confirmation_token, recovery_token, email_change_token_new,
@@ -115,30 +147,104 @@ async function createUser(deps: AuthDeps, r: AuthRequest): Promise<void> {
   sendJson(r.res, 200, parseUserJson(json));
 }
 
+/** `page` / `per_page` as GoTrue's paginate reads them (internal/api/pagination.go): empty means the default. */
+function pageParam(raw: string | null, fallback: number): number {
+  if (raw === null || raw === '') return fallback;
+  // strconv.ParseUint; a value past what the stand-in can page with is refused rather than wrapped.
+  if (!/^[0-9]+$/.test(raw))
+    throw badRequest(
+      'validation_failed',
+      `Bad Pagination Parameters: strconv.ParseUint: parsing ${JSON.stringify(raw.slice(0, 40))}: invalid syntax`,
+    );
+  const n = Number(raw);
+  if (n > 1_000_000_000)
+    throw badRequest('validation_failed', 'Bad Pagination Parameters: too large for the local stack');
+  return n;
+}
+
+/** GoTrue's sort parameter for the user list: only created_at, asc or desc (internal/api/sorting.go). */
+function sortOrder(values: string[]): string {
+  if (values.length === 0) return 'u.created_at desc';
+  return values
+    .map((v) => {
+      const [field, dir, ...rest] = v.split(' ');
+      if (field !== 'created_at')
+        throw badRequest(
+          'validation_failed',
+          `Bad Sort Parameters: bad field for sort '${field?.slice(0, 40)}'`,
+        );
+      const d = [dir, ...rest].join(' ');
+      if (dir !== undefined && !['ASC', 'DESC'].includes(d.toUpperCase()))
+        throw badRequest(
+          'validation_failed',
+          `Bad Sort Parameters: bad direction for sort '${d.slice(0, 40)}', only 'asc' and 'desc' allowed`,
+        );
+      return `u.created_at ${dir === undefined ? 'desc' : d.toLowerCase()}`;
+    })
+    .join(', ');
+}
+
+/** Go's url.Values.Encode: keys sorted, values query-escaped. */
+function encodeQuery(q: URLSearchParams): string {
+  const keys = [...new Set(q.keys())].sort();
+  const esc = (v: string) => encodeURIComponent(v).replaceAll('%20', '+');
+  return keys.flatMap((k) => q.getAll(k).map((v) => `${esc(k)}=${esc(v)}`)).join('&');
+}
+
+/**
+ * GET /admin/users (internal/api/admin.go adminUsers with offset paging; the experimental cursor mode is off):
+ * every user of the audience, soft-deleted ones included, `filter` matching email or full_name.
+ */
 async function listUsers(deps: AuthDeps, r: AuthRequest): Promise<void> {
-  const page = Number(r.query.get('page') ?? '1');
-  const perPage = Number(r.query.get('per_page') ?? '50');
-  if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > 1000)
-    throw badRequest('validation_failed', 'Bad Pagination Parameters');
+  const order = sortOrder(r.query.getAll('sort'));
+  const page = pageParam(r.query.get('page'), 1);
+  const perPage = pageParam(r.query.get('per_page'), 50);
+  // GoTrue divides by per_page for its Link header and fails with a 500; the stand-in says so instead.
+  if (perPage === 0) throw badRequest('validation_failed', 'per_page=0 is not modelled by the local stack');
+  const filter = r.query.get('filter') ?? '';
   const res = await deps.db.query<{ users: string; total: string }>(
-    `select coalesce((select json_agg(x.j order by x.created_at desc)::text from (
-         select ${USER_JSON} as j, u.created_at from auth.users u where u.deleted_at is null
-         order by u.created_at desc, u.id limit $1 offset $2) x), '[]') as users,
-       (select count(*) from auth.users where deleted_at is null)::text as total`,
-    [perPage, (page - 1) * perPage],
+    `with matched as (
+       select u.* from auth.users u
+       where u.instance_id = $3::uuid and u.aud = 'authenticated'
+         and ($4 = '' or u.email like '%' || $4 || '%' or u.raw_user_meta_data->>'full_name' ilike '%' || $4 || '%'))
+     select coalesce((select json_agg(x.j order by x.n)::text from (
+         select ${USER_JSON} as j, row_number() over (order by ${order}, u.id) as n from matched u
+         order by ${order}, u.id limit $1 offset $2) x), '[]') as users,
+       (select count(*) from matched)::text as total`,
+    // pop's Paginate treats page 0 as page 1.
+    [perPage, (Math.max(page, 1) - 1) * perPage, NIL_INSTANCE, filter],
   );
   const row = res.rows[0];
   const users = (JSON.parse(row?.users ?? '[]') as string[]).map((j) => parseUserJson(j));
   const total = Number(row?.total ?? '0');
-  const last = Math.max(1, Math.ceil(total / perPage));
-  const link = (n: number, rel: string) => `</admin/users?page=${n}&per_page=${perPage}>; rel="${rel}"`;
-  const links = [...(page < last ? [link(page + 1, 'next')] : []), link(last, 'last')];
+  // addPaginationHeaders: the request's own URL with `page` replaced, "next" only when there is a next page.
+  const last = Math.ceil(total / perPage);
+  const link = (n: number, rel: string) => {
+    const q = new URLSearchParams(r.query);
+    q.set('page', String(n));
+    return `</admin/users?${encodeQuery(q)}>; rel="${rel}"`;
+  };
+  const links = [...(last > page ? [link(page + 1, 'next')] : []), link(last, 'last')];
   sendJson(
     r.res,
     200,
     { users, aud: 'authenticated' },
     { 'x-total-count': String(total), link: links.join(', ') },
   );
+}
+
+/**
+ * POST /invite (internal/api/invite.go), admins only: a confirmed address is refused as GoTrue refuses it;
+ * anything else would mail an invitation, which the stand-in cannot.
+ */
+export async function invite(deps: AuthDeps, r: AuthRequest): Promise<void> {
+  await requireAdmin(deps, r);
+  const p = await readParams(r.req, AdminInvite);
+  const email = validateEmail(p.email ?? '');
+  const user = await findUserByEmail(deps.db, email);
+  if (user?.confirmed)
+    throw unprocessable('email_exists', 'A user with this email address has already been registered');
+  throw noMailer('Inviting a user');
 }
 
 async function loadUser(deps: AuthDeps, id: string) {
@@ -158,9 +264,8 @@ async function updateUser(deps: AuthDeps, r: AuthRequest, id: string): Promise<v
     checkPassword(deps.settings, p.password);
     hash = await bcrypt.hash(p.password, BCRYPT_COST);
   }
-  const email = p.email?.toLowerCase();
-  if (email !== undefined && !validEmail(email))
-    throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
+  // An empty email leaves it as it is (adminUserUpdate only looks at a non-empty one).
+  const email = p.email ? validateEmail(p.email) : undefined;
   const json = await deps.db.transaction(async (tx) => {
     if (email !== undefined) {
       const dup = await tx.query(

@@ -40,13 +40,28 @@ export async function readParams<S extends z.ZodType>(req: IncomingMessage, sche
   return parsed.data;
 }
 
+/** GoTrue's WeakPasswordError body (supabase/auth internal/api/password.go checkPasswordStrength). */
+export interface WeakPassword {
+  message: string;
+  reasons: string[];
+}
+
+// bcrypt's limit; GoTrue measures passwords in bytes (Go's len), not characters.
+const MAX_PASSWORD_BYTES = 72;
+
+/** Why GoTrue calls `password` weak, or undefined (a password_requirements set is not modelled: config has ""). */
+export function weakPassword(settings: AuthSettings, password: string): WeakPassword | undefined {
+  if (Buffer.byteLength(password, 'utf8') >= settings.minPasswordLength) return undefined;
+  return {
+    message: `Password should be at least ${settings.minPasswordLength} characters.`,
+    reasons: ['length'],
+  };
+}
+
+/** checkPasswordStrength for sign-up and password changes: too long is a 400, weak a 422 weak_password. */
 export function checkPassword(settings: AuthSettings, password: string): void {
-  if (password.length < settings.minPasswordLength)
-    throw unprocessable(
-      'weak_password',
-      `Password should be at least ${settings.minPasswordLength} characters.`,
-      {
-        weak_password: { reasons: ['length'] },
-      },
-    );
+  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES)
+    throw badRequest('validation_failed', `Password cannot be longer than ${MAX_PASSWORD_BYTES} characters`);
+  const weak = weakPassword(settings, password);
+  if (weak) throw unprocessable('weak_password', weak.message, { weak_password: { reasons: weak.reasons } });
 }

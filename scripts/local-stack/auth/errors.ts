@@ -58,3 +58,11 @@ export const forbidden = (code: string, message: string) => new AuthError(403, c
 export const notFound = (code: string, message: string) => new AuthError(404, code, message);
 export const unprocessable = (code: string, message: string, extra: Record<string, unknown> = {}) =>
   new AuthError(422, code, message, extra);
+
+/** The stand-in has no mailer: a request GoTrue would answer by sending an email is refused, naming why. */
+export const noMailer = (what: string) =>
+  new AuthError(
+    501,
+    'not_implemented',
+    `${what} sends an email, which the local stack does not model (it has no mailer)`,
+  );

@@ -6,13 +6,21 @@ import { bearer, clientIp, header, sendJson } from '../http/respond';
 import { type JwtClaims, JwtError } from '../jwt';
 import { publicJwk } from '../keys';
 import type { ServiceFactory } from '../server';
-import { adminRoutes } from './admin';
-import { type AuthDeps, type AuthRequest, BCRYPT_COST, checkPassword, readParams } from './common';
+import { adminRoutes, invite } from './admin';
+import {
+  type AuthDeps,
+  type AuthRequest,
+  BCRYPT_COST,
+  checkPassword,
+  readParams,
+  weakPassword,
+} from './common';
 import { AuthError, badRequest, forbidden, OAuthError, sendAuthError, unprocessable } from './errors';
-import { SignInGuard } from './limiter';
+import { type AuthLimiters, makeLimiters } from './limiter';
 import { PasswordGrant, RefreshGrant, UserUpdate } from './params';
 import { type LogoutScope, logout, refreshSession, startSession } from './sessions';
-import { type AuthSettings, DEFAULT_AUTH_SETTINGS } from './settings';
+import { resolveAuthSettings, settingsBody } from './settings';
+import { limited, signupRoutes } from './signup';
 import { findUserByEmail, findUserById, parseUserJson, type UserRow } from './users';
 
 export const PREFIX = '/auth/v1';
@@ -47,7 +55,8 @@ async function authenticate(
   return { claims, user, sessionId };
 }
 
-async function passwordGrant(deps: AuthDeps, guard: SignInGuard, r: AuthRequest): Promise<void> {
+// supabase/auth internal/api/token.go ResourceOwnerPasswordGrant. No per-account lockout: GoTrue has none.
+async function passwordGrant(deps: AuthDeps, r: AuthRequest): Promise<void> {
   const p = await readParams(r.req, PasswordGrant);
   const email = p.email ?? '';
   if (email && p.phone)
@@ -57,23 +66,18 @@ async function passwordGrant(deps: AuthDeps, guard: SignInGuard, r: AuthRequest)
     );
   if (!email && p.phone) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
   if (!email) throw badRequest('validation_failed', 'missing email or phone');
-  if (!guard.admit(clientIp(r.req), email))
-    throw new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached');
   const user = await findUserByEmail(deps.db, email);
-  if (!user?.encrypted_password) {
-    guard.failed(email);
-    throw badRequest('invalid_credentials', INVALID_LOGIN);
-  }
+  if (!user?.encrypted_password) throw badRequest('invalid_credentials', INVALID_LOGIN);
   if (user.banned) throw badRequest('user_banned', 'User is banned');
-  if (!(await bcrypt.compare(p.password ?? '', user.encrypted_password))) {
-    guard.failed(email);
+  if (!(await bcrypt.compare(p.password ?? '', user.encrypted_password)))
     throw badRequest('invalid_credentials', INVALID_LOGIN);
-  }
   if (!user.confirmed) throw badRequest('email_not_confirmed', 'Email not confirmed');
   const session = await deps.db.transaction((tx) =>
     startSession(tx, deps.issuer(), user.id, { userAgent: header(r.req, 'user-agent'), ip: clientIp(r.req) }),
   );
-  sendJson(r.res, 200, session);
+  // A right password that no longer meets the rules still signs in; the answer says why it is weak.
+  const weak = weakPassword(deps.settings, p.password ?? '');
+  sendJson(r.res, 200, weak ? { ...session, weak_password: weak } : session);
 }
 
 async function refreshGrant(deps: AuthDeps, r: AuthRequest): Promise<void> {
@@ -90,8 +94,10 @@ async function getUser(deps: AuthDeps, r: AuthRequest): Promise<void> {
   sendJson(r.res, 200, parseUserJson(user.json));
 }
 
-async function updateUser(deps: AuthDeps, r: AuthRequest): Promise<void> {
+async function updateUser(deps: AuthDeps, limits: AuthLimiters, r: AuthRequest): Promise<void> {
   const { user, sessionId } = await authenticate(deps, r.req);
+  // api.go: PUT /user is behind the User limiter, after authentication.
+  limited(limits.user, r);
   const p = await readParams(r.req, UserUpdate);
   if (p.email !== undefined && p.email.toLowerCase() !== (user.email ?? '').toLowerCase())
     throw unprocessable(
@@ -138,28 +144,9 @@ async function logoutRoute(deps: AuthDeps, r: AuthRequest): Promise<void> {
   r.res.writeHead(204).end();
 }
 
-function settingsBody() {
-  const external = Object.fromEntries(
-    ['anonymous_users', 'apple', 'azure', 'github', 'gitlab', 'google', 'phone'].map((k) => [k, false]),
-  );
-  return {
-    external: { ...external, email: true },
-    disable_signup: true,
-    mailer_autoconfirm: false,
-    phone_autoconfirm: false,
-    sms_provider: '',
-    saml_enabled: false,
-    passkeys_enabled: false,
-  };
-}
-
 export const authService = (): ServiceFactory => async (ctx) => {
-  const settings: AuthSettings = { ...DEFAULT_AUTH_SETTINGS, ...ctx.auth };
-  const guard = new SignInGuard({
-    perIp: settings.signInPerIp,
-    failuresPerEmail: settings.signInFailuresPerEmail,
-    windowMs: settings.signInWindowMs,
-  });
+  const settings = resolveAuthSettings(ctx.auth);
+  const limits = makeLimiters(settings);
   const deps: AuthDeps = {
     db: ctx.db,
     ctx,
@@ -167,6 +154,7 @@ export const authService = (): ServiceFactory => async (ctx) => {
     issuer: () => ({ signingKey: ctx.keys.signingKey, issuer: `${ctx.url}${PREFIX}`, settings }),
   };
   const admin = adminRoutes(deps);
+  const signups = signupRoutes(deps, limits);
 
   const route = async (r: AuthRequest): Promise<void> => {
     const { method, path } = r;
@@ -187,15 +175,32 @@ export const authService = (): ServiceFactory => async (ctx) => {
       );
     if (path === '/token' && method === 'POST') {
       const grant = r.query.get('grant_type');
-      if (grant === 'password') return passwordGrant(deps, guard, r);
-      if (grant === 'refresh_token') return refreshGrant(deps, r);
-      throw badRequest('invalid_credentials', 'unsupported_grant_type');
+      if (grant !== 'password' && grant !== 'refresh_token')
+        throw badRequest('invalid_credentials', 'unsupported_grant_type');
+      // token.go Token: one per-IP limiter for every grant, applied before the grant reads its body.
+      limited(limits.token, r);
+      return grant === 'password' ? passwordGrant(deps, r) : refreshGrant(deps, r);
     }
     if (path === '/user' && method === 'GET') return getUser(deps, r);
-    if (path === '/user' && method === 'PUT') return updateUser(deps, r);
+    if (path === '/user' && method === 'PUT') return updateUser(deps, limits, r);
     if (path === '/logout' && method === 'POST') return logoutRoute(deps, r);
+    if (path === '/invite' && method === 'POST') return invite(deps, r);
+    const signup = signups(r);
+    if (signup) return signup;
     if (path === '/admin/users' || path.startsWith('/admin/users/')) return admin(r);
-    if (['/health', '/settings', '/token', '/user', '/logout'].includes(path))
+    if (
+      [
+        '/health',
+        '/settings',
+        '/token',
+        '/user',
+        '/logout',
+        '/signup',
+        '/otp',
+        '/magiclink',
+        '/invite',
+      ].includes(path)
+    )
       throw new AuthError(405, 'method_not_allowed', 'Method Not Allowed');
     throw new AuthError(404, 'not_found', 'Not Found');
   };
