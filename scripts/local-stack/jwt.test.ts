@@ -84,3 +84,22 @@ describe('makeJwtVerifier with the project signing key', () => {
     expect(await reason(verify('not.a.jwt'))).toBe('invalid');
   });
 });
+
+describe('makeJwtVerifier and the kid header, as GoTrue parseJWTClaims reads it', () => {
+  it('refuses an ES256 token without a kid, and checks an HS256 token with an unknown kid against the secret', async () => {
+    const mine = await generateKeys();
+    const verify = makeJwtVerifier({ legacySecret: mine.jwtSecret, jwks: [publicJwk(mine.signingKey)] });
+    const { importJWK } = await import('jose');
+    const noKid = await new SignJWT({ role: 'authenticated', sub: 'u3' })
+      .setProtectedHeader({ alg: 'ES256', typ: 'JWT' })
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 60)
+      .sign(await importJWK(mine.signingKey, 'ES256'));
+    expect(await reason(verify(noKid))).toBe('invalid');
+    // supabase/auth internal/api/auth.go: a kid not in the JWKS falls back to the legacy secret for HS256.
+    const hsWithKid = await new SignJWT({ role: 'authenticated', sub: 'u4' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'not-in-jwks', typ: 'JWT' })
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 60)
+      .sign(new TextEncoder().encode(mine.jwtSecret));
+    expect(await verify(hsWithKid)).toMatchObject({ sub: 'u4' });
+  });
+});

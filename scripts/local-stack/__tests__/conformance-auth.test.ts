@@ -358,17 +358,18 @@ describe.each(targets())('auth on $name', (factory) => {
     expect(['user_banned', 'refresh_token_not_found']).toContain(refused.error?.code);
   });
 
-  // Last: on a real project this spends the (per-IP) token budget, so it uses its own forwarded address.
-  it('limits repeated failed sign-ins with 429 over_request_rate_limit', async () => {
+  // GoTrue has no per-account lockout (its limits are per IP: internal/api/apilimiter): wrong passwords typed
+  // for a colleague's email do not stop the colleague. Fifteen stays under the per-IP burst of 30 on a real
+  // project; the per-IP 429 itself is tested on the stand-in alone (auth/rate-limit.test.ts).
+  it('does not lock an account after many wrong passwords: the right one still signs in', async () => {
     const victim = await makeMember(t);
-    const ip = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
-    const c = client(t, t.anonKey, { 'X-Forwarded-For': ip });
-    let limited: unknown;
-    for (let i = 0; i <= t.signInAttemptsBeforeLimit && !limited; i++) {
-      const { error } = await c.auth.signInWithPassword({ email: victim.email, password: `wrong-${i}` });
-      if (error?.status === 429) limited = error;
-      else expect(error).toMatchObject({ code: 'invalid_credentials' });
+    for (let i = 0; i < 15; i++) {
+      const { error } = await client(t).auth.signInWithPassword({
+        email: victim.email,
+        password: `wrong-${i}`,
+      });
+      expect(error).toMatchObject({ status: 400, code: 'invalid_credentials' });
     }
-    expect(limited).toMatchObject({ status: 429, code: 'over_request_rate_limit' });
+    await signIn(t, victim.email, victim.password);
   });
 });

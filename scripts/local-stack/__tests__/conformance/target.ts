@@ -1,8 +1,14 @@
 // Where the conformance suite runs: a local stack started by the test file (on in-memory PGlite and on a fresh
-// PostgreSQL database, the same cases on both), or — when SUPABASE_URL, SUPABASE_ANON_KEY and
-// SUPABASE_SERVICE_ROLE_KEY are set — an existing Supabase project such as `supabase start`, which the
-// suite then treats as the reference. Remote runs also need SUPABASE_JWT_SECRET (to mint expired and forged
-// tokens) and SUPABASE_DB_URL (to end sessions behind Auth's back, as an admin tool does).
+// PostgreSQL database, the same cases on both), or — when SUPABASE_URL and a project key are set — an existing
+// Supabase project such as `supabase start`, which the suite then treats as the reference. Remote runs need
+// both key kinds (SUPABASE_PUBLISHABLE_KEY, SUPABASE_SECRET_KEY, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY),
+// SUPABASE_JWT_SECRET (to mint expired and forged tokens) and SUPABASE_DB_URL (to end sessions behind Auth's
+// back, as an admin tool does).
+//
+// KEYROOM_CONFORMANCE_KEYS picks the API keys every case uses: `new` (the default: sb_publishable_… and
+// sb_secret_…, as a project created today hands out) or `legacy` (the anon and service-role JWT keys).
+// `t.anonKey` / `t.serviceRoleKey` are the chosen pair, so `client(t)` and `client(t, t.serviceRoleKey)` follow
+// it; cases about one kind in particular use the explicit fields.
 import { randomBytes } from 'node:crypto';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { SignJWT } from 'jose';
@@ -12,16 +18,24 @@ import { createTestDatabase } from '../../../test/pg';
 import { DEFAULT_AUTH_SETTINGS } from '../../auth/settings';
 import { type RunningStack, startStack } from '../../server';
 
+export type KeyKind = 'new' | 'legacy';
+
 export interface Target {
   name: string;
   url: string;
+  /** Which pair anonKey / serviceRoleKey hold (KEYROOM_CONFORMANCE_KEYS). */
+  keyKind: KeyKind;
+  /** The anon-role API key of the chosen kind: the publishable key, or the legacy anon JWT. */
   anonKey: string;
+  /** The service-role API key of the chosen kind: the secret key, or the legacy service-role JWT. */
   serviceRoleKey: string;
+  publishableKey: string;
+  secretKey: string;
+  legacyAnonKey: string;
+  legacyServiceRoleKey: string;
   jwtSecret: string;
   /** Auth's refresh_token_reuse_interval on this target, in seconds. */
   reuseIntervalSeconds: number;
-  /** Wrong passwords for one account before sign-in answers 429, at most. */
-  signInAttemptsBeforeLimit: number;
   /** Runs SQL as the database owner (to change things behind the API's back, like an admin tool). */
   sql(text: string, params?: unknown[]): Promise<unknown[]>;
   close(): Promise<void>;
@@ -35,17 +49,45 @@ export interface TargetFactory {
   start(): Promise<Target>;
 }
 
-const LOCAL_AUTH = { refreshReuseIntervalSeconds: 1, signInFailuresPerEmail: 5, signInPerIp: 1000 };
+// Every suite's sign-ins and refreshes come from 127.0.0.1, so the per-IP /token limit is raised here; the
+// limit itself is tested on its own stack (auth/rate-limit.test.ts, stand-in only).
+const LOCAL_AUTH = { refreshReuseIntervalSeconds: 1, tokenRatePer5Min: 100_000, tokenBurst: 10_000 };
+
+export function keyKind(): KeyKind {
+  const v = process.env.KEYROOM_CONFORMANCE_KEYS ?? 'new';
+  if (v !== 'new' && v !== 'legacy') throw new Error('KEYROOM_CONFORMANCE_KEYS must be "new" or "legacy"');
+  return v;
+}
+
+interface ProjectKeys {
+  publishableKey: string;
+  secretKey: string;
+  legacyAnonKey: string;
+  legacyServiceRoleKey: string;
+}
+
+function withKeys(k: ProjectKeys) {
+  const kind = keyKind();
+  return {
+    ...k,
+    keyKind: kind,
+    anonKey: kind === 'new' ? k.publishableKey : k.legacyAnonKey,
+    serviceRoleKey: kind === 'new' ? k.secretKey : k.legacyServiceRoleKey,
+  };
+}
 
 async function local(name: string, stack: RunningStack, cleanup: () => Promise<void>): Promise<Target> {
   return {
     name,
     url: stack.url,
-    anonKey: stack.anonKey,
-    serviceRoleKey: stack.serviceRoleKey,
+    ...withKeys({
+      publishableKey: stack.publishableKey,
+      secretKey: stack.secretKey,
+      legacyAnonKey: stack.anonKey,
+      legacyServiceRoleKey: stack.serviceRoleKey,
+    }),
     jwtSecret: stack.jwtSecret,
     reuseIntervalSeconds: LOCAL_AUTH.refreshReuseIntervalSeconds,
-    signInAttemptsBeforeLimit: LOCAL_AUTH.signInFailuresPerEmail,
     sql: async (text, params) => (await stack.db.query(text, params)).rows,
     close: async () => {
       await stack.stop();
@@ -61,7 +103,7 @@ function required(name: string): string {
 }
 
 export function targets(): TargetFactory[] {
-  if (process.env.SUPABASE_URL && process.env.SUPABASE_ANON_KEY && process.env.SUPABASE_SERVICE_ROLE_KEY) {
+  if (process.env.SUPABASE_URL && (process.env.SUPABASE_PUBLISHABLE_KEY || process.env.SUPABASE_ANON_KEY)) {
     return [
       {
         name: 'supabase',
@@ -70,12 +112,14 @@ export function targets(): TargetFactory[] {
           return {
             name: 'supabase',
             url: required('SUPABASE_URL').replace(/\/$/, ''),
-            anonKey: required('SUPABASE_ANON_KEY'),
-            serviceRoleKey: required('SUPABASE_SERVICE_ROLE_KEY'),
+            ...withKeys({
+              publishableKey: required('SUPABASE_PUBLISHABLE_KEY'),
+              secretKey: required('SUPABASE_SECRET_KEY'),
+              legacyAnonKey: required('SUPABASE_ANON_KEY'),
+              legacyServiceRoleKey: required('SUPABASE_SERVICE_ROLE_KEY'),
+            }),
             jwtSecret: required('SUPABASE_JWT_SECRET'),
             reuseIntervalSeconds: DEFAULT_AUTH_SETTINGS.refreshReuseIntervalSeconds,
-            // GoTrue limits /token per IP (config.toml [auth.rate_limit] token_refresh).
-            signInAttemptsBeforeLimit: Number(process.env.SUPABASE_TOKEN_RATE_LIMIT ?? '150'),
             sql: async (text, params) => (await pool.query(text, params)).rows,
             close: () => pool.end(),
           };
