@@ -351,6 +351,39 @@ describe('robustness', () => {
     }
   });
 
+  it('refuses a channel beyond 100 on one socket, as Realtime does by default; leaving one makes room', async () => {
+    const raw = await Raw.v2();
+    for (let i = 1; i <= 100; i++) raw.send([String(i), String(i), `realtime:many-${i}`, 'phx_join', {}]);
+    for (let i = 1; i <= 100; i++) {
+      expect(await raw.reply(String(i))).toMatchObject([
+        String(i),
+        String(i),
+        `realtime:many-${i}`,
+        'phx_reply',
+        { status: 'ok' },
+      ]);
+    }
+    raw.send(['101', '101', 'realtime:many-101', 'phx_join', {}]);
+    expect(await raw.reply('101')).toEqual([
+      '101',
+      '101',
+      'realtime:many-101',
+      'phx_reply',
+      { status: 'error', response: { reason: 'ChannelRateLimitReached: Too many channels' } },
+    ]);
+    raw.send(['1', 'bye', 'realtime:many-1', 'phx_leave', {}]);
+    await raw.reply('bye');
+    raw.send(['102', '102', 'realtime:many-101', 'phx_join', {}]);
+    expect(await raw.reply('102')).toMatchObject([
+      '102',
+      '102',
+      'realtime:many-101',
+      'phx_reply',
+      { status: 'ok' },
+    ]);
+    raw.ws.close();
+  });
+
   // Last, since it stops this file's stack.
   it('closes every socket on stop with 1001 (going away)', async () => {
     await Promise.all(clients.map((c) => c.removeAllChannels()));

@@ -45,6 +45,8 @@ export interface ConnectionOptions {
   tokenCheckMs: number;
   /** A client that lets this much pile up unread is dropped rather than buffered without end. */
   maxBufferedBytes: number;
+  /** Channels one socket may hold (tenant max_channels_per_client, TENANT_MAX_CHANNELS_PER_CLIENT = 100). */
+  maxChannelsPerClient: number;
 }
 
 export interface ConnectionDeps {
@@ -204,6 +206,11 @@ export class Connection implements Peer {
     const existing = this.channels.get(msg.topic);
     // Phoenix closes the old channel of a topic that is joined again.
     if (existing) this.drop(existing);
+    // limit_channels (realtime_channel.ex), checked before the token, like the other limits.
+    if (this.channels.size >= this.opts.maxChannelsPerClient) {
+      this.reply(msg, 'error', { reason: 'ChannelRateLimitReached: Too many channels' });
+      return;
+    }
 
     const parsed = JoinPayload.safeParse(msg.payload);
     const join = parsed.success ? parsed.data : {};

@@ -27,6 +27,8 @@ export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = {
   idleTimeoutMs: 60_000,
   tokenCheckMs: 5 * 60_000,
   maxBufferedBytes: 16 * 1024 * 1024,
+  // Realtime's config/runtime.exs default for a tenant.
+  maxChannelsPerClient: 100,
   // Realtime's default limit on a message is 3,000 KB.
   maxFrameBytes: 3_000 * 1024,
 };
