@@ -165,7 +165,7 @@ async function main() {
   console.log(
     `sync bench on the local stack (${kind}); PCs ${SIZES.join(', ')}; ${CHANGES} changes; vault of ${VAULT_SIZE}`,
   );
-  const office = await Office.start(kind, { signInPerIp: 1_000_000 });
+  const office = await Office.start(kind, { tokenRatePer5Min: 1_000_000 });
   const dir = await mkdtemp(join(tmpdir(), 'keyroom-bench-'));
   try {
     const admin = await office.firstAdmin();

@@ -121,7 +121,7 @@ async function stillServes(): Promise<void> {
   await c.removeChannel(ch);
 }
 
-describe('handshake', () => {
+describe('stand-in only: handshake', () => {
   it('refuses a missing or invalid apikey and an unknown serializer version, as Realtime does', async () => {
     expect(await upgradeStatus('vsn=2.0.0')).toEqual({ status: 401, body: '{"error":"API key is missing"}' });
     expect(await upgradeStatus('apikey=not-a-jwt&vsn=2.0.0')).toEqual({
@@ -134,7 +134,7 @@ describe('handshake', () => {
   });
 });
 
-describe('Phoenix replies', () => {
+describe('stand-in only: Phoenix replies', () => {
   it('answers heartbeat, join, leave and unmatched topics with the shapes realtime-js expects (vsn 2.0.0)', async () => {
     const raw = await Raw.v2();
     raw.send([null, '1', 'phoenix', 'heartbeat', {}]);
@@ -229,7 +229,7 @@ describe('Phoenix replies', () => {
   });
 });
 
-describe('robustness', () => {
+describe('stand-in only: robustness', () => {
   it('survives malformed frames: the offending socket is closed, the server keeps serving', async () => {
     const bystander = await Raw.v2();
     bystander.send(['1', '1', 'realtime:calm', 'phx_join', {}]);

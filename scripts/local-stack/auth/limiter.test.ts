@@ -2,7 +2,7 @@
 // first, refilled at the configured rate, a refused request free. No key is ever an email.
 import { describe, expect, it } from 'vitest';
 import { makeLimiters, TokenBucketLimiter } from './limiter';
-import { DEFAULT_AUTH_SETTINGS, resolveAuthSettings } from './settings';
+import { DEFAULT_AUTH_SETTINGS } from './settings';
 
 describe('TokenBucketLimiter', () => {
   it('lets a burst through at once, then one request per refill interval, per key', () => {
@@ -49,14 +49,5 @@ describe('auth limiters', () => {
     // Each route keeps its own buckets.
     expect(l.signups.allow('ip')).toBe(true);
     expect(l.user.allow('ip')).toBe(true);
-  });
-
-  it('reads the deprecated signInPerIp as a token rate and burst, explicit token fields winning', () => {
-    expect(resolveAuthSettings({ signInPerIp: 1000 })).toMatchObject({
-      tokenRatePer5Min: 1000,
-      tokenBurst: 1000,
-    });
-    expect(resolveAuthSettings({ signInPerIp: 1000, tokenBurst: 5 })).toMatchObject({ tokenBurst: 5 });
-    expect(resolveAuthSettings({ signInPerIp: 1000 })).not.toHaveProperty('signInPerIp');
   });
 });

@@ -20,11 +20,6 @@ export interface AuthSettings {
    */
   otpRatePer5Min: number;
   otpBurst: number;
-  /**
-   * @deprecated The old "sign-ins per IP per 5 minutes" knob: now sets tokenRatePer5Min and tokenBurst both, so
-   * callers that raised it for a simulated office keep at least the allowance they had. Use the token fields.
-   */
-  signInPerIp?: number;
 }
 
 export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
@@ -38,11 +33,9 @@ export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
   otpBurst: 30,
 };
 
-/** The settings a stack runs with: defaults, then the overrides, with the deprecated knob translated. */
+/** The settings a stack runs with: defaults, then the overrides. */
 export function resolveAuthSettings(overrides: Partial<AuthSettings> = {}): AuthSettings {
-  const { signInPerIp, ...rest } = overrides;
-  const legacy = signInPerIp === undefined ? {} : { tokenRatePer5Min: signInPerIp, tokenBurst: signInPerIp };
-  return { ...DEFAULT_AUTH_SETTINGS, ...legacy, ...rest };
+  return { ...DEFAULT_AUTH_SETTINGS, ...overrides };
 }
 
 /** GoTrue's GET /settings (supabase/auth internal/api/settings.go) for the project the stand-in models. */

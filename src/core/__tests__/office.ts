@@ -34,13 +34,16 @@ export class Office {
 
   static async start(
     kind: 'pglite' | 'postgres',
-    opts: { pollMs?: number; signInPerIp?: number } = {},
+    opts: { pollMs?: number; tokenRatePer5Min?: number } = {},
   ): Promise<Office> {
     const db = kind === 'postgres' ? await createTestDatabase('keyroom_core') : null;
     const stack = await startStack({
       port: 0,
       dbUrl: db?.url,
-      ...(opts.signInPerIp ? { auth: { signInPerIp: opts.signInPerIp } } : {}),
+      // Every simulated PC signs in from 127.0.0.1: one GoTrue /token bucket for the whole office.
+      ...(opts.tokenRatePer5Min
+        ? { auth: { tokenRatePer5Min: opts.tokenRatePer5Min, tokenBurst: opts.tokenRatePer5Min } }
+        : {}),
     });
     const root = await mkdtemp(join(tmpdir(), 'keyroom-office-'));
     return new Office(stack, db, root, opts.pollMs ?? 30_000);
