@@ -1,4 +1,4 @@
-// The admin RPCs (supabase/migrations/20261125130000_admin_functions.sql) signal refusals by message; this
+// The admin RPCs (supabase/migrations/20261125120400_admin_rpcs.sql) signal refusals by message; this
 // turns them into HTTP answers.
 import type { SupabaseClient } from 'npm:@supabase/supabase-js@2';
 import { HttpError } from './http.ts';
@@ -7,7 +7,7 @@ const REFUSALS: Record<string, HttpError> = {
   last_admin: new HttpError(409, 'last_admin', 'the office must keep at least one active admin'),
   not_found: new HttpError(404, 'not_found', 'no such user'),
   not_enrolled: new HttpError(409, 'not_enrolled', 'the user has not enrolled keys to confirm'),
-  // A confirmation's grants (20261125150000_reconfirmation.sql): checked by the vault_grants trigger.
+  // A confirmation's grants: checked by the vault_grants trigger (20261125120200_triggers.sql).
   member_public_mismatch: new HttpError(
     409,
     'grant_mismatch',
@@ -23,7 +23,7 @@ const REFUSALS: Record<string, HttpError> = {
     'take_over_mismatch',
     'grants: something changed meanwhile; try again',
   ),
-  // Nobody leaves while colleagues' access rests on their signature (20261125170000_keep_signers.sql).
+  // Nobody leaves while colleagues' access rests on their signature (admin_rpcs.sql).
   still_signs: new HttpError(
     409,
     'still_signs',
