@@ -35,11 +35,11 @@ describe('realtime LISTEN on PostgreSQL', () => {
     await db?.drop();
   });
 
-  /** The backends of this database that LISTEN (other stacks share the server). */
+  /** The backends of this database that LISTEN for Realtime (other stacks share the server; REST listens on pgrst). */
   const listenBackends = async () =>
     (
       await stack.db.query<{ pid: number }>(
-        `select pid from pg_stat_activity where datname = current_database() and query ilike 'listen%'`,
+        `select pid from pg_stat_activity where datname = current_database() and query ilike 'listen%realtime_broadcast%'`,
       )
     ).rows.map((r) => r.pid);
 
@@ -62,7 +62,7 @@ describe('realtime LISTEN on PostgreSQL', () => {
     expect(before).toHaveLength(1);
     await stack.db.query(
       `select pg_terminate_backend(pid) from pg_stat_activity
-       where datname = current_database() and query ilike 'listen%'`,
+       where datname = current_database() and query ilike 'listen%realtime_broadcast%'`,
     );
     // A new backend LISTENs, and the channel is failed and rejoined so that its client catches up.
     await waitFor('a new LISTEN backend', async () => {
