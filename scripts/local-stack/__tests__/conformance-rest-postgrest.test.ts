@@ -220,6 +220,14 @@ describe.each(targets())('PostgREST behaviour on $name', (factory) => {
       expect(csv.data).toBe('id,name,note\n30,"a,b","say ""hi"""\n31,plain,');
       const none = await svc.from(items).select('id, name').eq('id', -1).csv();
       expect(none.data).toBe('\n');
+      const written = await raw(items, {
+        method: 'POST',
+        headers: { accept: 'text/csv', prefer: 'return=representation' },
+        body: JSON.stringify({ id: 32, name: 'w' }),
+      });
+      expect(written.status).toBe(201);
+      expect(written.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(await written.text()).toBe('id,name,note,at\n32,w,,');
     });
 
     it('refuses the plan media type (db-plan-enabled is off) and unknown types with 406 PGRST107', async () => {

@@ -102,7 +102,7 @@ export function parseAccept(header: string | undefined): string[] {
 
 /**
  * The representation for a response. `csv`: whether this request can answer CSV here (the stand-in builds it
- * for table reads only and refuses it elsewhere rather than answer something PostgREST would not).
+ * for tables only and refuses it for RPC rather than answer something PostgREST would not).
  */
 export function negotiate(accept: string | undefined, csv: boolean): Produced {
   const entries = parseAccept(accept).map(decodeMediaType);
@@ -118,7 +118,7 @@ export function negotiate(accept: string | undefined, csv: boolean): Produced {
       case 'csv':
         if (!csv)
           throw notImplemented(
-            'text/csv is produced by the local stack for table reads only, not for writes or RPC results',
+            'text/csv is produced by the local stack for tables only, not for RPC results',
           );
         return { kind: 'csv' };
       case 'geojson':

@@ -3,7 +3,7 @@
 
 import type { Catalog } from './catalog';
 import { ident, qualified } from './catalog';
-import { bodyColumnNotFound, RestError } from './errors';
+import { bodyColumnNotFound, notImplemented, RestError } from './errors';
 import { parseQuery, type ReadParams } from './parse';
 import type { RestPlan } from './plan';
 import type { RestRequest } from './service';
@@ -41,6 +41,11 @@ function answer(
   params: Params,
   how: { planKind: 'insert' | 'update' | 'delete'; upsert: boolean; merge: boolean },
 ): RestPlan {
+  // Response.hs: headers-only answers an insert with a Location header built from the primary key.
+  if (r.prefer.representation === 'headers-only' && how.planKind === 'insert')
+    throw notImplemented(
+      'Prefer: return=headers-only (the Location header) is not modelled by the local stack',
+    );
   const representation = r.prefer.representation === 'representation';
   // With return=minimal no row is read back, so SELECT policies do not apply (RETURNING 1 reads no column).
   const returning = representation ? ' returning pgrst_0.*' : ' returning 1';
@@ -57,6 +62,7 @@ function answer(
   const union = statements.map((_, i) => `select * from pgrst_s${i}`).join(' union all ') || nothing;
   const body = envelope(rows, count, {
     body: representation,
+    csv: r.media.kind === 'csv',
     stripNulls: r.media.kind !== 'csv' && r.media.stripNulls,
     inserted: how.merge,
   });

@@ -101,7 +101,12 @@ function checkResource(path: string, method: string, query: URLSearchParams, pk:
   if (method === 'PUT') {
     // PUT is a single-row upsert whose filters must be exactly the primary key with eq (Error.hs
     // InvalidFilters, 405); a well-formed one is real PostgREST behaviour the stand-in does not model.
-    const keys = pk(decodeURIComponent(path.slice(1)));
+    let keys: string[] = [];
+    try {
+      keys = pk(decodeURIComponent(path.slice(1)));
+    } catch {
+      throw new RestError(404, 'PGRST125', 'Invalid path specified in request URL');
+    }
     const filters = [...query.keys()].filter((k) => !['select', 'columns', 'on_conflict'].includes(k));
     const exact =
       keys.length > 0 &&
@@ -201,7 +206,7 @@ export const restService = (): ServiceFactory => async (ctx) => {
       let media: Produced = { kind: 'json', stripNulls: false };
       let mediaError: unknown;
       try {
-        media = negotiate(header(req, 'accept'), !isRpc && (method === 'GET' || method === 'HEAD'));
+        media = negotiate(header(req, 'accept'), !isRpc);
       } catch (err) {
         mediaError = err;
       }
