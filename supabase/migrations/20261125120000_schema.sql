@@ -45,7 +45,13 @@ create table public.profiles (
   confirmed_at timestamptz,
   confirmed_by uuid,
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  -- Members write these into their own row and every colleague's PC reads them: bounded so that nobody can
+  -- flood other PCs (docs/security.md "Bounds, oracles, presence"; the client's limits are below these).
+  constraint profiles_display_name_size check (length(display_name) <= 200),
+  constraint profiles_key_material_size check (
+    octet_length(kdf::text) <= 1024 and octet_length(wrapped_keys::text) <= 1024
+    and octet_length(key_certificate::text) <= 4096)
 );
 
 create table public.vaults (
@@ -88,7 +94,10 @@ create table public.entries (
   updated_by uuid,
   updated_at timestamptz not null default now(),
   deleted_at timestamptz,
-  deleted_by uuid
+  deleted_by uuid,
+  -- Every field of an entry, custom fields included, is inside the envelope: its size bounds them all. The
+  -- client refuses a plaintext over 192 KiB (ENTRY_LIMITS.bytes), whose envelope stays well below this.
+  constraint entries_envelope_size check (octet_length(envelope::text) <= 327680)
 );
 create index entries_vault_seq_idx on public.entries (vault_id, seq);
 
@@ -134,7 +143,8 @@ create table public.devices (
   name text not null default '',
   platform text not null default '',
   app_version text not null default '',
-  last_seen timestamptz not null default now()
+  last_seen timestamptz not null default now(),
+  constraint devices_fields_size check (length(name) <= 200 and length(platform) <= 32 and length(app_version) <= 64)
 );
 create index devices_user_idx on public.devices (user_id);
 

@@ -89,6 +89,39 @@ begin
 end;
 $$;
 
+-- Client-side events are rate-limited per user, so that one member cannot flood the audit log every admin reads
+-- and exports: a token bucket per (user, kind) holds `capacity` events and refills one every `refill_seconds`
+-- (log_event 120 and 2 s, log_import 10 and 60 s: docs/security.md "Bounds, oracles, presence"). A refusal is
+-- PT429 `rate_limited`, which PostgREST answers with HTTP 429; it consumes nothing (the raise rolls back the take).
+create table private.rate_buckets (
+  user_id uuid not null,
+  kind text not null,
+  tokens double precision not null,
+  at timestamptz not null,
+  primary key (user_id, kind)
+);
+revoke all on private.rate_buckets from public, anon, authenticated, service_role;
+
+create function private.take_token(p_kind text, p_capacity integer, p_refill_seconds double precision)
+returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  v_left double precision;
+begin
+  insert into private.rate_buckets as b (user_id, kind, tokens, at)
+  values (auth.uid(), p_kind, p_capacity - 1, clock_timestamp())
+  on conflict (user_id, kind) do update
+  set tokens = least(p_capacity::double precision,
+      b.tokens + extract(epoch from clock_timestamp() - b.at) / p_refill_seconds) - 1,
+    at = clock_timestamp()
+  returning b.tokens into v_left;
+  if v_left < 0 then
+    raise exception 'rate_limited' using errcode = 'PT429';
+  end if;
+end;
+$$;
+
 -- Client-side events: the caller names the action and entry; actor, time and vault come from the server.
 create function public.log_event(p_action text, p_entry_id uuid) returns bigint
 language plpgsql security definer set search_path = ''
@@ -113,6 +146,7 @@ begin
       raise exception 'not_found' using errcode = 'PT404';
     end if;
   end if;
+  perform private.take_token('log_event', 120, 2);
   return private.audit(p_action, p_entry_id, v_vault, null, '{}'::jsonb);
 end;
 $$;
@@ -133,6 +167,7 @@ begin
   if p_vault_id is null or p_vault_id not in (select public.my_vault_ids()) then
     raise exception 'not_found' using errcode = 'PT404';
   end if;
+  perform private.take_token('log_import', 10, 60);
   return private.audit('vault.import', null, p_vault_id, null,
     jsonb_build_object('count', p_count, 'format', p_format));
 end;
@@ -146,5 +181,5 @@ grant execute on function public.verify_audit_chain() to service_role;
 
 
 revoke all on function private.audit_hash(public.audit_log), private.audit_chain(),
-  private.audit(text, uuid, uuid, uuid, jsonb)
+  private.audit(text, uuid, uuid, uuid, jsonb), private.take_token(text, integer, double precision)
   from public, anon, authenticated, service_role;

@@ -213,6 +213,23 @@ begin
 end;
 $$;
 
+-- No oracle (DESIGN.md section 4, fail the same way): BEFORE triggers run before the RLS check of an INSERT, so
+-- without this grants_check (which reads profiles and vaults as the owner) told any signed-in caller whether a
+-- person exists, is invited or active, which key they published, and a vault's key version. A caller who may not
+-- grant is refused here, first, with exactly the error RLS gives (vault_grants_insert). SECURITY INVOKER: an API
+-- caller is `authenticated` here, while the RPCs that insert grants run as the owner and check their caller.
+create function private.grants_caller() returns trigger
+language plpgsql set search_path = ''
+as $$
+begin
+  if current_user in ('anon', 'authenticated')
+    and not (public.is_admin() and new.granted_by is not distinct from auth.uid()) then
+    raise exception 'new row violates row-level security policy for table "vault_grants"' using errcode = '42501';
+  end if;
+  return new;
+end;
+$$;
+
 -- A grant must be sealed to the key the member actually published, at the vault's current key version, and
 -- signed by an active admin (whose row is locked, see lock_signer).
 create function private.grants_check() returns trigger
@@ -277,6 +294,8 @@ begin
 end;
 $$;
 
+create trigger vault_grants_05_caller before insert on public.vault_grants
+  for each row execute function private.grants_caller();
 create trigger vault_grants_10_check before insert or update on public.vault_grants
   for each row execute function private.grants_check();
 create trigger vault_grants_90_after after insert or update or delete on public.vault_grants
@@ -433,6 +452,7 @@ revoke all on function
   private.vaults_before_delete(),
   private.vaults_after(),
   private.lock_signer(uuid),
+  private.grants_caller(),
   private.grants_check(),
   private.grants_after(),
   private.entries_before(),
