@@ -57,6 +57,23 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   internal: 'Something went wrong. Please try again.',
 };
 
+// The database's bounds on what a member writes (check constraints in supabase/migrations/20261125120000_schema.sql,
+// SQLSTATE 23514, HTTP 400), by constraint name, in words a person can act on. The client keeps under them itself;
+// these words are for a server whose bounds are tighter than this version knows.
+export const BOUND_MESSAGES: Readonly<Record<string, string>> = {
+  profiles_display_name_size: 'That name is too long: at most 200 characters.',
+  profiles_key_material_size:
+    'Your key material is larger than the office server accepts. Ask your administrator.',
+  entries_envelope_size:
+    'This entry is too large to store: at most 192 KB in all, notes and custom fields included.',
+  devices_fields_size: "This PC's name or version is longer than the office server accepts.",
+};
+
+// log_event / log_import are rate-limited per user (PT429, HTTP 429): what the person reads when a reveal, copy
+// or import cannot be audited yet, and so does not happen yet.
+export const AUDIT_RATE_MESSAGE =
+  'Too many passwords shown or copied in a short time. Wait a minute and try again.';
+
 // The envelope every call returns over IPC: Electron flattens thrown errors into strings, so failures travel
 // as data and the renderer's client turns them back into KeyroomError.
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };

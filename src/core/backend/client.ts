@@ -452,9 +452,11 @@ export class Backend {
   }): Promise<void> {
     const user = this.requireUser();
     await this.call(() =>
-      this.client
-        .from('devices')
-        .upsert({ ...device, user_id: user, last_seen: new Date().toISOString() }, { onConflict: 'id' }),
+      this.client.from('devices').upsert(
+        // devices_fields_size bounds the name at 200 characters; a long host name is cut, not refused.
+        { ...device, name: device.name.slice(0, 200), user_id: user, last_seen: new Date().toISOString() },
+        { onConflict: 'id' },
+      ),
     );
   }
 

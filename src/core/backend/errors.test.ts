@@ -29,6 +29,27 @@ describe('mapServerError', () => {
     expect(mapServerError({ code: 'user_banned', status: 403 }).code).toBe('disabled');
   });
 
+  it('names the size bound a write broke, by constraint name, and nothing else of the message', () => {
+    const e = mapServerError({
+      code: '23514',
+      message: 'new row for relation "entries" violates check constraint "entries_envelope_size"',
+    });
+    expect(e.code).toBe('invalid_request');
+    expect(e.message).toMatch(/too large to store/);
+    expect(
+      mapServerError({ code: '23514', message: 'violates check constraint "profiles_display_name_size"' })
+        .message,
+    ).toMatch(/at most 200 characters/);
+    const unknown = mapServerError({ code: '23514', message: 'violates check constraint "constructor"' });
+    expect(unknown.message).toBe('That request was not valid.');
+  });
+
+  it('turns the audit rate limit (PT429) into rate_limited with words about waiting', () => {
+    const e = mapServerError({ code: 'PT429', message: 'rate_limited' });
+    expect(e.code).toBe('rate_limited');
+    expect(e.message).toMatch(/Wait a minute/);
+  });
+
   it('hides unknown server errors behind a generic message', () => {
     const e = mapServerError({ code: 'XX000', message: 'internal detail: table secrets at 10.0.0.3' });
     expect(e.code).toBe('internal');

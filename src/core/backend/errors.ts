@@ -1,6 +1,6 @@
 // One error type leaves the core: a stable code the UI can branch on and a sentence a person can read.
 // Server messages are never passed through (they may carry internals); only codes are mapped.
-import { DEFAULT_MESSAGES, type ErrorCode } from '../../shared/errors';
+import { AUDIT_RATE_MESSAGE, BOUND_MESSAGES, DEFAULT_MESSAGES, type ErrorCode } from '../../shared/errors';
 // The codes and their wording are the IPC contract's (src/shared/errors.ts, free of Electron and zod), so what
 // the core says is word for word what the renderer shows.
 export type CoreErrorCode = ErrorCode;
@@ -42,6 +42,13 @@ function isNetworkFailure(e: ServerErrorShape): boolean {
   );
 }
 
+function boundWords(message: string): string {
+  const constraint = /violates check constraint "([a-z0-9_]+)"/.exec(message)?.[1];
+  return constraint && Object.hasOwn(BOUND_MESSAGES, constraint)
+    ? (BOUND_MESSAGES[constraint] ?? MESSAGES.invalid_request)
+    : MESSAGES.invalid_request;
+}
+
 /** Turns a PostgREST, Auth or Functions error (or a thrown fetch failure) into a CoreError. */
 export function mapServerError(err: unknown, ctx: ErrorContext = {}): CoreError {
   if (err instanceof CoreError) return err;
@@ -60,11 +67,15 @@ export function mapServerError(err: unknown, ctx: ErrorContext = {}): CoreError 
     return new CoreError('not_found', ctx.notFound ?? MESSAGES.not_found);
   if (code === 'invalid_credentials' || (status === 400 && /invalid login/i.test(message)))
     return new CoreError('wrong_credentials');
+  // PT429: the per-user bucket of log_event / log_import (the only RPCs that raise it).
+  if (code === 'PT429') return new CoreError('rate_limited', AUDIT_RATE_MESSAGE);
   if (code === 'over_request_rate_limit' || status === 429) return new CoreError('rate_limited');
+  // A size bound of the database: the constraint's name (never the rest of the message) picks the words.
+  if (code === '23514') return new CoreError('invalid_request', boundWords(message));
   if (status === 401 || code === 'PGRST301' || code === 'PGRST303' || code === 'session_not_found')
     return new CoreError('not_signed_in');
   if (code === '23505' || code === 'conflict' || status === 409) return new CoreError('conflict');
-  if (code === '22P02' || code === '23514' || code === 'invalid_request' || status === 400)
+  if (code === '22P02' || code === 'invalid_request' || status === 400)
     return new CoreError('invalid_request');
   return new CoreError('internal');
 }

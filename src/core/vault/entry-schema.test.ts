@@ -55,6 +55,24 @@ describe('entry schema', () => {
     }
   });
 
+  it('refuses an entry over 192 KiB in all (custom fields included), whose envelope the database would refuse', () => {
+    const fields = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ name: `f${i}`, value: 'x'.repeat(10_000), hidden: false }));
+    expect(() => encodeEntry({ title: 'big', fields: fields(20) })).toThrow(/too large to store/);
+    const key = new VaultKey(randomBytes(32), 1);
+    const slot = {
+      vaultId: '11111111-1111-4111-8111-111111111111',
+      entryId: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
+      keyVersion: 1,
+      entryVersion: 1,
+    };
+    const plain = encodeEntry({ title: 'big', notes: 'n'.repeat(5_000), fields: fields(19) });
+    expect(plain.length).toBeGreaterThan(ENTRY_LIMITS.bytes - 1_000);
+    // entries_envelope_size: octet_length(envelope::text) <= 327680 (jsonb's text adds a space per key).
+    const text = JSON.stringify(encryptEntry(key, slot, plain));
+    expect(text.length + 20).toBeLessThanOrEqual(327_680);
+  });
+
   it('decodes anything malformed as damaged', () => {
     for (const bad of [
       new Uint8Array([0xff, 0xfe]),

@@ -2,6 +2,8 @@
 // (DESIGN.md §4). Decrypted bytes are parsed with this schema; anything that does not fit is
 // shown as damaged, like a failed decryption.
 import { z } from 'zod';
+import { BOUND_MESSAGES } from '../../shared/errors';
+import { CoreError } from '../backend/errors';
 import { DamagedError } from '../crypto/damaged';
 import { parseTotpField } from './totp';
 
@@ -16,6 +18,12 @@ export const ENTRY_LIMITS = {
   fields: 50,
   fieldName: 100,
   fieldValue: 10_000,
+  /**
+   * The whole encoded plaintext. The fields above allow more in sum (50 custom fields of 10,000 characters), but
+   * every PC downloads, decrypts and indexes every entry: the database refuses an envelope over 320 KiB
+   * (entries_envelope_size), and 192 KiB of plaintext stays below it after the AEAD tag and base64url.
+   */
+  bytes: 192 * 1024,
 } as const;
 
 const isTotp = (s: string) => {
@@ -58,7 +66,11 @@ export type EntryInput = z.input<typeof EntrySchema>;
 
 /** Validates user input (throws ZodError with field paths for the form) and encodes it for encryptEntry. */
 export function encodeEntry(input: EntryInput): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(EntrySchema.parse(input)));
+  const bytes = new TextEncoder().encode(JSON.stringify(EntrySchema.parse(input)));
+  if (bytes.length > ENTRY_LIMITS.bytes) {
+    throw new CoreError('invalid_request', BOUND_MESSAGES.entries_envelope_size);
+  }
+  return bytes;
 }
 
 /** Parses decrypted bytes; anything malformed is DamagedError. */
