@@ -25,6 +25,7 @@ import { Emitter } from './session/events';
 import { openSnapshot, SnapshotKey, sealSnapshot } from './session/snapshot';
 import { isBelow } from './session/version';
 import { type Change, type ConnectionState, SyncEngine } from './sync/engine';
+import { ownClaims, type PresenceClaim } from './sync/presence';
 import { type CoreStorage, LocalState, type ServerDocs } from './sync/state';
 import { ImportPlan } from './vault/import/plan';
 import { colleagueKeys, Keyring } from './vault/keyring';
@@ -639,13 +640,11 @@ export class KeyroomCore {
       },
       {
         ...(this.opts.pollMs ? { pollMs: this.opts.pollMs } : {}),
+        // Tracked under the own user id: colleagues count a claim only under its claimant's key
+        // (sync/presence.ts). The app version travels in the devices row, which the database writes.
         presence: {
           key: account.userId,
-          meta: {
-            user_id: account.userId,
-            app_version: this.opts.appVersion,
-            device_id: this.opts.device.id,
-          },
+          meta: { user_id: account.userId, device_id: this.opts.device.id },
         },
       },
     );
@@ -1161,19 +1160,9 @@ export class KeyroomCore {
     await open.vault.flushOutbox();
   }
 
-  /** Who is online now, from which PC and with which app version (presence on the office channel). */
-  presence(): { userId: string; appVersion: string; deviceId: string | null }[] {
-    const open = this.requireOpen();
-    const out: { userId: string; appVersion: string; deviceId: string | null }[] = [];
-    for (const metas of Object.values(open.engine.presenceState())) {
-      for (const m of metas as { user_id?: unknown; app_version?: unknown; device_id?: unknown }[]) {
-        if (typeof m.user_id === 'string' && typeof m.app_version === 'string') {
-          const deviceId = typeof m.device_id === 'string' ? m.device_id : null;
-          out.push({ userId: m.user_id, appVersion: m.app_version, deviceId });
-        }
-      }
-    }
-    return out;
+  /** Who says they are online now, and from which PC: a hint (sync/presence.ts), own claims only. */
+  presence(): PresenceClaim[] {
+    return ownClaims(this.requireOpen().engine.presenceState());
   }
 }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Backend } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import type { AuditRow, PolicyRow } from '../backend/rows';
+import { onlineDevices, type PresenceClaim } from '../sync/presence';
 
 export interface AuditFilter {
   actorId?: string;
@@ -53,8 +54,8 @@ export interface OfficePolicy {
 export interface OfficeContext {
   backend: Backend;
   isAdmin(): boolean;
-  /** Who is on the office presence channel now, and from which PC. */
-  presence(): { userId: string; deviceId: string | null }[];
+  /** Who says they are on the office presence channel now, and from which PC (own claims only). */
+  presence(): PresenceClaim[];
   titleOf(entryId: string): string | null;
 }
 
@@ -160,7 +161,9 @@ export class OfficeAdmin {
     this.requireAdmin('list the office PCs');
     const [devices, profiles] = await Promise.all([this.ctx.backend.devices(), this.ctx.backend.profiles()]);
     const people = new Map(profiles.map((p) => [p.id, p]));
-    const online = new Set(this.ctx.presence().map((p) => p.deviceId));
+    // Everything shown comes from the rows the database wrote for each device's user; presence only lights
+    // "online" for a row its own user claims.
+    const online = onlineDevices(this.ctx.presence());
     return devices
       .map((d) => ({
         id: d.id,
@@ -171,7 +174,7 @@ export class OfficeAdmin {
         platform: d.platform,
         appVersion: d.app_version,
         lastSeen: d.last_seen,
-        online: online.has(d.id),
+        online: online(d),
       }))
       .sort((a, b) => Number(b.online) - Number(a.online) || a.userEmail.localeCompare(b.userEmail));
   }
