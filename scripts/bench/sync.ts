@@ -37,6 +37,9 @@ const { values } = parseArgs({
   },
 });
 const SIZES = values.pcs.split(',').map(Number);
+// 300 PCs joining office, member and vault channels at once is beyond the Free plan's 100 joins per second (and its
+// 200 connections): the stand-in's Realtime runs at the Pro plan's 500 (supabase.com/docs/guides/realtime/limits).
+process.env.KEYROOM_REALTIME_MAX_JOINS_PER_SECOND ??= '500';
 const CHANGES = Number(values.changes);
 const VAULT_SIZE = Number(values['vault-size']);
 

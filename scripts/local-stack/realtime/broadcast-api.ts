@@ -60,6 +60,16 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+// Phoenix's router decodes path parameters before any plug runs and answers a malformed `%` escape with
+// Plug.Router.MalformedURIError (plug_status 400), which RealtimeWeb.ErrorView renders as the status message.
+function pathParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, { message: 'Bad Request' });
+  }
+}
+
 function bearer(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
   if (auth) {
@@ -126,19 +136,14 @@ export function makeBroadcastApi(deps: BroadcastApiDeps) {
     const one = /^\/api\/broadcast\/([^/]+)\/events\/([^/]+)$/.exec(path);
     if (path !== '/api/broadcast' && !one) return false;
     try {
+      const params = one ? { topic: pathParam(one[1] ?? ''), event: pathParam(one[2] ?? '') } : null;
       if (req.method !== 'POST') throw new HttpError(405, { message: 'method not allowed' });
       const token = bearer(req);
       const check = token ? await checkToken(deps.verifyJwt, token) : undefined;
       if (!check?.ok) throw new HttpError(401, { message: 'Unauthorized' });
       const body = await readBody(req, deps.maxBodyBytes);
-      if (one) {
-        await single(
-          check.claims,
-          req,
-          decodeURIComponent(one[1] ?? ''),
-          decodeURIComponent(one[2] ?? ''),
-          body,
-        );
+      if (params) {
+        await single(check.claims, req, params.topic, params.event, body);
       } else {
         await batch(check.claims, body);
       }

@@ -28,14 +28,10 @@ import {
   type Vsn,
 } from './frames';
 import type { Hub, Peer, Subscription } from './hub';
-import {
-  AccessTokenPayload,
-  BroadcastPayload,
-  isPlainObject,
-  JoinPayload,
-  PresencePayload,
-} from './payloads';
-import { type Policies, probeRead, probeWrite, UNEVALUATED } from './policies';
+import { AccessTokenPayload, BroadcastPayload, JoinPayload } from './payloads';
+import { type Policies, probeRead, probeWrite } from './policies';
+import { handlePresence } from './presence-handler';
+import type { RateCounter } from './rate-counter';
 import { checkToken, msUntilExpiry, shutdownMessage } from './tokens';
 
 export interface ConnectionOptions {
@@ -47,10 +43,14 @@ export interface ConnectionOptions {
   maxBufferedBytes: number;
   /** Channels one socket may hold (tenant max_channels_per_client, TENANT_MAX_CHANNELS_PER_CLIENT = 100). */
   maxChannelsPerClient: number;
+  /** Tenant max_payload_size_in_kb (default 3000): the largest presence track, see presence-handler.ts. */
+  maxPayloadKb: number;
 }
 
 export interface ConnectionDeps {
   hub: Hub;
+  /** The tenant's joins per second (limit_joins), shared by every socket of the stand-in's one tenant. */
+  joins: RateCounter;
   db: Database;
   verifyJwt(token: string): Promise<JwtClaims>;
   log(line: string): void;
@@ -206,7 +206,13 @@ export class Connection implements Peer {
     const existing = this.channels.get(msg.topic);
     // Phoenix closes the old channel of a topic that is joined again.
     if (existing) this.drop(existing);
-    // limit_channels (realtime_channel.ex), checked before the token, like the other limits.
+    // limit_joins, then limit_channels (realtime_channel.ex join/3), before the token. Too many joins also
+    // disconnects the socket (a "disconnect" broadcast to the transport), after the error reply.
+    if (!this.deps.joins.take()) {
+      this.reply(msg, 'error', { reason: 'ClientJoinRateLimitReached: Too many joins per second' });
+      this.close(1000, 'disconnect');
+      return;
+    }
     if (this.channels.size >= this.opts.maxChannelsPerClient) {
       this.reply(msg, 'error', { reason: 'ChannelRateLimitReached: Too many channels' });
       return;
@@ -370,47 +376,22 @@ export class Connection implements Peer {
     if (sub.ack) this.reply(msg, 'ok', {});
   }
 
-  private async presence(sub: Subscription, msg: InboundMessage): Promise<void> {
-    const parsed = PresencePayload.safeParse(msg.payload);
-    if (!parsed.success) {
-      this.reply(msg, 'ok', {});
-      return;
-    }
-    switch (parsed.data.event.toLowerCase()) {
-      case 'track': {
-        if (sub.private && sub.policies?.presenceWrite == null) {
-          // presence_handler.ex: a track authorizes presence (read if not evaluated at join, then write).
-          let policies = sub.policies ?? { ...UNEVALUATED };
-          if (policies.presenceRead == null) {
-            policies = await probeRead(this.deps.db, sub.subTopic, sub.claims, {
-              presence: true,
-              base: policies,
-            });
-          }
-          policies = await probeWrite(this.deps.db, sub.subTopic, sub.claims, policies);
-          if (sub.closed) return;
-          sub.policies = policies;
-        }
-        if (sub.private && !sub.policies?.presenceWrite) {
-          this.reply(msg, 'error', {});
-          return;
-        }
-        const payload = parsed.data.payload ?? {};
-        if (!isPlainObject(payload)) {
-          this.reply(msg, 'error', { reason: 'Presence track payload must be a map' });
-          return;
-        }
-        this.deps.hub.track(sub, payload);
-        sub.presenceEnabled = true;
-        this.reply(msg, 'ok', {});
-        return;
-      }
-      case 'untrack':
-        this.deps.hub.untrack(sub);
-        this.reply(msg, 'ok', {});
-        return;
-      default:
-        this.reply(msg, 'error', {});
-    }
+  private presence(sub: Subscription, msg: InboundMessage): Promise<void> {
+    return handlePresence(
+      {
+        db: this.deps.db,
+        hub: this.deps.hub,
+        maxPayloadBytes: this.opts.maxPayloadKb * 1000 + 500,
+        reply: (status, response) => this.reply(msg, status, response),
+        shutdown: (message) => this.shutdown(sub, message),
+      },
+      sub,
+      msg.payload,
+    );
+  }
+
+  /** What this socket holds, for the stand-in's own leak test. */
+  counts(): { channels: number; tokenTimers: number } {
+    return { channels: this.channels.size, tokenTimers: this.tokenTimers.size };
   }
 }

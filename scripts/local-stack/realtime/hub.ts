@@ -64,6 +64,13 @@ export class Hub {
     if (room?.size === 0) this.rooms.delete(key);
   }
 
+  /** Rooms and the subscriptions in them: both zero when nobody is subscribed (the leak test reads them). */
+  counts(): { rooms: number; subscriptions: number } {
+    let subscriptions = 0;
+    for (const room of this.rooms.values()) subscriptions += room.size;
+    return { rooms: this.rooms.size, subscriptions };
+  }
+
   /** Sends a broadcast to a room, encoded once per protocol version. Returns the number of recipients. */
   broadcast(isPrivate: boolean, subTopic: string, b: UserBroadcast, except?: Subscription): number {
     const room = this.rooms.get(roomKey(isPrivate, subTopic));
