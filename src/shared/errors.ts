@@ -72,7 +72,7 @@ export const BOUND_MESSAGES: Readonly<Record<string, string>> = {
 // log_event / log_import are rate-limited per user (PT429, HTTP 429): what the person reads when a reveal, copy
 // or import cannot be audited yet, and so does not happen yet.
 export const AUDIT_RATE_MESSAGE =
-  'Too many passwords shown or copied in a short time. Wait a minute and try again.';
+  'Too many audited actions (passwords shown or copied, imports) in a short time. Wait a minute and try again.';
 
 // The envelope every call returns over IPC: Electron flattens thrown errors into strings, so failures travel
 // as data and the renderer's client turns them back into KeyroomError.
