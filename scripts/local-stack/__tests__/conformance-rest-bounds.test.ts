@@ -51,15 +51,13 @@ describe.each(targets())('bounds and rate limits on $name', (factory) => {
   });
 
   it('refuses an over-long device name with 400 and 23514', async () => {
-    const res = await asMember
-      .from('devices')
-      .upsert({
-        id: randomUUID(),
-        user_id: member.id,
-        name: 'd'.repeat(201),
-        platform: 'win32',
-        app_version: '1',
-      });
+    const res = await asMember.from('devices').upsert({
+      id: randomUUID(),
+      user_id: member.id,
+      name: 'd'.repeat(201),
+      platform: 'win32',
+      app_version: '1',
+    });
     expect(res.status).toBe(400);
     expect(res.error?.code).toBe('23514');
     expect(mapServerError(res.error).code).toBe('invalid_request');
