@@ -14,6 +14,7 @@ import { fingerprint } from './crypto/fingerprint';
 import { deriveMasterKey, type KdfParams, KdfParamsSchema, splitMasterKey } from './crypto/kdf';
 import { type UserKeys, unwrapUserKeys, WrapKey, wipeUserKeys } from './crypto/keys';
 import { type Account, AccountStore } from './session/account';
+import { lowerMinimumAsBlockedAdmin } from './session/blocked-admin';
 import {
   deriveSecrets,
   enroll,
@@ -829,6 +830,29 @@ export class KeyroomCore {
       grants: open.grants,
       vaults: open.vaultRows,
     };
+  }
+
+  /**
+   * From the update screen: an admin lowers (or clears, null) the office minimum version with the master
+   * password, without opening the vault (session/blocked-admin.ts). The cached server documents go, so the next
+   * unlock reads the new policy from the server; the PC is locked then, or still blocked when the new minimum
+   * is above this version too.
+   */
+  async lowerMinimumWhileBlocked(masterPassword: string, minVersion: string | null): Promise<SessionState> {
+    const account = this.account;
+    if (!account || this.session.state !== 'updateRequired')
+      throw new CoreError(
+        'invalid_request',
+        'The minimum version is changed here only from the update screen.',
+      );
+    const policy = await lowerMinimumAsBlockedAdmin(this.backend, account, masterPassword, minVersion);
+    await this.local.dropServerDocs();
+    this.events.emit('policyChanged', policy);
+    if (isBelow(this.opts.appVersion, policy.minVersion)) {
+      await this.forceUpdate(policy.minVersion ?? '');
+      return this.session;
+    }
+    return this.lock();
   }
 
   private async forceUpdate(required: string): Promise<void> {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { app, dialog } from 'electron';
+import { app, dialog, shell as electronShell } from 'electron';
 import { z } from 'zod';
 import { KeyroomCore } from '../core';
 import {
@@ -22,6 +22,8 @@ import { StayUnlockedWiring } from './stay-unlocked-wiring';
 import { openElectronStoreFile } from './store/electron';
 import { openProfileStores, openSettingsStore } from './store/profile-stores';
 import { electronAutoUpdater } from './updater/electron';
+import { DEFAULT_FEED, feedFromPublish, manualDownloadPage } from './updater/feed';
+import { followOfficePolicy } from './updater/follow-policy';
 import { UpdateService } from './updater/service';
 
 // SUPABASE_URL + SUPABASE_PUBLISHABLE_KEY (what npm start passes), else config.json in the app's data folder.
@@ -74,9 +76,19 @@ const createBackend: BackendFactory = async (shell) => {
   });
   // Before the window asks for the session: a PC that stays unlocked opens without the lock screen.
   await stayUnlocked.start();
+  let feed = DEFAULT_FEED;
+  try {
+    if (config.updateFeed !== undefined) feed = feedFromPublish(config.updateFeed);
+  } catch {
+    throw new Error(
+      'The office config names an update feed Keyroom cannot use: updateFeed must be {"provider": "github", "owner", "repo"} of a public repository or {"provider": "generic", "url": "https://…"}.',
+    );
+  }
   const updater = new UpdateService({
     updater: electronAutoUpdater(),
     running: shell.version,
+    feed,
+    manualDownload: { url: manualDownloadPage(feed), open: (url) => electronShell.openExternal(url) },
     emit: shell.emit,
     timers: {
       setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -84,17 +96,9 @@ const createBackend: BackendFactory = async (shell) => {
     },
     onError: (message) => console.error(`keyroom: ${message}`),
   });
-  // The core reads client_policy; when it says this version is below the minimum, the updater fetches one
-  // (a critical latest release forces the update too).
-  const offPolicy = core.events.on('updateRequired', ({ required }) => {
-    const p = core.policy;
-    updater.applyPolicy({
-      minVersion: required,
-      latestVersion: p?.latestVersion ?? null,
-      critical: p?.critical ?? false,
-      releaseNotes: p?.releaseNotes ?? '',
-    });
-  });
+  // The core reads client_policy; a minimum above this version blocks until updated, a critical release
+  // installs as soon as it is downloaded.
+  const offPolicy = followOfficePolicy(core, updater);
   updater.start();
   const os = { ...shell, settings, updater, importFiles: dialogPicker((o) => dialog.showOpenDialog(o)) };
   const offEvents = forwardCoreEvents(core, shell.emit, os);

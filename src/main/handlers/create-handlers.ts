@@ -6,6 +6,7 @@ import type { Conflict, ConflictSide } from '../../shared/domain';
 import { auditCsvFilename, auditToCsv } from '../audit-csv';
 import type { Handlers } from '../ipc-registry';
 import { mapped } from './errors';
+import { requireFeedServes, requireFeedServesMinimum } from './feed-guard';
 import { importHandlers } from './import';
 import type { HandlerOs } from './os';
 import { toCoreInput, toCoreUpdate, toDetail, toSession } from './shapes';
@@ -163,10 +164,14 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     }),
     'admin.devices': mapped(async () => ({ devices: await core.office.devices() })),
     'admin.policy': mapped(() => core.office.policy()),
-    'admin.publishRelease': mapped(({ version, releaseNotes, critical }) =>
-      core.office.publishRelease(version, releaseNotes, critical),
-    ),
-    'admin.setMinVersion': mapped(({ minVersion }) => core.office.setMinVersion(minVersion)),
+    'admin.publishRelease': mapped(async ({ version, releaseNotes, critical }) => {
+      if (critical) await requireFeedServes(os.updater, version, `publish ${version} as critical`);
+      return core.office.publishRelease(version, releaseNotes, critical);
+    }),
+    'admin.setMinVersion': mapped(async ({ minVersion }) => {
+      await requireFeedServesMinimum(os.updater, os.version, minVersion);
+      return core.office.setMinVersion(minVersion);
+    }),
     'admin.setPolicy': mapped(({ autoLockMinutes, allowStayUnlocked }) =>
       core.office.setPolicy(autoLockMinutes, allowStayUnlocked),
     ),
@@ -188,6 +193,18 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     'app.restartToUpdate': mapped(async () => {
       await os.updater.restartToUpdate();
       return null;
+    }),
+    'app.retryUpdate': mapped(async () => {
+      await os.updater.retry();
+      return null;
+    }),
+    'app.downloadManually': mapped(async () => {
+      await os.updater.downloadManually();
+      return null;
+    }),
+    'update.lowerMinimum': mapped(async ({ masterPassword, minVersion }) => {
+      await requireFeedServesMinimum(os.updater, os.version, minVersion);
+      return toSession(await core.lowerMinimumWhileBlocked(masterPassword, minVersion));
     }),
   };
 }

@@ -34,3 +34,27 @@ export function feedFromPublish(publish: unknown): FeedOptions {
   }
   return { provider: 'github', owner: parsed.owner, repo: parsed.repo };
 }
+
+/**
+ * The feed electron-builder.json publishes to (a test keeps the two equal); an office that hosts its own
+ * releases names another in its office config, without a rebuild.
+ */
+export const DEFAULT_FEED: FeedOptions = { provider: 'github', owner: 'keyroom-office', repo: 'keyroom' };
+
+/** Where a person downloads the installer by hand: the releases page, or the generic feed's folder. */
+export function manualDownloadPage(feed: FeedOptions): string {
+  if (feed.provider === 'github') return `https://github.com/${feed.owner}/${feed.repo}/releases/latest`;
+  return feed.url.endsWith('/') ? feed.url : `${feed.url}/`;
+}
+
+const FEED_ERROR_MAX = 200;
+
+/**
+ * A failed check or download in words for the update screen: the first line of what electron-updater said
+ * (it may append whole HTTP bodies and headers), cut short. The feed is public, so its URL is no secret.
+ */
+export function describeFeedError(e: unknown): string {
+  const raw = e instanceof Error ? e.message : 'unknown error';
+  const first = (raw.split('\n')[0] ?? '').trim().slice(0, FEED_ERROR_MAX) || 'unknown error';
+  return `The update feed could not be read (${first}).`;
+}
