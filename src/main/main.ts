@@ -1,21 +1,14 @@
 // Electron main process entry: the office's Supabase project and this PC's stores feed one KeyroomCore; the
 // contract handlers and event forwarding sit on it; the shell (window, tray, protocol, OS glue) runs it all.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { app, dialog, shell as electronShell } from 'electron';
 import { z } from 'zod';
 import { KeyroomCore } from '../core';
-import {
-  OFFICE_CONFIG_EXAMPLE,
-  type OfficeConfig,
-  officeConfigFromEnv,
-  parseOfficeConfig,
-} from '../shared/office-config';
 import { createHandlers } from './handlers/create-handlers';
 import { forwardCoreEvents } from './handlers/events';
 import { dialogPicker } from './handlers/import';
+import { officeConfigPaths, readOfficeConfig } from './office-config-file';
 import { osKeychain } from './secrets/keytar';
 import { type BackendFactory, runShell } from './shell';
 import { StayUnlockedWiring } from './stay-unlocked-wiring';
@@ -25,20 +18,6 @@ import { electronAutoUpdater } from './updater/electron';
 import { DEFAULT_FEED, feedFromPublish, manualDownloadPage } from './updater/feed';
 import { followOfficePolicy } from './updater/follow-policy';
 import { UpdateService } from './updater/service';
-
-// SUPABASE_URL + SUPABASE_PUBLISHABLE_KEY (what npm start passes), else config.json in the app's data folder.
-function readConfig(): OfficeConfig {
-  const fromEnv = officeConfigFromEnv(process.env);
-  if (fromEnv) return fromEnv;
-  const path = join(app.getPath('userData'), 'config.json');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new Error(`Keyroom is not configured. Put ${OFFICE_CONFIG_EXAMPLE} in ${path}.`);
-  }
-  return parseOfficeConfig(text, path);
-}
 
 // One id per installation, for the devices list; kept next to the settings.
 function deviceId(): string {
@@ -58,7 +37,7 @@ function deviceId(): string {
 }
 
 const createBackend: BackendFactory = async (shell) => {
-  const config = readConfig();
+  const config = readOfficeConfig(process.env, officeConfigPaths(app.getPath('userData'), process.execPath));
   const settings = openSettingsStore(openElectronStoreFile);
   const core = await KeyroomCore.create({
     url: config.supabaseUrl,

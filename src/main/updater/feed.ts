@@ -19,6 +19,8 @@ const github = z.strictObject({
   owner: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/),
   repo: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
   private: z.literal(false).optional(),
+  // electron-builder's publish setting: publish as a full release (a draft is invisible to the updater).
+  releaseType: z.literal('release').optional(),
 });
 
 const publishEntry = z.discriminatedUnion('provider', [generic, github]);
