@@ -436,6 +436,9 @@ export class KeyroomCore {
       }
       // A cache that failed verification and no server to replace it: closed, with the one refusal.
       if (cacheRefused && err instanceof CoreError && err.code === 'offline') throw new CoreError('damaged');
+      if (err instanceof CoreError && err.code === 'offline' && typeof cached === 'object') {
+        if (this.refuseOldVersion(keys, cached.policy)) return this.session;
+      }
       if (err instanceof CoreError && err.code === 'wrong_credentials' && masterPassword === null)
         throw new CoreError('wrong_credentials', KEY_REFUSED);
       if (err instanceof CoreError) throw err;
@@ -476,7 +479,9 @@ export class KeyroomCore {
     )
       throw new DamagedError();
     if (profile.status !== 'active') return false;
-    if (this.refuseOldVersion(keys, docs.policy)) return true;
+    // A cached minimum above this version may have been lowered since (an admin's way out of the update screen):
+    // the server's policy decides; only when the server cannot be reached does the cached one block.
+    if (isBelow(this.opts.appVersion, docs.policy?.min_version ?? null)) return false;
     const keyring = new Keyring(account.userId, keys, this.pinnedRoot(account));
     const outcome = keyring.openGrants(docs.grants, colleagueKeys(docs.colleagues));
     if (outcome.damaged > 0) {
