@@ -208,6 +208,9 @@ describe('UpdateService with a stand-in for electron-updater (Electron binary no
     await expect(service.feedLatest()).rejects.toThrow(
       'The update feed could not be read (net::ERR_INTERNET_DISCONNECTED).',
     );
+    // A feed file naming no version (damaged, or not ours) confirms nothing.
+    updater.feedVersion = 'latest';
+    await expect(service.feedLatest()).rejects.toThrow(/update feed/);
     updater.active = false;
     await expect(service.feedLatest()).rejects.toThrow(/not an installed build/);
   });
