@@ -75,6 +75,7 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
       return '';
     }
   };
+  const isAdminNow = () => core.state.state === 'unlocked' && core.state.user.role === 'admin';
   const officeFingerprint = () => (core.state.state === 'unlocked' ? core.state.officeFingerprint : null);
 
   return {
@@ -164,12 +165,14 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     }),
     'admin.devices': mapped(async () => ({ devices: await core.office.devices() })),
     'admin.policy': mapped(() => core.office.policy()),
+    // The feed is asked only for an admin: anyone else gets the core's (and the server's) plain refusal.
     'admin.publishRelease': mapped(async ({ version, releaseNotes, critical }) => {
-      if (critical) await requireFeedServes(os.updater, version, `publish ${version} as critical`);
+      if (critical && isAdminNow())
+        await requireFeedServes(os.updater, version, `publish ${version} as critical`);
       return core.office.publishRelease(version, releaseNotes, critical);
     }),
     'admin.setMinVersion': mapped(async ({ minVersion }) => {
-      await requireFeedServesMinimum(os.updater, os.version, minVersion);
+      if (isAdminNow()) await requireFeedServesMinimum(os.updater, os.version, minVersion);
       return core.office.setMinVersion(minVersion);
     }),
     'admin.setPolicy': mapped(({ autoLockMinutes, allowStayUnlocked }) =>
