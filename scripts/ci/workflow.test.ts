@@ -57,7 +57,7 @@ describe('release workflow and the Electron job (not runnable here: need GitHub 
   });
 
   it('builds Windows, Linux and macOS installers on a version tag and publishes them with the feed files', () => {
-    expect(release).toMatch(/tags: \['v\*\.\*\.\*'\]/);
+    expect(release).toContain('tags: ["v*.*.*"]');
     expect(release).toContain('os: [windows-latest, ubuntu-latest, macos-latest]');
     expect(release).toContain('npx electron-builder --publish always');
     expect(release).toContain("require('./package.json').version");
