@@ -67,9 +67,11 @@ export function UpdateRequired({ running, required }: { running: string; require
       <p class="muted center" aria-live="polite">
         {ready
           ? 'Ready to install.'
-          : percent === null
-            ? 'Looking for the update…'
-            : `Downloading… ${Math.round(percent)} %`}
+          : error
+            ? 'Waiting for the update.'
+            : percent === null
+              ? 'Looking for the update…'
+              : `Downloading… ${Math.round(percent)} %`}
       </p>
       {error && !ready && (
         <div class="stack">
