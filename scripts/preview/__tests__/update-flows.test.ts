@@ -98,6 +98,14 @@ describe('forced updates cannot lock an office out (Electron binary not availabl
     await expect.poll(() => admin.openedPages).toEqual(['https://updates.preview.invalid/keyroom/']);
     await shoot(adminPage, shots, 'admin-update-feed-failed');
 
+    // A member on the same screen is refused, and nothing changes.
+    await employeePage.getByRole('button', { name: 'Office admin? Change the minimum version' }).click();
+    const refused = employeePage.getByRole('form', { name: 'Change the minimum version' });
+    await refused.getByLabel('Your master password').fill(office.employee.masterPassword);
+    await refused.getByRole('button', { name: 'Save minimum version' }).click();
+    await refused.getByText('Only an office admin can change the minimum version.').waitFor();
+    expect((await policyRow())?.min_version).toBe('0.2.0');
+
     await adminPage.getByRole('button', { name: 'Office admin? Change the minimum version' }).click();
     const lower = adminPage.getByRole('form', { name: 'Change the minimum version' });
     await lower.getByLabel('Your master password').fill('not-the-master-password');
