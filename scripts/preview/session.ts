@@ -1,8 +1,9 @@
 // One simulated PC per browser profile: a real KeyroomCore with its own file-backed cache and outbox under
 // profilesDir/<profile>/, the same handlers as the Electron main process, and in-process stand-ins for the
 // OS pieces: a clipboard held by the host (the guard clears it after 30 s like the app), settings in a JSON
-// file, notifications recorded (the renderer shows its own toast), an updater that can only report, and a file
-// dialog that answers with the path a test set.
+// file, notifications recorded (the renderer shows its own toast), the app's real update service over a stand-in
+// for electron-updater whose feed a test sets (installs and opened download pages are recorded, nothing
+// restarts), and a file dialog that answers with the path a test set.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { KeyroomCore } from '../../src/core';
@@ -13,9 +14,15 @@ import type { EmitEvent } from '../../src/main/events';
 import { createHandlers } from '../../src/main/handlers/create-handlers';
 import { forwardCoreEvents } from '../../src/main/handlers/events';
 import type { HandlerOs, SettingsStore } from '../../src/main/handlers/os';
-import { type Settings, settingsSchema, type UpdateStatus } from '../../src/shared/domain';
-import { KeyroomError } from '../../src/shared/errors';
+import { FakeUpdater } from '../../src/main/updater/fake-updater';
+import { manualDownloadPage } from '../../src/main/updater/feed';
+import { followOfficePolicy } from '../../src/main/updater/follow-policy';
+import { UpdateService } from '../../src/main/updater/service';
+import { type Settings, settingsSchema } from '../../src/shared/domain';
 import type { PreviewSession } from './host';
+
+/** The preview's update feed: a generic HTTPS feed that only exists as the stand-in's answers. */
+const PREVIEW_FEED = { provider: 'generic', url: 'https://updates.preview.invalid/keyroom' } as const;
 
 export interface CoreSession extends PreviewSession {
   core: KeyroomCore;
@@ -24,6 +31,10 @@ export interface CoreSession extends PreviewSession {
   notifications: string[];
   /** What the file dialog stand-in answers next: a path on this machine, or null for "cancelled". */
   setImportFile(path: string | null): void;
+  /** This PC's update feed stand-in: set `feedVersion`, `failChecks`; read `installs`. */
+  feed: FakeUpdater;
+  /** Download pages "download manually" opened. */
+  openedPages: string[];
 }
 
 export interface CoreSessionOptions {
@@ -91,8 +102,26 @@ export function coreSessions(
     });
     let clipboard = '';
     const notifications: string[] = [];
-    let update: UpdateStatus = { kind: 'none' };
     let importFile: string | null = null;
+    const feed = new FakeUpdater(options.version);
+    const openedPages: string[] = [];
+    const timers = {
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
+      clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+    };
+    const updater = new UpdateService({
+      updater: feed,
+      running: options.version,
+      emit,
+      timers,
+      feed: PREVIEW_FEED,
+      manualDownload: {
+        url: manualDownloadPage(PREVIEW_FEED),
+        open: async (url) => {
+          openedPages.push(url);
+        },
+      },
+    });
     const os: HandlerOs = {
       version: options.version,
       platform: 'browser',
@@ -117,16 +146,10 @@ export function coreSessions(
       // The OS file dialog's stand-in: the browser never reads the file, the host does, from the path set here.
       importFiles: { choose: async () => importFile },
       emit,
-      updater: {
-        status: () => update,
-        restartToUpdate: async () => {
-          throw new KeyroomError('invalid_request', 'The browser preview cannot install updates.');
-        },
-      },
+      updater,
     };
-    const offUpdate = core.events.on('updateRequired', ({ required }) => {
-      update = { kind: 'required', version: required, releaseNotes: '', downloaded: false };
-    });
+    const offUpdate = followOfficePolicy(core, updater);
+    updater.start();
     const offEvents = forwardCoreEvents(core, emit, os);
     return {
       core,
@@ -136,9 +159,12 @@ export function coreSessions(
       setImportFile: (path) => {
         importFile = path;
       },
+      feed,
+      openedPages,
       async close() {
         offEvents();
         offUpdate();
+        updater.stop();
         os.clipboard.clearIfOurs();
         await core.dispose();
       },

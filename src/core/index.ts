@@ -14,6 +14,7 @@ import { fingerprint } from './crypto/fingerprint';
 import { deriveMasterKey, type KdfParams, KdfParamsSchema, splitMasterKey } from './crypto/kdf';
 import { type UserKeys, unwrapUserKeys, WrapKey, wipeUserKeys } from './crypto/keys';
 import { type Account, AccountStore } from './session/account';
+import { lowerMinimumAsBlockedAdmin } from './session/blocked-admin';
 import {
   deriveSecrets,
   enroll,
@@ -436,6 +437,9 @@ export class KeyroomCore {
       }
       // A cache that failed verification and no server to replace it: closed, with the one refusal.
       if (cacheRefused && err instanceof CoreError && err.code === 'offline') throw new CoreError('damaged');
+      if (err instanceof CoreError && err.code === 'offline' && typeof cached === 'object') {
+        if (this.refuseOldVersion(keys, cached.policy)) return this.session;
+      }
       if (err instanceof CoreError && err.code === 'wrong_credentials' && masterPassword === null)
         throw new CoreError('wrong_credentials', KEY_REFUSED);
       if (err instanceof CoreError) throw err;
@@ -476,7 +480,9 @@ export class KeyroomCore {
     )
       throw new DamagedError();
     if (profile.status !== 'active') return false;
-    if (this.refuseOldVersion(keys, docs.policy)) return true;
+    // A cached minimum above this version may have been lowered since (an admin's way out of the update screen):
+    // the server's policy decides; only when the server cannot be reached does the cached one block.
+    if (isBelow(this.opts.appVersion, docs.policy?.min_version ?? null)) return false;
     const keyring = new Keyring(account.userId, keys, this.pinnedRoot(account));
     const outcome = keyring.openGrants(docs.grants, colleagueKeys(docs.colleagues));
     if (outcome.damaged > 0) {
@@ -828,6 +834,29 @@ export class KeyroomCore {
       grants: open.grants,
       vaults: open.vaultRows,
     };
+  }
+
+  /**
+   * From the update screen: an admin lowers (or clears, null) the office minimum version with the master
+   * password, without opening the vault (session/blocked-admin.ts). The cached server documents go, so the next
+   * unlock reads the new policy from the server; the PC is locked then, or still blocked when the new minimum
+   * is above this version too.
+   */
+  async lowerMinimumWhileBlocked(masterPassword: string, minVersion: string | null): Promise<SessionState> {
+    const account = this.account;
+    if (!account || this.session.state !== 'updateRequired')
+      throw new CoreError(
+        'invalid_request',
+        'The minimum version is changed here only from the update screen.',
+      );
+    const policy = await lowerMinimumAsBlockedAdmin(this.backend, account, masterPassword, minVersion);
+    await this.local.dropServerDocs();
+    this.events.emit('policyChanged', policy);
+    if (isBelow(this.opts.appVersion, policy.minVersion)) {
+      await this.forceUpdate(policy.minVersion ?? '');
+      return this.session;
+    }
+    return this.lock();
   }
 
   private async forceUpdate(required: string): Promise<void> {

@@ -1,42 +1,23 @@
 // Electron main process entry: the office's Supabase project and this PC's stores feed one KeyroomCore; the
 // contract handlers and event forwarding sit on it; the shell (window, tray, protocol, OS glue) runs it all.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { app, dialog } from 'electron';
+import { app, dialog, shell as electronShell } from 'electron';
 import { z } from 'zod';
 import { KeyroomCore } from '../core';
-import {
-  OFFICE_CONFIG_EXAMPLE,
-  type OfficeConfig,
-  officeConfigFromEnv,
-  parseOfficeConfig,
-} from '../shared/office-config';
 import { createHandlers } from './handlers/create-handlers';
 import { forwardCoreEvents } from './handlers/events';
 import { dialogPicker } from './handlers/import';
+import { officeConfigPaths, readOfficeConfig } from './office-config-file';
 import { osKeychain } from './secrets/keytar';
 import { type BackendFactory, runShell } from './shell';
 import { StayUnlockedWiring } from './stay-unlocked-wiring';
 import { openElectronStoreFile } from './store/electron';
 import { openProfileStores, openSettingsStore } from './store/profile-stores';
 import { electronAutoUpdater } from './updater/electron';
+import { DEFAULT_FEED, feedFromPublish, manualDownloadPage } from './updater/feed';
+import { followOfficePolicy } from './updater/follow-policy';
 import { UpdateService } from './updater/service';
-
-// SUPABASE_URL + SUPABASE_PUBLISHABLE_KEY (what npm start passes), else config.json in the app's data folder.
-function readConfig(): OfficeConfig {
-  const fromEnv = officeConfigFromEnv(process.env);
-  if (fromEnv) return fromEnv;
-  const path = join(app.getPath('userData'), 'config.json');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new Error(`Keyroom is not configured. Put ${OFFICE_CONFIG_EXAMPLE} in ${path}.`);
-  }
-  return parseOfficeConfig(text, path);
-}
 
 // One id per installation, for the devices list; kept next to the settings.
 function deviceId(): string {
@@ -56,7 +37,7 @@ function deviceId(): string {
 }
 
 const createBackend: BackendFactory = async (shell) => {
-  const config = readConfig();
+  const config = readOfficeConfig(process.env, officeConfigPaths(app.getPath('userData'), process.execPath));
   const settings = openSettingsStore(openElectronStoreFile);
   const core = await KeyroomCore.create({
     url: config.supabaseUrl,
@@ -74,9 +55,22 @@ const createBackend: BackendFactory = async (shell) => {
   });
   // Before the window asks for the session: a PC that stays unlocked opens without the lock screen.
   await stayUnlocked.start();
+  let feed = DEFAULT_FEED;
+  try {
+    if (config.updateFeed !== undefined) feed = feedFromPublish(config.updateFeed);
+  } catch {
+    throw new Error(
+      'The office config names an update feed Keyroom cannot use: updateFeed must be {"provider": "github", "owner", "repo"} of a public repository or {"provider": "generic", "url": "https://…"}.',
+    );
+  }
   const updater = new UpdateService({
     updater: electronAutoUpdater(),
     running: shell.version,
+    feed,
+    manualDownload: {
+      url: manualDownloadPage(feed),
+      open: (url) => electronShell.openExternal(url), // eng-disable OPEN_EXTERNAL_JS_CHECK only the office feed's https download page (feed.ts refuses any other scheme), never a URL from the renderer
+    },
     emit: shell.emit,
     timers: {
       setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -84,17 +78,9 @@ const createBackend: BackendFactory = async (shell) => {
     },
     onError: (message) => console.error(`keyroom: ${message}`),
   });
-  // The core reads client_policy; when it says this version is below the minimum, the updater fetches one
-  // (a critical latest release forces the update too).
-  const offPolicy = core.events.on('updateRequired', ({ required }) => {
-    const p = core.policy;
-    updater.applyPolicy({
-      minVersion: required,
-      latestVersion: p?.latestVersion ?? null,
-      critical: p?.critical ?? false,
-      releaseNotes: p?.releaseNotes ?? '',
-    });
-  });
+  // The core reads client_policy; a minimum above this version blocks until updated, a critical release
+  // installs as soon as it is downloaded.
+  const offPolicy = followOfficePolicy(core, updater);
   updater.start();
   const os = { ...shell, settings, updater, importFiles: dialogPicker((o) => dialog.showOpenDialog(o)) };
   const offEvents = forwardCoreEvents(core, shell.emit, os);

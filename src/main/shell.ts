@@ -174,14 +174,16 @@ export function runShell(createBackend: BackendFactory): void {
 
     const tray = new Tray(nativeImage.createFromPath(join(__dirname, 'tray.png')));
     tray.setToolTip('Keyroom');
-    tray.setContextMenu(
-      Menu.buildFromTemplate([
-        { label: 'Open Keyroom', click: show },
-        { label: 'Lock', click: lock },
-        { type: 'separator' },
-        { label: 'Quit', click: () => app.quit() },
-      ]),
-    );
+    const trayMenu = Menu.buildFromTemplate([
+      { label: 'Open Keyroom', click: show },
+      { label: 'Lock', click: lock },
+      { type: 'separator' },
+      { label: 'Quit', click: () => app.quit() },
+    ]);
+    tray.setContextMenu(trayMenu);
+    // The Electron e2e test clicks the tray's items here (a real tray cannot be clicked by Playwright). It
+    // reaches the main process only through the inspector, which the packaged app's fuses turn off.
+    if (process.env.KEYROOM_E2E === '1') Object.assign(globalThis, { keyroomTrayMenu: trayMenu });
     tray.on('click', show);
 
     win = createWindow();

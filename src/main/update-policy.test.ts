@@ -44,9 +44,9 @@ describe('decideUpdate', () => {
       version: '1.5.0',
     });
   });
-  it('required when the latest release is critical', () => {
+  it('critical (install without asking, no blocking) when the latest release is critical', () => {
     expect(decideUpdate('1.4.0', { ...policy, latestVersion: '1.5.0', critical: true })).toEqual({
-      kind: 'required',
+      kind: 'critical',
       version: '1.5.0',
     });
   });
@@ -58,6 +58,15 @@ describe('decideUpdate', () => {
     expect(decideUpdate('1.4.0', { ...policy, minVersion: '1.4.1', latestVersion: null })).toEqual({
       kind: 'required',
       version: '1.4.1',
+    });
+  });
+  it('the minimum wins over critical: below min_version blocks even when the latest release is critical', () => {
+    expect(decideUpdate('1.4.0', { minVersion: '1.5.0', latestVersion: '1.5.0', critical: true })).toEqual({
+      kind: 'required',
+      version: '1.5.0',
+    });
+    expect(decideUpdate('1.5.0', { minVersion: '1.4.0', latestVersion: '1.5.0', critical: true })).toEqual({
+      kind: 'none',
     });
   });
   it('a pre-release of the minimum is still below it', () => {

@@ -1,6 +1,9 @@
-// Decides what the running app must do about updates, from client_policy: nothing, offer an update, or block
-// on the update screen. Required when the running version is below min_version, or when the latest release is
-// marked critical and we are below it.
+// Decides what the running app must do about updates, from client_policy. Two forced kinds, kept apart:
+// - required: the running version is below min_version. The app blocks on the update screen until it has
+//   updated (or an admin lowers the minimum).
+// - critical: the latest release is marked critical and we are below it. Nothing blocks; the update downloads
+//   at once and installs without asking as soon as it is downloaded.
+// Otherwise a newer release is only offered ("restart to update").
 import { compareSemver, isSemver } from '../shared/semver';
 
 export interface UpdatePolicyInput {
@@ -12,6 +15,7 @@ export interface UpdatePolicyInput {
 export type UpdateDecision =
   | { kind: 'none' }
   | { kind: 'available'; version: string }
+  | { kind: 'critical'; version: string }
   | { kind: 'required'; version: string };
 
 const below = (running: string, target: string | null): target is string =>
@@ -27,7 +31,7 @@ export function decideUpdate(running: string, policy: UpdatePolicyInput): Update
   }
   if (below(running, latestVersion)) {
     return critical
-      ? { kind: 'required', version: latestVersion }
+      ? { kind: 'critical', version: latestVersion }
       : { kind: 'available', version: latestVersion };
   }
   return { kind: 'none' };

@@ -47,6 +47,9 @@ export const CALL_NAMES = [
   'settings.set',
   'app.info',
   'app.restartToUpdate',
+  'app.retryUpdate',
+  'app.downloadManually',
+  'update.lowerMinimum',
 ] as const;
 
 export const EVENT_NAMES = [

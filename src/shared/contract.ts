@@ -256,6 +256,16 @@ export const calls = {
     }),
   ),
   'app.restartToUpdate': call(empty, done),
+  // The update screen: ask the feed again now, or open the page the installer can be downloaded from by hand.
+  'app.retryUpdate': call(empty, done),
+  'app.downloadManually': call(empty, done),
+  // The update screen's way out for an admin: sign in with the master password (no vault is opened) and lower
+  // or clear the office minimum version. The session it returns is locked (or still blocked, when the new
+  // minimum is above this PC's version too).
+  'update.lowerMinimum': call(
+    z.object({ masterPassword, minVersion: semverSchema.nullable() }).strict(),
+    sessionStateSchema,
+  ),
 } satisfies Record<CallName, { request: z.ZodType; response: z.ZodType }>;
 
 const entryChangeSchema = z.object({
@@ -283,6 +293,7 @@ export const events = {
     running: semverSchema,
     required: semverSchema,
     downloadPercent: z.number().min(0).max(100).nullable(),
+    error: z.string().max(300).nullable(),
     at: isoTime,
   }),
   importProgress: z.object({ importId: uuid, done: count, total: count }),

@@ -270,6 +270,9 @@ export const updateStatusSchema = z.discriminatedUnion('kind', [
     version: semverSchema,
     releaseNotes: z.string().max(10_000),
     downloaded: z.boolean(),
+    downloadPercent: z.number().min(0).max(100).nullable(),
+    /** Why the update has not arrived yet (the feed failed, or does not serve the version yet), in words. */
+    error: z.string().max(300).nullable(),
   }),
 ]);
 export type UpdateStatus = z.infer<typeof updateStatusSchema>;

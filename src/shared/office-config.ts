@@ -38,6 +38,9 @@ export const PublishableKey = z.string().superRefine((key, ctx) => {
 export const OfficeConfig = z.object({
   supabaseUrl: z.url({ protocol: /^https?$/ }),
   publishableKey: PublishableKey,
+  // The office's own update feed, in electron-builder's `publish` shape (src/main/updater/feed.ts checks it);
+  // absent: the feed the app was built with.
+  updateFeed: z.unknown().optional(),
 });
 export type OfficeConfig = z.infer<typeof OfficeConfig>;
 
@@ -47,8 +50,13 @@ const OfficeConfigFile = z
     supabaseUrl: z.unknown(),
     publishableKey: z.unknown().optional(),
     anonKey: z.unknown().optional(),
+    updateFeed: z.unknown().optional(),
   })
-  .transform((f) => ({ supabaseUrl: f.supabaseUrl, publishableKey: f.publishableKey ?? f.anonKey }))
+  .transform((f) => ({
+    supabaseUrl: f.supabaseUrl,
+    publishableKey: f.publishableKey ?? f.anonKey,
+    ...(f.updateFeed === undefined ? {} : { updateFeed: f.updateFeed }),
+  }))
   .pipe(OfficeConfig);
 
 export const OFFICE_CONFIG_EXAMPLE =

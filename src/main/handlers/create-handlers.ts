@@ -6,6 +6,7 @@ import type { Conflict, ConflictSide } from '../../shared/domain';
 import { auditCsvFilename, auditToCsv } from '../audit-csv';
 import type { Handlers } from '../ipc-registry';
 import { mapped } from './errors';
+import { requireFeedServes, requireFeedServesMinimum } from './feed-guard';
 import { importHandlers } from './import';
 import type { HandlerOs } from './os';
 import { toCoreInput, toCoreUpdate, toDetail, toSession } from './shapes';
@@ -74,6 +75,7 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
       return '';
     }
   };
+  const isAdminNow = () => core.state.state === 'unlocked' && core.state.user.role === 'admin';
   const officeFingerprint = () => (core.state.state === 'unlocked' ? core.state.officeFingerprint : null);
 
   return {
@@ -163,10 +165,16 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     }),
     'admin.devices': mapped(async () => ({ devices: await core.office.devices() })),
     'admin.policy': mapped(() => core.office.policy()),
-    'admin.publishRelease': mapped(({ version, releaseNotes, critical }) =>
-      core.office.publishRelease(version, releaseNotes, critical),
-    ),
-    'admin.setMinVersion': mapped(({ minVersion }) => core.office.setMinVersion(minVersion)),
+    // The feed is asked only for an admin: anyone else gets the core's (and the server's) plain refusal.
+    'admin.publishRelease': mapped(async ({ version, releaseNotes, critical }) => {
+      if (critical && isAdminNow())
+        await requireFeedServes(os.updater, version, `publish ${version} as critical`);
+      return core.office.publishRelease(version, releaseNotes, critical);
+    }),
+    'admin.setMinVersion': mapped(async ({ minVersion }) => {
+      if (isAdminNow()) await requireFeedServesMinimum(os.updater, os.version, minVersion);
+      return core.office.setMinVersion(minVersion);
+    }),
     'admin.setPolicy': mapped(({ autoLockMinutes, allowStayUnlocked }) =>
       core.office.setPolicy(autoLockMinutes, allowStayUnlocked),
     ),
@@ -188,6 +196,18 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     'app.restartToUpdate': mapped(async () => {
       await os.updater.restartToUpdate();
       return null;
+    }),
+    'app.retryUpdate': mapped(async () => {
+      await os.updater.retry();
+      return null;
+    }),
+    'app.downloadManually': mapped(async () => {
+      await os.updater.downloadManually();
+      return null;
+    }),
+    'update.lowerMinimum': mapped(async ({ masterPassword, minVersion }) => {
+      await requireFeedServesMinimum(os.updater, os.version, minVersion);
+      return toSession(await core.lowerMinimumWhileBlocked(masterPassword, minVersion));
     }),
   };
 }

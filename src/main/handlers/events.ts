@@ -42,7 +42,7 @@ function describe(
 export function forwardCoreEvents(
   core: KeyroomCore,
   emit: EmitEvent,
-  os: Pick<HandlerOs, 'clipboard' | 'notifier'>,
+  os: Pick<HandlerOs, 'clipboard' | 'notifier' | 'updater'>,
 ): () => void {
   const offs = [
     core.events.on('sessionChanged', (state) => {
@@ -71,9 +71,17 @@ export function forwardCoreEvents(
     core.events.on('syncState', ({ connection, lastSyncedAt, pendingChanges }) =>
       emit('syncStateChanged', { connection, lastSyncedAt, pendingChanges }),
     ),
-    core.events.on('updateRequired', ({ running, required }) =>
-      emit('updateRequired', { running, required, downloadPercent: null, at: new Date().toISOString() }),
-    ),
+    core.events.on('updateRequired', ({ running, required }) => {
+      // The updater may already know the download's progress or why it failed: the screen shows it at once.
+      const u = os.updater.status();
+      emit('updateRequired', {
+        running,
+        required,
+        downloadPercent: u.kind === 'required' ? u.downloadPercent : null,
+        error: u.kind === 'required' ? u.error : null,
+        at: new Date().toISOString(),
+      });
+    }),
   ];
   return () => {
     for (const off of offs) off();

@@ -18,6 +18,12 @@ export interface Notifier {
 export interface Updater {
   status(): UpdateStatus;
   restartToUpdate(): Promise<void>;
+  /** Asks the feed again now (the update screen's "retry"). */
+  retry(): Promise<void>;
+  /** Opens the office's download page in the OS browser (the update screen's "download manually"). */
+  downloadManually(): Promise<void>;
+  /** The newest version the office's update feed serves, asked now; throws in words when it cannot be read. */
+  feedLatest(): Promise<string>;
 }
 
 export interface HandlerOs {

@@ -1,5 +1,5 @@
-// For tests: stands in for electron-updater's autoUpdater (the Electron binary and an update feed are not
-// available here). It behaves like the real one in what the service relies on: a check announces a newer
+// For tests and the browser preview: stands in for electron-updater's autoUpdater (the Electron binary and an
+// update feed are not available here). It behaves like the real one in what the service relies on: a check announces a newer
 // version on the feed, a download reports progress then "downloaded", a second download request while one runs
 // returns the same download, and nothing is offered when the feed is not newer.
 import { compareSemver } from '../../shared/semver';
@@ -14,6 +14,8 @@ export class FakeUpdater implements UpdaterPort {
   feedVersion: string | null = null;
   feed: FeedOptions | undefined;
   failChecks = 0;
+  /** False: a development build, where electron-updater answers null and never asks a feed. */
+  active = true;
   checks = 0;
   downloads = 0;
   installs: Array<[boolean | undefined, boolean | undefined]> = [];
@@ -35,7 +37,8 @@ export class FakeUpdater implements UpdaterPort {
     this.feed = options;
   }
 
-  async checkForUpdates(): Promise<unknown> {
+  async checkForUpdates(): Promise<{ updateInfo: UpdateInfoLike } | null> {
+    if (!this.active) return null;
     this.checks++;
     if (this.failChecks > 0) {
       this.failChecks--;
@@ -43,9 +46,10 @@ export class FakeUpdater implements UpdaterPort {
       this.#emit('error', error);
       throw error;
     }
-    const version = this.feedVersion;
-    if (version === null || compareSemver(version, this.running) <= 0) return null;
+    // Like electron-updater 6: the feed's latest version is answered even when it is not newer.
+    const version = this.feedVersion ?? this.running;
     const info: UpdateInfoLike = { version, releaseNotes: `Notes for ${version}` };
+    if (compareSemver(version, this.running) <= 0) return { updateInfo: info };
     this.#emit('update-available', info);
     if (this.autoDownload) void this.downloadUpdate();
     return { updateInfo: info };

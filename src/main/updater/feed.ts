@@ -19,6 +19,8 @@ const github = z.strictObject({
   owner: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/),
   repo: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
   private: z.literal(false).optional(),
+  // electron-builder's publish setting: publish as a full release (a draft is invisible to the updater).
+  releaseType: z.literal('release').optional(),
 });
 
 const publishEntry = z.discriminatedUnion('provider', [generic, github]);
@@ -33,4 +35,28 @@ export function feedFromPublish(publish: unknown): FeedOptions {
       : { provider: 'generic', url: parsed.url, channel: parsed.channel };
   }
   return { provider: 'github', owner: parsed.owner, repo: parsed.repo };
+}
+
+/**
+ * The feed electron-builder.json publishes to (a test keeps the two equal); an office that hosts its own
+ * releases names another in its office config, without a rebuild.
+ */
+export const DEFAULT_FEED: FeedOptions = { provider: 'github', owner: 'keyroom-office', repo: 'keyroom' };
+
+/** Where a person downloads the installer by hand: the releases page, or the generic feed's folder. */
+export function manualDownloadPage(feed: FeedOptions): string {
+  if (feed.provider === 'github') return `https://github.com/${feed.owner}/${feed.repo}/releases/latest`;
+  return feed.url.endsWith('/') ? feed.url : `${feed.url}/`;
+}
+
+const FEED_ERROR_MAX = 200;
+
+/**
+ * A failed check or download in words for the update screen: the first line of what electron-updater said
+ * (it may append whole HTTP bodies and headers), cut short. The feed is public, so its URL is no secret.
+ */
+export function describeFeedError(e: unknown): string {
+  const raw = e instanceof Error ? e.message : 'unknown error';
+  const first = (raw.split('\n')[0] ?? '').trim().slice(0, FEED_ERROR_MAX) || 'unknown error';
+  return `The update feed could not be read (${first}).`;
 }

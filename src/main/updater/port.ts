@@ -12,7 +12,8 @@ export interface UpdaterPort {
   autoInstallOnAppQuit: boolean;
   allowDowngrade: boolean;
   setFeedURL(options: FeedOptions): void;
-  checkForUpdates(): Promise<unknown>;
+  /** What the feed serves now (null where the updater is inactive: a development build, not installed). */
+  checkForUpdates(): Promise<{ updateInfo: UpdateInfoLike } | null>;
   downloadUpdate(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
   on(event: 'update-available', listener: (info: UpdateInfoLike) => void): unknown;

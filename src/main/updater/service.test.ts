@@ -122,13 +122,14 @@ describe('UpdateService with a stand-in for electron-updater (Electron binary no
       running: '1.0.0',
       required: '1.2.0',
       downloadPercent: null,
+      error: null,
       at: '2026-11-25T13:00:00.000Z',
     });
     expect(updater.installs).toEqual([[true, true]]);
     expect(payloads(events, 'updateAvailable')).toEqual([]);
   });
 
-  it('installs at once when the required version was already downloaded in the background', async () => {
+  it('critical: installs at once, without asking, when the release was already downloaded in the background', async () => {
     const { updater, events, service } = setup();
     updater.feedVersion = '1.2.0';
     service.start();
@@ -137,20 +138,96 @@ describe('UpdateService with a stand-in for electron-updater (Electron binary no
     expect(updater.installs).toEqual([]);
     service.applyPolicy(policy({ latestVersion: '1.2.0', critical: true }));
     expect(updater.installs).toEqual([[true, true]]);
-    expect(payloads(events, 'updateRequired')).toHaveLength(1);
     service.applyPolicy(policy({ latestVersion: '1.2.0', critical: true }));
     expect(updater.installs).toHaveLength(1);
+    // Critical never blocks: no update screen at any point.
+    expect(payloads(events, 'updateRequired')).toEqual([]);
   });
 
-  it('stays on the update screen and retries every minute while the feed lacks the required version', async () => {
-    const { updater, timers, errors, service } = setup();
+  it('critical: downloads at once and installs without asking as soon as downloaded, never blocking', async () => {
+    const { updater, events, service } = setup();
+    service.start();
+    await settle();
+    updater.autoDownload = false;
+    updater.feedVersion = '1.3.0';
+    service.applyPolicy(policy({ latestVersion: '1.3.0', critical: true }));
+    expect(service.status().kind).not.toBe('required');
+    await settle();
+    expect(updater.downloads).toBe(1);
+    expect(updater.installs).toEqual([[true, true]]);
+    expect(payloads(events, 'updateRequired')).toEqual([]);
+  });
+
+  it('required with a failing feed: the screen gets the error in words, "retry" asks again, then it installs', async () => {
+    const { updater, timers, events, service } = setup();
+    service.start();
+    await settle();
+    updater.failChecks = 1;
+    updater.feedVersion = '1.2.0';
+    service.applyPolicy(policy({ minVersion: '1.2.0' }));
+    await settle();
+    const failed = service.status();
+    expect(failed).toMatchObject({ kind: 'required', downloaded: false, downloadPercent: null });
+    expect(failed.kind === 'required' && failed.error).toBe(
+      'The update feed could not be read (net::ERR_INTERNET_DISCONNECTED).',
+    );
+    expect(payloads(events, 'updateRequired').at(-1)?.error).toMatch(/could not be read/);
+    expect(timers.delays()).toEqual([FORCED_RETRY_MS]);
+    await service.retry();
+    await settle();
+    expect(updater.installs).toEqual([[true, true]]);
+    const last = payloads(events, 'updateRequired').at(-1);
+    expect(last).toMatchObject({ downloadPercent: 100, error: null });
+  });
+
+  it('"download manually" opens the office\'s download page', async () => {
+    const opened: string[] = [];
+    const updater = new FakeUpdater('1.0.0');
+    const service = new UpdateService({
+      updater,
+      running: '1.0.0',
+      emit: () => {},
+      timers: new ManualTimers(),
+      manualDownload: {
+        url: 'https://github.com/office/keyroom/releases/latest',
+        open: async (u) => void opened.push(u),
+      },
+    });
+    await service.downloadManually();
+    expect(opened).toEqual(['https://github.com/office/keyroom/releases/latest']);
+    const none = new UpdateService({ updater, running: '1.0.0', emit: () => {}, timers: new ManualTimers() });
+    await expect(none.downloadManually()).rejects.toThrow(/no download page/);
+  });
+
+  it('feedLatest answers what the feed serves, newer or not, and refuses in words when it cannot tell', async () => {
+    const { updater, service } = setup('1.5.0');
+    expect(await service.feedLatest()).toBe('1.5.0');
+    updater.feedVersion = '1.7.0';
+    expect(await service.feedLatest()).toBe('1.7.0');
+    updater.failChecks = 1;
+    await expect(service.feedLatest()).rejects.toThrow(
+      'The update feed could not be read (net::ERR_INTERNET_DISCONNECTED).',
+    );
+    // A feed file naming no version (damaged, or not ours) confirms nothing.
+    updater.feedVersion = 'latest';
+    await expect(service.feedLatest()).rejects.toThrow(/update feed/);
+    updater.active = false;
+    await expect(service.feedLatest()).rejects.toThrow(/not an installed build/);
+  });
+
+  it('stays on the update screen, saying the feed lacks the version, and retries every minute', async () => {
+    const { updater, timers, service } = setup();
     updater.feedVersion = '1.1.0';
     service.start();
     service.applyPolicy(policy({ minVersion: '1.2.0' }));
     await settle();
     expect(updater.installs).toEqual([]);
-    expect(service.status()).toMatchObject({ kind: 'required', version: '1.2.0', downloaded: false });
-    expect(errors.some((e) => e.includes('below the required 1.2.0'))).toBe(true);
+    expect(service.status()).toMatchObject({
+      kind: 'required',
+      version: '1.2.0',
+      downloaded: false,
+      error: 'The update feed does not serve Keyroom 1.2.0 yet (it offers 1.1.0).',
+    });
     expect(timers.delays()).toEqual([FORCED_RETRY_MS]);
 
     updater.feedVersion = '1.2.0';

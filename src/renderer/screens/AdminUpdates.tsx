@@ -60,7 +60,7 @@ function PublishForm({ onSaved }: { onSaved: (p: ClientPolicy) => void }) {
       </div>
       <Toggle
         label="Critical update"
-        hint="Every PC below this version blocks until it has updated. Use it for security fixes."
+        hint="Installs on every older PC without asking, as soon as it has downloaded; nobody is blocked meanwhile. Use it for security fixes. The office's update feed must already serve this version."
         checked={critical}
         onChange={setCritical}
       />
@@ -76,7 +76,7 @@ function PublishForm({ onSaved }: { onSaved: (p: ClientPolicy) => void }) {
           message={
             <p>
               {critical
-                ? 'Every PC running an older version will be blocked until it updates.'
+                ? 'Every PC running an older version installs it without asking once it has downloaded.'
                 : 'PCs will offer the update to their users.'}
             </p>
           }
@@ -164,7 +164,8 @@ export function AdminUpdates() {
       >
         <h2 id="min-title">Minimum version</h2>
         <p class="muted small">
-          PCs below this version show a blocking update screen. Leave empty for no minimum.
+          PCs below this version block on the update screen until they have updated. Keyroom saves it only
+          when the office's update feed serves that version. Leave empty for no minimum.
         </p>
         <Field
           label="Minimum version"
