@@ -97,8 +97,8 @@ describe('a malicious server and the office root', () => {
     'serves an old hand-over again after a newer one: refused, the newer holder stays',
     async () => {
       await admin2.core.succession.takeOver(sheet.code, MASTER);
-      const first = await office.stack.db.query<{ s: unknown }>(
-        'select root_holder as s from public.client_policy',
+      const first = await office.stack.db.query<{ s: string }>(
+        'select root_holder::text as s from public.client_policy',
       );
       const heard = waitFor(emp.core, 'officeRootChanged', (c) => c.holderId === bossId && c.n === 2, 30_000);
       await boss.core.succession.takeOver(sheet.code, MASTER);

@@ -162,6 +162,11 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
       return { filename: auditCsvFilename(new Date()), csv: auditToCsv(events), rows: events.length };
     }),
     'admin.devices': mapped(async () => ({ devices: await core.office.devices() })),
+    'admin.officeRoot': mapped(async () => core.succession.info()),
+    'admin.createRecoveryKit': mapped(() => core.succession.createKit()),
+    'admin.takeOverRoot': mapped(({ code, masterPassword, sealedKit }) =>
+      core.succession.takeOver(code, masterPassword, sealedKit),
+    ),
     'admin.policy': mapped(() => core.office.policy()),
     'admin.publishRelease': mapped(({ version, releaseNotes, critical }) =>
       core.office.publishRelease(version, releaseNotes, critical),
