@@ -69,6 +69,7 @@ export const OFFICE_ROOT_MESSAGES = {
   badCode: 'That recovery code does not open the office recovery kit. Check it against the printed sheet.',
   noKit: 'The server holds no recovery kit for this office. Paste the sealed kit line printed on the sheet.',
   already: 'You already hold the office root role.',
+  meanwhile: 'The office root role was handed on meanwhile. Open People again and retry.',
   refusedClaim:
     'The server named a new office root without the office key’s signature. Keyroom ignored it; tell your administrator.',
 } as const;
