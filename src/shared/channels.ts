@@ -62,6 +62,7 @@ export const EVENT_NAMES = [
   'updateRequired',
   'toast',
   'importProgress',
+  'officeRootChanged',
 ] as const;
 
 export type CallName = (typeof CALL_NAMES)[number];

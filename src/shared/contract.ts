@@ -301,6 +301,8 @@ export const events = {
     at: isoTime,
   }),
   importProgress: z.object({ importId: uuid, done: count, total: count }),
+  // A hand-over this PC verified: the People page reads the root again (the toast says who).
+  officeRootChanged: z.object({ holderId: uuid }),
   toast: z.object({
     kind: z.enum(['info', 'success', 'warning', 'error']),
     message: z.string().min(1).max(500),

@@ -73,8 +73,9 @@ export function forwardCoreEvents(
       emit('syncStateChanged', { connection, lastSyncedAt, pendingChanges }),
     ),
     // A hand-over of the office root, verified against this PC's pin: every PC says so (toast and notification).
-    core.events.on('officeRootChanged', ({ holderName }) => {
+    core.events.on('officeRootChanged', ({ holderId, holderName }) => {
       const message = `${holderName || 'An admin'} is now the office root.`;
+      emit('officeRootChanged', { holderId });
       emit('toast', { kind: 'info', message });
       os.notifier.notify('Keyroom', message);
     }),
