@@ -4,16 +4,29 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRootHolder } from '../../../src/core/crypto/root-holder';
-import { call, colleague, type Office, type Person, type Refusal, startOffice } from './edge-office';
+import {
+  call,
+  certificate,
+  colleague,
+  enroll,
+  invite,
+  type Office,
+  type Person,
+  type Refusal,
+  startOffice,
+} from './edge-office';
 
 let office: Office;
 let second: Person;
+let newcomer: Person;
 // The pinned root key of this office: enroll() uploads shapes only, so the test installs a key it holds.
 const rootSecret = ed25519.utils.randomSecretKey();
 
 beforeAll(async () => {
   office = await startOffice();
   second = await colleague(office, 'second@office.test', 'admin');
+  newcomer = await invite(office, 'newcomer@office.test', 'admin');
+  await enroll(newcomer);
   await office.stack.db.transaction(async (tx) => {
     await tx.query('set local session_replication_role = replica');
     await tx.query('update public.client_policy set office_root_public = $1', [
@@ -68,6 +81,14 @@ describe('admin-users and the office root', () => {
       expect(r.status).toBe(r.body.error.code === 'invalid_input' ? 400 : 403);
     }
     expect(await holder()).toBeNull();
+    // Nor does another admin certify as the root while the first admin holds the role.
+    const asRoot = await call<Refusal>(second.client, 'admin-users', {
+      action: 'confirm',
+      user_id: newcomer.id,
+      key_certificate: certificate(office.root.id),
+      grants: [],
+    });
+    expect([asRoot.status, asRoot.body.error.code]).toEqual([400, 'invalid_input']);
   });
 
   it('stores a root-signed take-over for the caller, who is then protected in turn', async () => {
@@ -88,5 +109,13 @@ describe('admin-users and the office root', () => {
     });
     expect([reset.status, reset.body.error.code]).toEqual([409, 'office_root']);
     expect(await state(second.id)).toEqual({ role: 'admin', status: 'active', keys: true });
+    // The holder certifies as the root (the root's id, which every PC pinned).
+    const asRoot = await call(second.client, 'admin-users', {
+      action: 'confirm',
+      user_id: newcomer.id,
+      key_certificate: certificate(office.root.id),
+      grants: [],
+    });
+    expect(asRoot.status).toBe(200);
   });
 });
