@@ -94,9 +94,35 @@ describe('a malicious server and the office root', () => {
   );
 
   it(
+    'withholds the kit or swaps in another office’s: the printed line still hands the role on, the swap opens nothing',
+    async () => {
+      const stored = await office.stack.db.query<{ k: string }>(
+        'select recovery_kit::text as k from public.client_policy',
+      );
+      await office.stack.db.query('update public.client_policy set recovery_kit = null');
+      const withheld = await refusal(admin2.core.succession.takeOver(sheet.code, MASTER));
+      expect([withheld.code, withheld.message]).toEqual(['not_found', OFFICE_ROOT_MESSAGES.noKit]);
+      // Another office's kit, relabelled as this office's: its seal is bound to the other root, so nothing opens.
+      const foreign = JSON.parse(stored.rows[0]!.k) as Record<string, unknown>;
+      const otherRoot = ed25519.getPublicKey(ed25519.utils.randomSecretKey());
+      await office.stack.db.query('update public.client_policy set recovery_kit = $1::jsonb', [
+        JSON.stringify({ ...foreign, root_public: toBase64Url(otherRoot) }),
+      ]);
+      const swapped = await refusal(admin2.core.succession.takeOver(sheet.code, MASTER));
+      expect([swapped.code, swapped.message]).toEqual(['wrong_credentials', OFFICE_ROOT_MESSAGES.badCode]);
+      expect(admin2.core.succession.info()).toMatchObject({ holderId: bossId, canSignAsRoot: false });
+      const info = await admin2.core.succession.takeOver(sheet.code, MASTER, sheet.sealedKit);
+      expect(info).toMatchObject({ holderId: admin2Id, isMe: true, canSignAsRoot: true, handOvers: 1 });
+      await office.stack.db.query('update public.client_policy set recovery_kit = $1::jsonb', [
+        stored.rows[0]!.k,
+      ]);
+    },
+    SLOW,
+  );
+
+  it(
     'serves an old hand-over again after a newer one: refused, the newer holder stays',
     async () => {
-      await admin2.core.succession.takeOver(sheet.code, MASTER);
       const first = await office.stack.db.query<{ s: string }>(
         'select root_holder::text as s from public.client_policy',
       );
