@@ -3,7 +3,6 @@
 // compared fingerprints; rotating a vault key re-encrypts every entry client-side and swaps key, entries and
 // grants in one atomic server call.
 import { z } from 'zod';
-import { OFFICE_ROOT_MESSAGES } from '../../shared/errors';
 import type { Backend, NewGrant, RotatedEntry, RotatedGrant } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import { type ColleagueRow, type ProfileRow, roleSchema, statusSchema } from '../backend/rows';
@@ -23,6 +22,7 @@ import { memberFingerprint, sameFingerprint } from '../session/enrollment';
 import { encodeEntry } from '../vault/entry-schema';
 import { colleagueKeys, type Keyring } from '../vault/keyring';
 import type { Replica } from '../vault/replica';
+import { refuseEndingRoot } from './succession';
 
 export interface Member {
   id: string;
@@ -136,17 +136,8 @@ export class AdminOperations {
     };
   }
 
-  /**
-   * The office root is never ended from here: its holder is not reset, disabled or demoted, and the first root's
-   * account (whose id names the root on every PC) is never reset. The server refuses the same (`office_root`).
-   */
   private keepRoot(memberId: string, endsKeys: boolean): void {
-    const id = memberId.toLowerCase();
-    if (
-      id === this.ctx.rootHolder().toLowerCase() ||
-      (endsKeys && id === this.ctx.keyring.root.id.toLowerCase())
-    )
-      throw new CoreError('forbidden', OFFICE_ROOT_MESSAGES.refused);
+    refuseEndingRoot(memberId, { holder: this.ctx.rootHolder(), first: this.ctx.keyring.root.id }, endsKeys);
   }
 
   /** A reset issues a new one-time password: the member enrolls again and is confirmed again. */

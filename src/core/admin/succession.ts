@@ -65,6 +65,20 @@ export interface SuccessionContext {
   refused(): void;
 }
 
+/**
+ * The app's side of the root's protection (the server refuses the same, `office_root`): its holder is not reset,
+ * disabled or demoted, and the first root's account (whose id names the root on every PC) is never reset.
+ */
+export function refuseEndingRoot(
+  memberId: string,
+  root: { holder: string; first: string },
+  endsKeys: boolean,
+): void {
+  const id = memberId.toLowerCase();
+  if (id === root.holder.toLowerCase() || (endsKeys && id === root.first.toLowerCase()))
+    throw new CoreError('forbidden', M.refused);
+}
+
 export class Succession {
   private lastRefused: string | null = null;
 
