@@ -4,6 +4,7 @@
 
 import { OfficeAdmin, type OfficePolicy } from './admin/office';
 import { AdminOperations } from './admin/operations';
+import { type RootChange, Succession } from './admin/succession';
 import { Backend } from './backend/client';
 import { CoreError } from './backend/errors';
 import type { ColleagueRow, GrantRow, PolicyRow, ProfileRow, VaultRow } from './backend/rows';
@@ -35,6 +36,7 @@ import { Replica } from './vault/replica';
 
 export type { AuditEntry, AuditFilter, OfficeDevice, OfficePolicy } from './admin/office';
 export type { ExposedEntry, Invitation, Member } from './admin/operations';
+export type { OfficeRootInfo, RecoveryKitSheet, RootChange } from './admin/succession';
 export type { CoreErrorCode } from './backend/errors';
 export { CoreError } from './backend/errors';
 export type { CoreStorage } from './sync/state';
@@ -92,6 +94,10 @@ export interface CoreEvents {
   damaged: { entryId: string };
   /** The server offered an older version than this PC has seen; it was not applied. */
   rollback: { entryId: string; seen: number; offered: number };
+  /** A hand-over of the office root role, verified against the pinned root key (admin/succession.ts). */
+  officeRootChanged: RootChange;
+  /** The server named a new office root the pinned key did not sign: ignored. */
+  officeRootRefused: Record<string, never>;
 }
 
 interface Open {
@@ -103,6 +109,7 @@ interface Open {
   vault: VaultOperations;
   admin: AdminOperations;
   office: OfficeAdmin;
+  succession: Succession;
   colleagues: Map<string, ColleagueRow>;
   vaultNames: Map<string, string>;
   /** Realtime joined, first pull and outbox flush done (or failed offline). */
@@ -174,6 +181,7 @@ export class KeyroomCore {
   private set currentPolicy(p: PolicyRow | null) {
     this.policyRow = p;
     if (p) this.events.emit('policyChanged', toPolicy(p));
+    if (p) this.open?.succession?.observe(p);
   }
 
   /** The user id of the account this PC holds, locked or not (null before the first enrollment). */
@@ -608,6 +616,7 @@ export class KeyroomCore {
       vault: undefined as unknown as VaultOperations,
       admin: undefined as unknown as AdminOperations,
       office: undefined as unknown as OfficeAdmin,
+      succession: undefined as unknown as Succession,
       started: Promise.resolve(),
       confirmed: credentials === null,
       credentials,
@@ -668,7 +677,22 @@ export class KeyroomCore {
       refusedChanged: () => this.events.emit('refusedChanged', { count: this.local.refused.length }),
     });
     open.vault.showQueued();
-    open.admin = new AdminOperations({ backend, keyring, replica, isAdmin });
+    open.succession = new Succession({
+      backend,
+      keyring,
+      isAdmin,
+      account: () => open.account,
+      saveAccount: async (a) => {
+        open.account = a;
+        if (this.open === open) this.account = a;
+        await this.accounts.save(a);
+      },
+      nameOf: (id) => this.nameOf(id),
+      announce: (change) => this.events.emit('officeRootChanged', change),
+      refused: () => this.events.emit('officeRootRefused', {}),
+    });
+    const rootHolder = () => open.succession.holder();
+    open.admin = new AdminOperations({ backend, keyring, replica, isAdmin, rootHolder });
     open.office = new OfficeAdmin({
       backend,
       isAdmin,
@@ -1147,6 +1171,11 @@ export class KeyroomCore {
 
   get office(): OfficeAdmin {
     return this.requireOpen().office;
+  }
+
+  /** The office root's recovery kit and its take-over. */
+  get succession(): Succession {
+    return this.requireOpen().succession;
   }
 
   /** The office's client policy as last read (at unlock, then on each `policy` poke); null while locked. */

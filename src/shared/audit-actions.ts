@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   'user.role',
   'user.delete',
   'policy.update',
+  'root.recovery_kit',
+  'root.take_over',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -39,6 +39,9 @@ export const CALL_NAMES = [
   'admin.audit',
   'admin.auditExport',
   'admin.devices',
+  'admin.officeRoot',
+  'admin.createRecoveryKit',
+  'admin.takeOverRoot',
   'admin.policy',
   'admin.publishRelease',
   'admin.setMinVersion',
@@ -62,6 +65,7 @@ export const EVENT_NAMES = [
   'updateRequired',
   'toast',
   'importProgress',
+  'officeRootChanged',
 ] as const;
 
 export type CallName = (typeof CALL_NAMES)[number];

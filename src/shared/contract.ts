@@ -20,6 +20,8 @@ import {
   isoTime,
   LIMITS,
   memberSchema,
+  officeRootSchema,
+  recoveryKitSheetSchema,
   refusedWriteSchema,
   roleSchema,
   semverSchema,
@@ -219,6 +221,19 @@ export const calls = {
     z.object({ filename: z.string().max(200), csv: z.string(), rows: z.number().int().nonnegative() }),
   ),
   'admin.devices': call(empty, z.object({ devices: z.array(deviceSchema) })),
+  // The office root's succession: who holds it, the kit its holder prints once, the take-over from that kit.
+  'admin.officeRoot': call(empty, officeRootSchema),
+  'admin.createRecoveryKit': call(empty, recoveryKitSheetSchema),
+  'admin.takeOverRoot': call(
+    z
+      .object({
+        code: z.string().min(1).max(100),
+        masterPassword,
+        sealedKit: z.string().max(4096).optional(),
+      })
+      .strict(),
+    officeRootSchema,
+  ),
   'admin.policy': call(empty, clientPolicySchema),
   'admin.publishRelease': call(
     z.object({ version: semverSchema, releaseNotes: z.string().max(10_000), critical: z.boolean() }).strict(),
@@ -297,6 +312,8 @@ export const events = {
     at: isoTime,
   }),
   importProgress: z.object({ importId: uuid, done: count, total: count }),
+  // A hand-over this PC verified: the People page reads the root again (the toast says who).
+  officeRootChanged: z.object({ holderId: uuid }),
   toast: z.object({
     kind: z.enum(['info', 'success', 'warning', 'error']),
     message: z.string().min(1).max(500),

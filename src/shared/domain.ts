@@ -187,6 +187,28 @@ export const invitationSheetSchema = z.object({
 });
 export type InvitationSheet = z.infer<typeof invitationSheetSchema>;
 
+// The office root as this PC verified it (src/core/admin/succession.ts).
+export const officeRootSchema = z.object({
+  holderId: uuid,
+  holderName: z.string().max(254),
+  isMe: z.boolean(),
+  canSignAsRoot: z.boolean(),
+  handOvers: z.number().int().nonnegative(),
+  officeFingerprint: fingerprintSchema,
+});
+export type OfficeRoot = z.infer<typeof officeRootSchema>;
+
+// The office recovery kit, shown once to the root for print. The code is on this sheet and nowhere else.
+export const recoveryCodeSchema = z.string().regex(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+export const recoveryKitSheetSchema = z.object({
+  code: recoveryCodeSchema,
+  sealedKit: z.string().min(1).max(2048),
+  officeFingerprint: fingerprintSchema,
+  serverUrl: z.string().max(2048),
+  issuedAt: isoTime,
+});
+export type RecoveryKitSheet = z.infer<typeof recoveryKitSheetSchema>;
+
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 
 export const auditFilterSchema = z.object({

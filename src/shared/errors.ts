@@ -77,3 +77,16 @@ export const AUDIT_RATE_MESSAGE =
 // The envelope every call returns over IPC: Electron flattens thrown errors into strings, so failures travel
 // as data and the renderer's client turns them back into KeyroomError.
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+// The office root's refusals and its recovery kit (src/core/admin/succession.ts), word for word in the core and UI.
+export const OFFICE_ROOT_MESSAGES = {
+  refused:
+    'The office root cannot be reset, disabled or demoted: its key is the only one that certifies admins. Another admin takes the root role over with the office recovery kit first.',
+  notHolder: 'Only the office root can do that.',
+  badCode: 'That recovery code does not open the office recovery kit. Check it against the printed sheet.',
+  noKit: 'The server holds no recovery kit for this office. Paste the sealed kit line printed on the sheet.',
+  already: 'You already hold the office root role.',
+  meanwhile: 'The office root role was handed on meanwhile. Open People again and retry.',
+  refusedClaim:
+    'The server named a new office root without the office key’s signature. Keyroom ignored it; tell your administrator.',
+} as const;

@@ -158,6 +158,12 @@ create table public.client_policy (
   allow_stay_unlocked boolean not null default false,
   office_root_id uuid,
   office_root_public text,
+  -- Succession (admin_take_root): who holds the office root's signing key now, as the root key itself signed it
+  -- ({holder, n, sig}); every PC checks the signature against its pin. Null: the first admin still holds it.
+  root_holder jsonb check (jsonb_typeof(root_holder) = 'object' and octet_length(root_holder::text) <= 512),
+  -- The office recovery kit (admin_set_recovery_kit): the root signing key sealed under a printed code that never
+  -- reaches the server; a sealed blob only.
+  recovery_kit jsonb check (jsonb_typeof(recovery_kit) = 'object' and octet_length(recovery_kit::text) <= 2048),
   updated_at timestamptz not null default now(),
   updated_by uuid
 );

@@ -44,6 +44,31 @@ begin
 end;
 $$;
 
+-- Who holds the office root's signing key now: the admin named by the last take-over (admin_take_root), else the
+-- first admin. The policy row is held (for share) so a take-over and a reset of its new holder cannot cross.
+create function private.office_root_holder() returns uuid
+language sql volatile set search_path = ''
+as $$
+  select coalesce((c.root_holder ->> 'holder')::uuid, c.office_root_id) from public.client_policy c where c.id = 1
+  for share
+$$;
+
+-- The office root is never destroyed: its holder is not reset, disabled, demoted or deleted (the one key that
+-- certifies admins would go with them, for good), and the first admin's account, whose id names the root on every
+-- PC, is never reset or deleted, not even after a hand-over (p_ends_keys). After a hand-over the first admin can be
+-- disabled or demoted like anyone: what they signed still verifies against the pinned key.
+create function private.keep_office_root(p_user uuid, p_ends_keys boolean) returns void
+language plpgsql set search_path = ''
+as $$
+begin
+  if p_user = private.office_root_holder() or (p_ends_keys and exists (
+    select 1 from public.client_policy c where c.id = 1 and c.office_root_id = p_user
+  )) then
+    raise exception 'office_root' using errcode = 'P0001';
+  end if;
+end;
+$$;
+
 create function private.require_profile(p_user uuid) returns public.profiles
 language plpgsql set search_path = ''
 as $$
@@ -134,6 +159,7 @@ begin
   perform private.act_as(p_actor);
   if p_disabled then
     perform private.keep_an_admin(p_user);
+    perform private.keep_office_root(p_user, false);
   end if;
   r := private.require_profile(p_user);
   if p_disabled then
@@ -164,6 +190,7 @@ declare
 begin
   perform private.act_as(p_actor);
   perform private.keep_an_admin(p_user);
+  perform private.keep_office_root(p_user, true);
   r := private.require_profile(p_user);
   perform private.keep_signatures(r);
   if r.status = 'invited' then
@@ -192,6 +219,7 @@ begin
   perform private.act_as(p_actor);
   if p_role <> 'admin' then
     perform private.keep_an_admin(p_user);
+    perform private.keep_office_root(p_user, false);
   end if;
   r := private.require_profile(p_user);
   if r.role = p_role then
@@ -218,11 +246,9 @@ declare
 begin
   perform private.act_as(p_actor);
   perform private.keep_an_admin(p_user);
+  perform private.keep_office_root(p_user, true);
   select * into r from public.profiles p where p.id = p_user for update;
   if found then
-    if exists (select 1 from public.client_policy c where c.id = 1 and c.office_root_id = p_user) then
-      raise exception 'office_root' using errcode = 'P0001';
-    end if;
     if r.role = 'admin' and r.status = 'active' then
       raise exception 'active_admin' using errcode = 'P0001';
     end if;
@@ -317,6 +343,60 @@ end;
 $$;
 
 -- ---------------------------------------------------------------------------------------------------------
+-- The office root: its recovery kit, and the take-over of the role from it
+-- ---------------------------------------------------------------------------------------------------------
+
+-- The recovery kit the holder of the root role printed: the root signing key sealed under a code that stays on
+-- paper. Only the current holder stores one (a new kit replaces the last; a printed one keeps opening, as it seals
+-- the same key).
+create function public.admin_set_recovery_kit(p_actor uuid, p_kit jsonb) returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform private.act_as(p_actor);
+  if p_actor is distinct from private.office_root_holder() then
+    raise exception 'not_office_root' using errcode = '42501';
+  end if;
+  update public.client_policy set recovery_kit = p_kit where id = 1;
+  perform private.audit('root.recovery_kit', null, null, p_actor, '{}'::jsonb);
+end;
+$$;
+
+-- p_actor takes the root role with the kit: p_statement {holder, n, sig} is the root key's signature naming them,
+-- n one past the last hand-over (so an old statement cannot be served as new). admin-users checked the signature
+-- against office_root_public before calling this; every PC checks it again against its own pin, so the server's
+-- word alone names nobody. The policy trigger pokes every PC; the take-over is audited as `root.take_over`.
+create function public.admin_take_root(p_actor uuid, p_statement jsonb) returns public.client_policy
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  r public.client_policy;
+  v_from uuid;
+  v_n int;
+begin
+  perform private.act_as(p_actor);
+  select * into r from public.client_policy c where c.id = 1 for update;
+  if r.office_root_id is null then
+    raise exception 'not_found' using errcode = 'PT404';
+  end if;
+  v_from := coalesce((r.root_holder ->> 'holder')::uuid, r.office_root_id);
+  v_n := coalesce((r.root_holder ->> 'n')::int, 0) + 1;
+  if jsonb_typeof(p_statement) is distinct from 'object' or p_statement ->> 'holder' is distinct from p_actor::text
+    or p_statement ->> 'n' is distinct from v_n::text or jsonb_typeof(p_statement -> 'sig') is distinct from 'string' then
+    raise exception 'take_root_mismatch' using errcode = '22023';
+  end if;
+  if v_from = p_actor then
+    raise exception 'already_root' using errcode = 'P0001';
+  end if;
+  perform private.lock_signer(p_actor);
+  update public.client_policy set root_holder = p_statement where id = 1 returning * into r;
+  perform private.audit('root.take_over', null, null, p_actor,
+    jsonb_build_object('from', v_from, 'to', p_actor, 'n', v_n));
+  return r;
+end;
+$$;
+
+-- ---------------------------------------------------------------------------------------------------------
 -- app-updates: a release record, the minimum version, the lock policy
 -- ---------------------------------------------------------------------------------------------------------
 
@@ -380,7 +460,8 @@ $$;
 
 revoke all on function
   private.act_as(uuid), private.keep_an_admin(uuid), private.require_profile(uuid), private.drop_sessions(uuid),
-  private.still_signs(uuid), private.keep_signatures(public.profiles)
+  private.still_signs(uuid), private.keep_signatures(public.profiles), private.office_root_holder(),
+  private.keep_office_root(uuid, boolean)
   from public, anon, authenticated, service_role;
 
 revoke all on function
@@ -391,6 +472,8 @@ revoke all on function
   public.admin_delete_profile(uuid, uuid),
   public.admin_confirm(uuid, uuid, jsonb, jsonb),
   public.admin_take_over(uuid, uuid, jsonb, jsonb),
+  public.admin_set_recovery_kit(uuid, jsonb),
+  public.admin_take_root(uuid, jsonb),
   public.admin_publish_release(uuid, text, text, boolean, text),
   public.admin_set_min_version(uuid, text),
   public.admin_set_policy(uuid, int, boolean)
@@ -403,6 +486,8 @@ grant execute on function
   public.admin_delete_profile(uuid, uuid),
   public.admin_confirm(uuid, uuid, jsonb, jsonb),
   public.admin_take_over(uuid, uuid, jsonb, jsonb),
+  public.admin_set_recovery_kit(uuid, jsonb),
+  public.admin_take_root(uuid, jsonb),
   public.admin_publish_release(uuid, text, text, boolean, text),
   public.admin_set_min_version(uuid, text),
   public.admin_set_policy(uuid, int, boolean)

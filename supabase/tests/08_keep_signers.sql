@@ -4,7 +4,7 @@
 -- changes nothing; the allowed path (take over, demote, delete) goes through. Also tried as the wrong user.
 begin;
 \ir fixtures/keyroom.psql
-select plan(31);
+select plan(32);
 
 create function tests.state(p_name text) returns text
 language sql stable as $$
@@ -100,13 +100,19 @@ select is((select count(*)::int from public.profiles q where q.status = 'active'
   and not exists (select 1 from public.profiles s where s.id::text = q.key_certificate ->> 'signer')), 0,
   'nor a certificate whose signer is gone');
 
--- The office root: what it signed verifies against the pinned key, so it is demoted without a take-over, but its
--- profile (holding the only key that certifies admins) is never deleted.
+-- The office root: its holder is never demoted (11_office_root.sql). After a hand-over (written here as the
+-- fixture's owner) what the first admin signed still verifies against the pinned key, so they are demoted without a
+-- take-over, but their profile (the id every PC names the root by) is never deleted.
 update public.profiles set role = 'admin', key_certificate = jsonb_build_object('signer', tests.id('other'), 'sig', 'p')
 where id = tests.id('member');
 select tests.act_as_service();
+select throws_ok($$select public.admin_set_role(tests.id('member'), tests.id('other'), 'member')$$, 'P0001',
+  'office_root', 'the holder of the root role is not demoted');
+select tests.reset();
+update public.client_policy set root_holder = jsonb_build_object('holder', tests.id('member'), 'n', 1, 'sig', 's');
+select tests.act_as_service();
 select is((select status from public.admin_set_role(tests.id('member'), tests.id('other'), 'member')), 'enrolled',
-  'the root is demoted although it signed colleagues'' certificates');
+  'after a hand-over the first root is demoted although it signed colleagues'' certificates');
 select throws_ok($$select public.admin_delete_profile(tests.id('member'), tests.id('other'))$$, 'P0001',
   'office_root', 'the office root is not deleted');
 select throws_ok($$select public.admin_delete_profile(tests.id('member'), tests.id('member'))$$, 'P0001',

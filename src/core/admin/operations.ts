@@ -22,6 +22,7 @@ import { memberFingerprint, sameFingerprint } from '../session/enrollment';
 import { encodeEntry } from '../vault/entry-schema';
 import { colleagueKeys, type Keyring } from '../vault/keyring';
 import type { Replica } from '../vault/replica';
+import { refuseEndingRoot } from './succession';
 
 export interface Member {
   id: string;
@@ -59,6 +60,8 @@ export interface AdminContext {
   keyring: Keyring;
   replica: Replica;
   isAdmin(): boolean;
+  /** The holder of the office root role as this PC verified it (admin/succession.ts). */
+  rootHolder(): string;
 }
 
 type ConfirmGrant = Pick<NewGrant, 'vault_id' | 'key_version' | 'sealed_key' | 'member_public' | 'signature'>;
@@ -110,7 +113,7 @@ export class AdminOperations {
   async members(): Promise<Member[]> {
     this.guard();
     const rows = await this.ctx.backend.profiles();
-    return rows.map((p) => this.member(p, this.ctx.keyring.root.id));
+    return rows.map((p) => this.member(p, this.ctx.rootHolder()));
   }
 
   async invite(email: string, displayName: string, role: Role): Promise<Invitation> {
@@ -133,9 +136,14 @@ export class AdminOperations {
     };
   }
 
+  private keepRoot(memberId: string, endsKeys: boolean): void {
+    refuseEndingRoot(memberId, { holder: this.ctx.rootHolder(), first: this.ctx.keyring.root.id }, endsKeys);
+  }
+
   /** A reset issues a new one-time password: the member enrolls again and is confirmed again. */
   async reset(memberId: string): Promise<Invitation> {
     this.guard();
+    this.keepRoot(memberId, true);
     await this.takeOver(memberId);
     const data = await this.ctx.backend.invoke('admin-users', { action: 'reset', user_id: memberId });
     const r = passwordReply.safeParse(data);
@@ -158,11 +166,12 @@ export class AdminOperations {
     if (!r.success) throw new CoreError('internal');
     const p = (await this.ctx.backend.profiles()).find((x) => x.id === r.data.user.id);
     if (!p) throw new CoreError('not_found');
-    return this.member(p, this.ctx.keyring.root.id);
+    return this.member(p, this.ctx.rootHolder());
   }
 
   async disable(memberId: string): Promise<Member> {
     this.guard();
+    this.keepRoot(memberId, false);
     await this.takeOver(memberId);
     return this.simple({ action: 'disable', user_id: memberId });
   }
@@ -173,7 +182,10 @@ export class AdminOperations {
 
   async setRole(memberId: string, role: Role): Promise<Member> {
     this.guard();
-    if (role !== 'admin') await this.takeOver(memberId);
+    if (role !== 'admin') {
+      this.keepRoot(memberId, false);
+      await this.takeOver(memberId);
+    }
     return this.simple({ action: 'set-role', user_id: memberId, role });
   }
 
@@ -270,9 +282,11 @@ export class AdminOperations {
     }
     // Colleagues accept grants only from admins whose certificate the office root signed (crypto/trust.ts), so an
     // admin certificate from anyone else would leave an admin whose grants never open. The root itself is the
-    // exception: its signing key is pinned on every PC, its certificate only vouches for its X25519 key.
-    if (role === 'admin' && me.userId !== me.root.id && p.id !== me.root.id) {
-      throw new CoreError('forbidden', 'Only the office root (the first admin) can confirm an admin.');
+    // exception: its signing key is pinned on every PC, its certificate only vouches for its X25519 key. Whoever
+    // holds the root's key (the first admin, or who took it over with the recovery kit) certifies as the root.
+    const rootSigner = role === 'admin' ? me.rootSigner() : null;
+    if (role === 'admin' && !rootSigner && p.id !== me.root.id) {
+      throw new CoreError('forbidden', 'Only the office root can confirm an admin.');
     }
     if (p.status !== 'enrolled' || !p.x25519_public || !p.ed25519_public) {
       throw new CoreError('invalid_request', 'This person has not finished enrolling yet.');
@@ -282,7 +296,7 @@ export class AdminOperations {
     }
     const certificate = signKeyCertificate(
       { id: p.id, role, x25519Public: p.x25519_public, ed25519Public: p.ed25519_public },
-      { id: me.userId, ed25519Secret: me.user.ed25519Secret },
+      rootSigner ?? { id: me.userId, ed25519Secret: me.user.ed25519Secret },
     );
     const grants = await this.sealAll(p.id, p.x25519_public);
     await this.ctx.backend.invoke('admin-users', {
@@ -292,7 +306,7 @@ export class AdminOperations {
       grants,
     });
     const after = (await this.ctx.backend.profiles()).find((x) => x.id === memberId) ?? p;
-    return this.member(after, me.root.id);
+    return this.member(after, this.ctx.rootHolder());
   }
 
   /** Member and signer are implied by the confirm request (the person and the calling admin). */

@@ -43,7 +43,7 @@ const ENTRY_COLUMNS =
 const GRANT_COLUMNS =
   'id,vault_id,member_id,key_version,sealed_key,member_public,granted_by,signature,revoked_at';
 const POLICY_COLUMNS =
-  'min_version,latest_version,critical,release_notes,auto_lock_minutes,allow_stay_unlocked,office_root_id,office_root_public,updated_at';
+  'min_version,latest_version,critical,release_notes,auto_lock_minutes,allow_stay_unlocked,office_root_id,office_root_public,root_holder,updated_at';
 
 export interface NewEntry {
   id: string;
@@ -241,6 +241,14 @@ export class Backend {
   async colleagues(): Promise<ColleagueRow[]> {
     const data = await this.call(() => this.client.from('colleagues').select(COLLEAGUE_COLUMNS));
     return many(colleagueRowSchema, data);
+  }
+
+  /** The office recovery kit as the server keeps it (untrusted: crypto/recovery-kit.ts opens it), or null. */
+  async recoveryKit(): Promise<unknown> {
+    const data = await this.call(() => this.client.from('client_policy').select('recovery_kit').limit(1));
+    return Array.isArray(data)
+      ? ((data[0] as { recovery_kit?: unknown } | undefined)?.recovery_kit ?? null)
+      : null;
   }
 
   async policy(): Promise<PolicyRow | null> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OFFICE_ROOT_MESSAGES } from '../../shared/errors';
 import { CoreError, mapServerError } from './errors';
 
 describe('mapServerError', () => {
@@ -20,6 +21,15 @@ describe('mapServerError', () => {
     const e = mapServerError({ code: 'PT404', message: 'not_found' }, { notFound: 'That entry is gone.' });
     expect(e.code).toBe('not_found');
     expect(e.message).toBe('That entry is gone.');
+  });
+
+  it('says the office root’s refusals in their own words, never as an entry conflict', () => {
+    const refused = mapServerError({ code: 'office_root', status: 409, message: 'x' });
+    expect([refused.code, refused.message]).toEqual(['forbidden', OFFICE_ROOT_MESSAGES.refused]);
+    expect(mapServerError({ code: 'already_root', status: 409 }).message).toBe(OFFICE_ROOT_MESSAGES.already);
+    expect(mapServerError({ code: 'take_root_mismatch', status: 409 }).message).toBe(
+      OFFICE_ROOT_MESSAGES.meanwhile,
+    );
   });
 
   it('maps network failures to offline and auth failures to their codes', () => {

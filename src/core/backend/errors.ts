@@ -1,6 +1,12 @@
 // One error type leaves the core: a stable code the UI can branch on and a sentence a person can read.
 // Server messages are never passed through (they may carry internals); only codes are mapped.
-import { AUDIT_RATE_MESSAGE, BOUND_MESSAGES, DEFAULT_MESSAGES, type ErrorCode } from '../../shared/errors';
+import {
+  AUDIT_RATE_MESSAGE,
+  BOUND_MESSAGES,
+  DEFAULT_MESSAGES,
+  type ErrorCode,
+  OFFICE_ROOT_MESSAGES,
+} from '../../shared/errors';
 // The codes and their wording are the IPC contract's (src/shared/errors.ts, free of Electron and zod), so what
 // the core says is word for word what the renderer shows.
 export type CoreErrorCode = ErrorCode;
@@ -60,6 +66,10 @@ export function mapServerError(err: unknown, ctx: ErrorContext = {}): CoreError 
   // The concurrency RPCs raise P0001 'conflict' when the base version is stale (docs/data-model.md).
   if (code === 'P0001' && /conflict/i.test(message)) return new CoreError('conflict');
   if (code === 'user_banned' || code === 'disabled') return new CoreError('disabled');
+  // admin-users' office-root refusals (409, supabase/functions/_shared/rpc.ts): not an entry conflict.
+  if (code === 'office_root') return new CoreError('forbidden', OFFICE_ROOT_MESSAGES.refused);
+  if (code === 'already_root') return new CoreError('invalid_request', OFFICE_ROOT_MESSAGES.already);
+  if (code === 'take_root_mismatch') return new CoreError('conflict', OFFICE_ROOT_MESSAGES.meanwhile);
   if (code === '42501' || code === 'forbidden' || status === 403)
     return new CoreError('forbidden', ctx.forbidden ?? MESSAGES.forbidden);
   // PT404: an RPC's "not found" (supabase/migrations raise it so PostgREST answers 404 with that code).

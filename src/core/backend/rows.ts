@@ -141,6 +141,8 @@ export const policyRowSchema = z.object({
   allow_stay_unlocked: z.boolean(),
   office_root_id: uuid.nullable(),
   office_root_public: b64url.nullable(),
+  /** Untrusted: a PC believes it only when it verifies under its pin (crypto/root-holder.ts). */
+  root_holder: z.unknown().optional(),
   updated_at: time.nullable(),
 });
 export type PolicyRow = z.infer<typeof policyRowSchema>;

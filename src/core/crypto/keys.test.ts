@@ -44,6 +44,19 @@ describe('wrapped user keys', () => {
     ).toThrow(DamagedError);
   });
 
+  it('carries the office root secret for the admin who took the root role over, and wipes it with the rest', () => {
+    const rootSecret = new Uint8Array(32).fill(7);
+    const held = wrapUserKeys(new WrapKey(wrapRaw), userId, { ...keys, rootSecret });
+    const back = unwrapUserKeys(new WrapKey(wrapRaw), userId, held, keys);
+    expect(back.rootSecret).toEqual(rootSecret);
+    expect(unwrapUserKeys(new WrapKey(wrapRaw), userId, wrapped).rootSecret).toBeUndefined();
+    wipeUserKeys(back);
+    expect(back.rootSecret?.every((b) => b === 0)).toBe(true);
+    // Any other length inside the envelope is damage, never a partial read.
+    const odd = wrapUserKeys(new WrapKey(wrapRaw), userId, { ...keys, rootSecret: new Uint8Array(16) });
+    expect(() => unwrapUserKeys(new WrapKey(wrapRaw), userId, odd)).toThrow(DamagedError);
+  });
+
   it('wipeUserKeys zeroes the secrets', () => {
     const k = generateUserKeys();
     wipeUserKeys(k);

@@ -22,6 +22,11 @@ export interface UserKeys {
   x25519Public: Uint8Array;
   ed25519Secret: Uint8Array;
   ed25519Public: Uint8Array;
+  /**
+   * The office root's Ed25519 secret, held by an admin who took the root role over with the recovery kit
+   * (admin/succession.ts); absent for everyone else, the first admin included (their own key is the root's).
+   */
+  rootSecret?: Uint8Array;
 }
 
 export function generateUserKeys(): UserKeys {
@@ -36,7 +41,7 @@ export function generateUserKeys(): UserKeys {
 }
 
 export function wipeUserKeys(keys: UserKeys): void {
-  wipe(keys.x25519Secret, keys.ed25519Secret);
+  wipe(keys.x25519Secret, keys.ed25519Secret, keys.rootSecret);
 }
 
 /** The key from `splitMasterKey().wrapKey`, as an envelope key. */
@@ -48,9 +53,12 @@ export class WrapKey extends EnvelopeKey {
 
 const wrappedAd = (userId: string) => canonical('keyroom/v1/wrapped-keys', userId.toLowerCase());
 
-/** Seals both secret keys (x25519 || ed25519, 64 bytes) under the wrapKey, bound to the user id. */
+/**
+ * Seals both secret keys (x25519 || ed25519, 64 bytes; || the office root's for its holder, 96) under the wrapKey,
+ * bound to the user id.
+ */
 export function wrapUserKeys(wrapKey: WrapKey, userId: string, keys: UserKeys): WrappedEnvelope {
-  const plain = concat(keys.x25519Secret, keys.ed25519Secret);
+  const plain = concat(keys.x25519Secret, keys.ed25519Secret, keys.rootSecret ?? new Uint8Array(0));
   try {
     return { v: 1, alg: ALG, ...sealWith(wrapKey, wrappedAd(userId), plain) };
   } finally {
@@ -71,12 +79,16 @@ export function unwrapUserKeys(
   const env = WrappedEnvelopeSchema.safeParse(untrusted);
   if (!env.success) throw new DamagedError();
   const plain = openWith(wrapKey, wrappedAd(userId), env.data);
-  if (plain.length !== 64) throw new DamagedError();
+  if (plain.length !== 64 && plain.length !== 96) {
+    wipe(plain);
+    throw new DamagedError();
+  }
   const keys: UserKeys = {
     x25519Secret: plain.slice(0, 32),
-    ed25519Secret: plain.slice(32),
+    ed25519Secret: plain.slice(32, 64),
     x25519Public: new Uint8Array(0),
     ed25519Public: new Uint8Array(0),
+    ...(plain.length === 96 ? { rootSecret: plain.slice(64) } : {}),
   };
   wipe(plain);
   keys.x25519Public = x25519.getPublicKey(keys.x25519Secret);

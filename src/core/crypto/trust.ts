@@ -78,7 +78,7 @@ export function signKeyCertificate(
 }
 
 /** Strict RFC 8032 verification (no ZIP-215 leniency); malformed input is simply "not valid". */
-function verifySig(sig: string, msg: Uint8Array, publicKey: Uint8Array): boolean {
+export function verifySig(sig: string, msg: Uint8Array, publicKey: Uint8Array): boolean {
   const s = fromBase64Url(sig);
   if (s?.length !== 64 || publicKey.length !== 32) return false;
   try {

@@ -16,6 +16,8 @@ export const accountSchema = z.object({
   x25519Public: base64UrlBytes(32),
   ed25519Public: base64UrlBytes(32),
   root: z.object({ id: z.uuid(), ed25519Public: base64UrlBytes(32) }),
+  /** The holder of the root role this PC last accepted (admin/succession.ts): a lower hand-over is a rollback. */
+  rootHolder: z.object({ id: z.uuid(), n: z.int().min(1) }).optional(),
 });
 export type Account = z.infer<typeof accountSchema>;
 

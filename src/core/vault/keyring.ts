@@ -1,8 +1,9 @@
 // The unlocked key material of one session: the user's key pairs, the pinned office root and the vault keys
 // opened from verified grants. Everything here is wiped on lock.
 
+import { ed25519 } from '@noble/curves/ed25519.js';
 import type { ColleagueRow, GrantRow } from '../backend/rows';
-import { toBase64Url, wipe } from '../crypto/bytes';
+import { equalBytes, toBase64Url, wipe } from '../crypto/bytes';
 import { DamagedError } from '../crypto/damaged';
 import { decryptEntry, type EntryEnvelope, encryptEntry, VaultKey } from '../crypto/envelope';
 import { openSealedVaultKey, type UserKeys, wipeUserKeys } from '../crypto/keys';
@@ -52,6 +53,28 @@ export class Keyring {
 
   get ed25519PublicB64(): string {
     return toBase64Url(this.user.ed25519Public);
+  }
+
+  /**
+   * The office root's signing key when this PC holds it: the first admin's own key, or the one an admin took over
+   * with the recovery kit (admin/succession.ts). It signs as the pinned root id, which every PC verifies by its pin.
+   */
+  rootSigner(): { id: string; ed25519Secret: Uint8Array } | null {
+    const u = this.user;
+    if (equalBytes(u.ed25519Public, this.root.ed25519Public))
+      return { id: this.root.id, ed25519Secret: u.ed25519Secret };
+    if (
+      u.rootSecret?.length === 32 &&
+      equalBytes(ed25519.getPublicKey(u.rootSecret), this.root.ed25519Public)
+    )
+      return { id: this.root.id, ed25519Secret: u.rootSecret };
+    return null;
+  }
+
+  /** Takes ownership of the root secret opened from the recovery kit (wiped with the user's keys). */
+  holdRoot(secret: Uint8Array): void {
+    wipe(this.user.rootSecret);
+    this.user.rootSecret = secret;
   }
 
   /** Verifies each grant against the pinned root and opens its key; a bad grant opens nothing. */

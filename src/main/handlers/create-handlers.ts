@@ -164,6 +164,11 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
       return { filename: auditCsvFilename(new Date()), csv: auditToCsv(events), rows: events.length };
     }),
     'admin.devices': mapped(async () => ({ devices: await core.office.devices() })),
+    'admin.officeRoot': mapped(async () => core.succession.info()),
+    'admin.createRecoveryKit': mapped(() => core.succession.createKit()),
+    'admin.takeOverRoot': mapped(({ code, masterPassword, sealedKit }) =>
+      core.succession.takeOver(code, masterPassword, sealedKit),
+    ),
     'admin.policy': mapped(() => core.office.policy()),
     // The feed is asked only for an admin: anyone else gets the core's (and the server's) plain refusal.
     'admin.publishRelease': mapped(async ({ version, releaseNotes, critical }) => {

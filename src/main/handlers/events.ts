@@ -3,6 +3,7 @@
 // still holds a password we put there.
 import type { KeyroomCore } from '../../core';
 import type { EntryChange } from '../../shared/contract';
+import { OFFICE_ROOT_MESSAGES } from '../../shared/errors';
 import type { EmitEvent } from '../events';
 import type { HandlerOs } from './os';
 import { toSession } from './shapes';
@@ -70,6 +71,16 @@ export function forwardCoreEvents(
     core.events.on('refusedChanged', ({ count }) => emit('refusedChanged', { count })),
     core.events.on('syncState', ({ connection, lastSyncedAt, pendingChanges }) =>
       emit('syncStateChanged', { connection, lastSyncedAt, pendingChanges }),
+    ),
+    // A hand-over of the office root, verified against this PC's pin: every PC says so (toast and notification).
+    core.events.on('officeRootChanged', ({ holderId, holderName }) => {
+      const message = `${holderName || 'An admin'} is now the office root.`;
+      emit('officeRootChanged', { holderId });
+      emit('toast', { kind: 'info', message });
+      os.notifier.notify('Keyroom', message);
+    }),
+    core.events.on('officeRootRefused', () =>
+      emit('toast', { kind: 'warning', message: OFFICE_ROOT_MESSAGES.refusedClaim }),
     ),
     core.events.on('updateRequired', ({ running, required }) => {
       // The updater may already know the download's progress or why it failed: the screen shows it at once.

@@ -9,6 +9,7 @@ import { ConfirmDialog, Modal } from '../components/Modal';
 import { fingerprintsMatch, initials, relativeTime } from '../state/format';
 import { useStore, useToast } from '../state/store';
 import { InvitationSheet } from './InvitationSheet';
+import { OfficeRootCard } from './OfficeRoot';
 
 type Pending =
   | { kind: 'disable' | 'enable' | 'reset'; member: Member }
@@ -227,6 +228,8 @@ export function AdminUsers() {
         </button>
       </header>
 
+      <OfficeRootCard />
+
       {waiting.length > 0 && (
         <section class="card attention" aria-labelledby="waiting-title">
           <h2 id="waiting-title">Waiting for confirmation</h2>
@@ -282,7 +285,8 @@ export function AdminUsers() {
               </td>
               <td class="mono small">{m.fingerprint ?? '—'}</td>
               <td class="cell-actions">
-                {m.id !== me && (
+                {/* The office root is not reset, disabled or demoted: it is handed on with the recovery kit. */}
+                {m.id !== me && !m.isOfficeRoot && (
                   <>
                     {m.status === 'active' && (
                       <button

@@ -72,6 +72,8 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'user.role': 'Role changed',
   'user.delete': 'Person deleted',
   'policy.update': 'Policy changed',
+  'root.recovery_kit': 'Office recovery kit made',
+  'root.take_over': 'Office root taken over',
 };
 
 export function actionLabel(action: string): string {

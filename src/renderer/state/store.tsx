@@ -20,6 +20,8 @@ export function StoreProvider({ children }: { children: ComponentChildren }) {
       on('syncStateChanged', (sync) => dispatch({ type: 'sync', sync })),
       on('conflictsChanged', ({ count }) => dispatch({ type: 'conflicts', count })),
       on('toast', ({ kind, message }) => dispatch({ type: 'toast', kind, message })),
+      // A new office root: the admin pages read the people and the root again (a revision, like an entry change).
+      on('officeRootChanged', () => dispatch({ type: 'entriesChanged' })),
       on('updateAvailable', (u) => dispatch({ type: 'update', update: { kind: 'available', ...u } })),
       on('updateRequired', (u) =>
         dispatch({

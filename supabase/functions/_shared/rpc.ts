@@ -39,7 +39,19 @@ const REFUSALS: Record<string, HttpError> = {
   office_root: new HttpError(
     409,
     'office_root',
-    'the office root is not deleted: only its key certifies admins; disable the account instead',
+    'the office root is not reset, disabled, demoted or deleted: only its key certifies admins; another admin takes the root role over with the office recovery kit first',
+  ),
+  // The office root's succession (admin_rpcs.sql admin_take_root, admin_set_recovery_kit).
+  take_root_mismatch: new HttpError(
+    409,
+    'take_root_mismatch',
+    'statement: not the next hand-over for the caller; read the office policy and try again',
+  ),
+  already_root: new HttpError(409, 'already_root', 'you already hold the office root role'),
+  not_office_root: new HttpError(
+    403,
+    'forbidden',
+    'only the holder of the office root role stores its recovery kit',
   ),
 };
 

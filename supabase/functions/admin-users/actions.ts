@@ -6,6 +6,7 @@ import type { Admin } from '../_shared/caller.ts';
 import { HttpError } from '../_shared/http.ts';
 import { UserId } from '../_shared/input.ts';
 import { oneTimePassword } from '../_shared/password.ts';
+import { rootHolderSigned } from '../_shared/root-holder.ts';
 import { adminRpc } from '../_shared/rpc.ts';
 
 const Role = z.enum(['admin', 'member']);
@@ -21,6 +22,25 @@ const Grant = z.strictObject({
   sealed_key: z.string().min(1).max(512),
   member_public: base64url(32),
   signature: base64url(64),
+});
+
+// The office recovery kit as src/core/crypto/recovery-kit.ts seals it: a sealed blob; the code never comes here.
+const RecoveryKit = z.strictObject({
+  v: z.literal(1),
+  office_root: UserId,
+  root_public: base64url(32),
+  kdf: z.strictObject({
+    alg: z.literal('argon2id'),
+    v: z.literal(19),
+    m: z.int().min(65536).max(262_144),
+    t: z.int().min(3).max(10),
+    p: z.int().min(1).max(4),
+    salt: z.string().regex(/^[A-Za-z0-9_-]{22,86}$/),
+  }),
+  alg: z.literal('xchacha20poly1305'),
+  nonce: base64url(24),
+  ct: base64url(48),
+  cm: base64url(32),
 });
 
 export const AdminUsersRequest = z.discriminatedUnion('action', [
@@ -50,8 +70,31 @@ export const AdminUsersRequest = z.discriminatedUnion('action', [
     grants: z.array(Grant.extend({ member_id: UserId })).max(10_000),
     certificates: z.array(z.strictObject({ user_id: UserId, key_certificate: KeyCertificate })).max(1000),
   }),
+  // The holder of the office root role stores the recovery kit it printed.
+  z.strictObject({ action: z.literal('recovery-kit'), kit: RecoveryKit }),
+  // The caller takes the root role: the root key's statement naming them (src/core/crypto/root-holder.ts).
+  z.strictObject({
+    action: z.literal('take-root'),
+    statement: z.strictObject({ holder: UserId, n: z.int().min(1).max(0x7fffffff), sig: base64url(64) }),
+  }),
 ]);
 export type AdminUsersRequest = z.infer<typeof AdminUsersRequest>;
+
+interface OfficeRoot {
+  office_root_id: string | null;
+  office_root_public: string | null;
+  root_holder: { holder?: string } | null;
+}
+
+async function officeRoot(service: SupabaseClient): Promise<OfficeRoot> {
+  const { data, error } = await service
+    .from('client_policy')
+    .select('office_root_id, office_root_public, root_holder')
+    .eq('id', 1)
+    .single();
+  if (error || !data) throw new Error(`client_policy read failed: ${error?.code}`);
+  return data as OfficeRoot;
+}
 
 interface Profile {
   id: string;
@@ -153,8 +196,13 @@ export async function runAction(
       return [200, { deleted: input.user_id }];
     }
     case 'confirm': {
-      if (input.key_certificate.signer !== admin.id)
-        throw new HttpError(400, 'invalid_input', 'key_certificate.signer: must be the confirming admin');
+      // The holder of the root role certifies as the root (its id, the key every PC pinned) after a hand-over.
+      const signer = input.key_certificate.signer;
+      if (signer !== admin.id) {
+        const root = await officeRoot(service);
+        if (signer !== root.office_root_id || root.root_holder?.holder !== admin.id)
+          throw new HttpError(400, 'invalid_input', 'key_certificate.signer: must be the confirming admin');
+      }
       const profile = await adminRpc<Profile>(service, 'admin_confirm', {
         ...actor,
         p_user: input.user_id,
@@ -175,6 +223,30 @@ export async function runAction(
         p_certificates: input.certificates,
       });
       return [200, { replaced }];
+    }
+    case 'recovery-kit': {
+      const root = await officeRoot(service);
+      if (input.kit.office_root !== root.office_root_id || input.kit.root_public !== root.office_root_public)
+        throw new HttpError(400, 'invalid_input', "kit: not sealed for this office's root");
+      await adminRpc<null>(service, 'admin_set_recovery_kit', { ...actor, p_kit: input.kit });
+      return [200, { stored: true }];
+    }
+    case 'take-root': {
+      const root = await officeRoot(service);
+      if (!root.office_root_id || !root.office_root_public)
+        throw new HttpError(404, 'not_found', 'the office has no root yet');
+      const signed = await rootHolderSigned(input.statement, {
+        id: root.office_root_id,
+        publicKey: root.office_root_public,
+      });
+      if (!signed || input.statement.holder !== admin.id)
+        throw new HttpError(
+          403,
+          'forbidden',
+          "statement: not signed by the office root's key for the caller",
+        );
+      await adminRpc<unknown>(service, 'admin_take_root', { ...actor, p_statement: input.statement });
+      return [200, { holder: admin.id, n: input.statement.n }];
     }
   }
 }

@@ -1,0 +1,4 @@
+import { describe } from 'vitest';
+import { successionScenarios } from './succession';
+
+describe('the office root handed on with the recovery kit (PGlite)', () => successionScenarios('pglite'));
