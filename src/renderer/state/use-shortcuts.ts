@@ -5,7 +5,7 @@ import { call } from '../api';
 import { DETAIL_PANE_ID, SEARCH_INPUT_ID } from '../dom-ids';
 import { moveSelection, visibleEntries } from './app-state';
 import { shortcutFor } from './shortcuts';
-import { useStore, useToast } from './store';
+import { useStore } from './store';
 
 function isTextField(el: Element | null): boolean {
   if (!el) return false;
@@ -17,7 +17,6 @@ function isTextField(el: Element | null): boolean {
 
 export function useShortcuts(): void {
   const { state, dispatch } = useStore();
-  const toast = useToast();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -63,7 +62,7 @@ export function useShortcuts(): void {
         case 'copyPassword':
         case 'copyUsername':
           if (!selected) return;
-          void copyField(selected, action === 'copyPassword' ? 'password' : 'username', toast);
+          void copyField(selected, action === 'copyPassword' ? 'password' : 'username', dispatch);
           break;
         case 'selectNext':
         case 'selectPrevious':
