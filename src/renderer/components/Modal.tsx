@@ -13,6 +13,7 @@ export function Modal(props: {
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const unmounting = useRef(false);
   // A layout effect opens the dialog before its children's effects run, so a field's autofocus lands inside
   // the open dialog (a closed one cannot take focus; the browser then focused the first button instead).
   useLayoutEffect(() => {
@@ -20,6 +21,7 @@ export function Modal(props: {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
     return () => {
+      unmounting.current = true;
       dialog?.close();
       if (opener?.isConnected) opener.focus();
     };
@@ -32,6 +34,11 @@ export function Modal(props: {
       onCancel={(e) => {
         e.preventDefault();
         props.onClose();
+      }}
+      // Chromium may close a dialog itself on Escape without a cancelable "cancel" (no user activation since the
+      // last one): the state must follow, or the dialog stays mounted, closed, and its opener does nothing.
+      onClose={() => {
+        if (!unmounting.current) props.onClose();
       }}
     >
       <header class="modal-header">
