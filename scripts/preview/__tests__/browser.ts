@@ -56,8 +56,11 @@ export async function shoot(page: Page, dir: string, name: string): Promise<stri
   return path;
 }
 
-/** A preview host on this stack, with the demo office (admin and employee PCs) opened through it. */
-export async function openPreviewOffice(stack: RunningStack, version = '0.1.0') {
+/**
+ * A preview host on this stack, with the demo office (admin and employee PCs) opened through it. A test that
+ * watches the clipboard being cleared shortens the app's 30 s with `clipboardClearMs`.
+ */
+export async function openPreviewOffice(stack: RunningStack, version = '0.1.0', clipboardClearMs?: number) {
   const profilesDir = await mkdtemp(join(tmpdir(), 'keyroom-e2e-profiles-'));
   const options = {
     url: stack.url,
@@ -65,6 +68,7 @@ export async function openPreviewOffice(stack: RunningStack, version = '0.1.0') 
     profilesDir,
     version,
     pollMs: 1000,
+    ...(clipboardClearMs ? { clipboardClearMs } : {}),
   };
   const host = await startPreviewHost({
     rendererDir: await rendererSnapshot(),

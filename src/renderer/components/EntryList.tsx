@@ -9,7 +9,8 @@ function Favicon({ entry }: { entry: EntrySummary }) {
   let hue = 0;
   for (const ch of entry.title) hue = (hue * 31 + ch.charCodeAt(0)) % 360;
   return (
-    <span class="entry-icon" style={{ backgroundColor: `hsl(${hue} 55% 45%)` }} aria-hidden="true">
+    // Only the hue is set here; the tile's lightness is a design token (styles.css) so its letter keeps 4.5:1.
+    <span class="entry-icon" style={{ '--tile-hue': String(hue) }} aria-hidden="true">
       {letter}
     </span>
   );

@@ -1,6 +1,8 @@
-// Modal dialog on the native <dialog> element: it traps focus, closes on Escape and restores focus for free.
+// Modal dialog on the native <dialog> element: the page behind it is inert and Escape closes it. Focus goes back
+// to whatever opened it by hand: the element is unmounted, not closed by the user, and the browser's own
+// restore does not survive that.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef } from 'preact/hooks';
 
 export function Modal(props: {
   title: string;
@@ -11,10 +13,18 @@ export function Modal(props: {
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  useEffect(() => {
+  const unmounting = useRef(false);
+  // A layout effect opens the dialog before its children's effects run, so a field's autofocus lands inside
+  // the open dialog (a closed one cannot take focus; the browser then focused the first button instead).
+  useLayoutEffect(() => {
     const dialog = ref.current;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      unmounting.current = true;
+      dialog?.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog
@@ -24,6 +34,11 @@ export function Modal(props: {
       onCancel={(e) => {
         e.preventDefault();
         props.onClose();
+      }}
+      // Chromium may close a dialog itself on Escape without a cancelable "cancel" (no user activation since the
+      // last one): the state must follow, or the dialog stays mounted, closed, and its opener does nothing.
+      onClose={() => {
+        if (!unmounting.current) props.onClose();
       }}
     >
       <header class="modal-header">

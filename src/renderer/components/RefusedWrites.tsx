@@ -3,6 +3,7 @@
 // Nothing leaves this list without an explicit choice.
 import { useEffect, useState } from 'preact/hooks';
 import type { RefusedWrite } from '../../shared/domain';
+import { copied } from '../actions';
 import { call, errorMessage, on } from '../api';
 import { dateTime } from '../state/format';
 import { useStore, useToast } from '../state/store';
@@ -31,12 +32,7 @@ function Item({ item, onDone }: { item: RefusedWrite; onDone: () => void }) {
   const copy = (field: 'password' | 'username') =>
     run(async () => {
       const { clearsInSeconds } = await call('refused.copy', { id: item.id, field });
-      toast(
-        'success',
-        field === 'username'
-          ? 'Username copied.'
-          : `Password copied. Clipboard clears in ${clearsInSeconds} s.`,
-      );
+      copied(dispatch, field === 'username' ? 'Username' : 'Password', clearsInSeconds);
     });
 
   const save = () =>

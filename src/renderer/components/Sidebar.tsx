@@ -2,6 +2,7 @@ import { call } from '../api';
 import { type AdminPage, categoryCounts, isAdmin, type View } from '../state/app-state';
 import { initials } from '../state/format';
 import { useStore } from '../state/store';
+import { ClipboardCountdown } from './ClipboardCountdown';
 import { Icon, type IconName } from './Icon';
 import { SyncStatus } from './SyncStatus';
 
@@ -144,6 +145,7 @@ export function Sidebar() {
       </div>
       <div class="sidebar-footer">
         <SyncStatus />
+        <ClipboardCountdown />
         {state.update.kind === 'available' && (
           <button
             type="button"

@@ -12,17 +12,21 @@ function useNow(ms: number): Date {
   return now;
 }
 
-// Always visible in the sidebar footer: online / syncing / offline and when we last synced.
+// Always visible in the sidebar footer: online / syncing / offline (announced when it changes) and when we last
+// synced.
 export function SyncStatus() {
   const { state } = useStore();
   const now = useNow(10_000);
   const { connection, lastSyncedAt, pendingChanges } = state.sync;
   const label = connection === 'online' ? 'Online' : connection === 'syncing' ? 'Syncing…' : 'Offline';
   return (
-    <div class={`sync-status sync-${connection}`} role="status" aria-live="polite">
+    <div class={`sync-status sync-${connection}`}>
       <span class="sync-dot" aria-hidden="true" />
       <div>
-        <div class="sync-label">{label}</div>
+        {/* Only the state is a live region: "Synced 20 s ago" ticking would be read out every ten seconds. */}
+        <div class="sync-label" role="status">
+          {label}
+        </div>
         <div class="sync-detail">
           Synced {relativeTime(lastSyncedAt, now)}
           {pendingChanges > 0 && ` · ${pendingChanges} waiting to send`}

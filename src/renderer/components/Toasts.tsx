@@ -38,11 +38,12 @@ function ToastItem({ toast }: { toast: Toast }) {
   );
 }
 
-// Polite live region: screen readers announce a change by a colleague without interrupting.
+// Polite live region, always in the page: screen readers announce each new toast (a colleague's change, a copy)
+// without interrupting, and only the new one (not atomic: the others already on screen are not read again).
 export function Toasts() {
   const { state } = useStore();
   return (
-    <div class="toasts" aria-live="polite" aria-relevant="additions">
+    <div class="toasts" role="status" aria-live="polite" aria-atomic="false" aria-relevant="additions">
       {state.toasts.map((t) => (
         <ToastItem key={t.id} toast={t} />
       ))}

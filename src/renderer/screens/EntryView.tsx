@@ -22,6 +22,7 @@ function CopyButton({ label, onClick }: { label: string; onClick: () => void }) 
 }
 
 function PasswordRow({ entry }: { entry: EntryDetail }) {
+  const { dispatch } = useStore();
   const toast = useToast();
   const [revealed, setRevealed] = useState<string | null>(null);
   useEffect(() => {
@@ -59,7 +60,7 @@ function PasswordRow({ entry }: { entry: EntryDetail }) {
           </button>
           <CopyButton
             label="Copy password (Ctrl+C)"
-            onClick={() => void copyField(entry.id, 'password', toast)}
+            onClick={() => void copyField(entry.id, 'password', dispatch)}
           />
         </div>
       </div>
@@ -68,7 +69,7 @@ function PasswordRow({ entry }: { entry: EntryDetail }) {
 }
 
 function TotpRow({ id }: { id: string }) {
-  const toast = useToast();
+  const { dispatch } = useStore();
   const [totp, setTotp] = useState<{ code: string; period: number; remaining: number } | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -112,7 +113,7 @@ function TotpRow({ id }: { id: string }) {
             </span>
             <TotpRing remaining={totp.remaining} period={totp.period} />
             <div class="detail-actions">
-              <CopyButton label="Copy code" onClick={() => void copyField(id, 'totp', toast)} />
+              <CopyButton label="Copy code" onClick={() => void copyField(id, 'totp', dispatch)} />
             </div>
           </>
         )}
@@ -231,7 +232,7 @@ export function EntryView({ id }: { id: string }) {
                 <div class="detail-actions">
                   <CopyButton
                     label="Copy username (Ctrl+B)"
-                    onClick={() => void copyField(entry.id, 'username', toast)}
+                    onClick={() => void copyField(entry.id, 'username', dispatch)}
                   />
                 </div>
               </div>

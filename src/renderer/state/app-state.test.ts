@@ -47,6 +47,19 @@ describe('reducer', () => {
     expect(s.toasts).toHaveLength(1);
   });
 
+  it('a copy starts the clipboard countdown, a new copy restarts it, locking drops it (the clipboard was cleared)', () => {
+    let s = reducer(initialState, { type: 'session', session: unlocked! });
+    expect(s.clipboardClearsAt).toBeNull();
+    s = reducer(s, { type: 'copied', clearsAt: 1_000 });
+    s = reducer(s, { type: 'copied', clearsAt: 2_000 });
+    expect(s.clipboardClearsAt).toBe(2_000);
+    s = reducer(s, {
+      type: 'session',
+      session: { state: 'locked', email: 'ann@example.com', displayName: 'Ann' },
+    });
+    expect(s.clipboardClearsAt).toBeNull();
+  });
+
   it('ignores search results for a query the user has already changed', () => {
     let s = reducer(initialState, { type: 'query', query: 'wi' });
     s = reducer(s, { type: 'query', query: 'wifi' });

@@ -45,6 +45,8 @@ export interface AppState {
   editing: Editing;
   conflictsCount: number;
   toasts: Toast[];
+  // When the main process clears what was last copied (epoch ms), for the countdown; null when nothing waits.
+  clipboardClearsAt: number | null;
   // Bumped whenever entries change, so open detail views reload.
   revision: number;
   nextToastId: number;
@@ -65,6 +67,8 @@ export const initialState: AppState = {
   editing: null,
   conflictsCount: 0,
   toasts: [],
+  // Locking clears the clipboard in the main process, so the reset on leaving "unlocked" drops this too.
+  clipboardClearsAt: null,
   revision: 0,
   nextToastId: 1,
 };
@@ -84,7 +88,8 @@ export type Action =
   | { type: 'edit'; editing: Editing }
   | { type: 'conflicts'; count: number }
   | { type: 'toast'; kind: Toast['kind']; message: string }
-  | { type: 'dismissToast'; id: number };
+  | { type: 'dismissToast'; id: number }
+  | { type: 'copied'; clearsAt: number };
 
 const MAX_TOASTS = 4;
 
@@ -156,6 +161,8 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'dismissToast':
       return { ...state, toasts: state.toasts.filter((t) => t.id !== action.id) };
+    case 'copied':
+      return { ...state, clipboardClearsAt: action.clearsAt };
   }
 }
 

@@ -1,11 +1,11 @@
 // Wires the pure shortcut mapping to the document while the vault is unlocked.
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { copyField } from '../actions';
 import { call } from '../api';
 import { DETAIL_PANE_ID, SEARCH_INPUT_ID } from '../dom-ids';
 import { moveSelection, visibleEntries } from './app-state';
 import { shortcutFor } from './shortcuts';
-import { useStore, useToast } from './store';
+import { useStore } from './store';
 
 function isTextField(el: Element | null): boolean {
   if (!el) return false;
@@ -16,11 +16,15 @@ function isTextField(el: Element | null): boolean {
 }
 
 export function useShortcuts(): void {
-  const { state, dispatch } = useStore();
-  const toast = useToast();
+  const { state: rendered, dispatch } = useStore();
+  // The state of the last render, read at each key press: re-subscribing on every change (after paint) let a
+  // quick ArrowDown, Enter reach the old handler, which had no selection yet.
+  const latest = useRef(rendered);
+  latest.current = rendered;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      const state = latest.current;
       // A modal dialog owns the keyboard while it is open.
       if (document.querySelector('dialog[open]')) return;
       const active = document.activeElement;
@@ -63,7 +67,7 @@ export function useShortcuts(): void {
         case 'copyPassword':
         case 'copyUsername':
           if (!selected) return;
-          void copyField(selected, action === 'copyPassword' ? 'password' : 'username', toast);
+          void copyField(selected, action === 'copyPassword' ? 'password' : 'username', dispatch);
           break;
         case 'selectNext':
         case 'selectPrevious':
@@ -85,5 +89,5 @@ export function useShortcuts(): void {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [state]);
+  }, [dispatch]);
 }
