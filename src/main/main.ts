@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { app, dialog } from 'electron';
+import tls from 'node:tls';
+import { app, dialog, session } from 'electron';
 import { z } from 'zod';
 import { KeyroomCore } from '../core';
 import {
@@ -16,6 +17,7 @@ import {
 import { createHandlers } from './handlers/create-handlers';
 import { forwardCoreEvents } from './handlers/events';
 import { dialogPicker } from './handlers/import';
+import { electronNetwork, systemCertificates } from './network/electron-network';
 import { osKeychain } from './secrets/keytar';
 import { type BackendFactory, runShell } from './shell';
 import { StayUnlockedWiring } from './stay-unlocked-wiring';
@@ -64,6 +66,11 @@ const createBackend: BackendFactory = async (shell) => {
     storage: openProfileStores(openElectronStoreFile, config.supabaseUrl),
     appVersion: shell.version,
     device: { id: deviceId(), name: hostname(), platform: shell.platform },
+    // The system proxy (PAC/WPAD too) and the OS certificate store, as Chromium sees them.
+    network: electronNetwork({
+      session: session.defaultSession,
+      certificates: () => systemCertificates(tls),
+    }),
   });
   const stayUnlocked = new StayUnlockedWiring({
     core,

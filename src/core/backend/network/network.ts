@@ -6,8 +6,10 @@
 // REST to an http:// office goes to the proxy as an absolute-URI request, https:// through a CONNECT tunnel,
 // as curl does. The WebSocket always goes through a CONNECT tunnel: proxies forward an Upgrade unreliably
 // (tinyproxy drops it), a tunnel they pass as bytes.
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
 import { Agent, type AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { type Dispatcher, ProxyAgent, Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
@@ -50,17 +52,33 @@ class RoutingAgent extends Agent {
     super();
   }
 
-  async connect(_req: http.ClientRequest, opts: AgentConnectOpts): Promise<http.Agent> {
+  async connect(req: http.ClientRequest, opts: AgentConnectOpts): Promise<Duplex> {
     const scheme = opts.secureEndpoint ? 'https' : 'http';
     const host = opts.host?.includes(':') ? `[${opts.host}]` : opts.host;
     const route = await this.resolve(new URL(`${scheme}://${host}:${opts.port}/`));
-    if (route.kind === 'direct') return opts.secureEndpoint ? https.globalAgent : http.globalAgent;
+    if (route.kind === 'direct') {
+      if (!opts.secureEndpoint) return net.connect(opts);
+      const servername = opts.servername || (net.isIP(opts.host ?? '') ? undefined : opts.host);
+      return tls.connect({ ...opts, ...(servername ? { servername } : {}) });
+    }
+    if (route.proxy.protocol !== 'http:' && route.proxy.protocol !== 'https:')
+      throw new Error(
+        'The proxy is a SOCKS proxy; live updates need an HTTP proxy and fall back to polling.',
+      );
     let tunnel = this.tunnels.get(route.proxy.href);
     if (!tunnel) {
       tunnel = new HttpsProxyAgent(route.proxy.href);
       this.tunnels.set(route.proxy.href, tunnel);
     }
-    return tunnel;
+    // The tunnel's own connect: CONNECT, then TLS to the office inside it with this request's options (`ca`).
+    // It drops `host` for that TLS, and an IP address sends no SNI: Node would then check the certificate
+    // against "localhost". The identity checked is the host asked for.
+    const target = opts.host ?? '';
+    if (!opts.secureEndpoint || !net.isIP(target)) return tunnel.connect(req, opts);
+    return tunnel.connect(req, {
+      ...opts,
+      checkServerIdentity: (_host, cert) => tls.checkServerIdentity(target, cert),
+    });
   }
 }
 
