@@ -31,7 +31,10 @@ type CaKind = 'default' | 'system' | 'bundled';
  * Node's bundled roots plus the OS store (Windows' ROOT store, the macOS keychain, the distribution's bundle),
  * from `tls.getCACertificates` (Node 22.15+/23.5+; Electron 41 carries Node 24). Null where it is missing.
  */
-export function systemCertificates(tls: { getCACertificates?: (kind: CaKind) => string[] }): string[] | null {
-  if (typeof tls.getCACertificates !== 'function') return null;
-  return [...new Set([...tls.getCACertificates('default'), ...tls.getCACertificates('system')])];
+export function systemCertificates(tls: object): string[] | null {
+  // @types/node 20 does not know the function; Electron's Node has it.
+  const get = (tls as { getCACertificates?: unknown }).getCACertificates;
+  if (typeof get !== 'function') return null;
+  const read = (kind: CaKind) => (get as (k: CaKind) => string[]).call(tls, kind);
+  return [...new Set([...read('default'), ...read('system')])];
 }
