@@ -68,8 +68,8 @@ export function forwardCoreEvents(
     }),
     core.events.on('conflictsChanged', ({ count }) => emit('conflictsChanged', { count })),
     core.events.on('refusedChanged', ({ count }) => emit('refusedChanged', { count })),
-    core.events.on('syncState', ({ connection, lastSyncedAt, pendingChanges }) =>
-      emit('syncStateChanged', { connection, lastSyncedAt, pendingChanges }),
+    core.events.on('syncState', ({ connection, lastSyncedAt, pendingChanges, liveBlocked }) =>
+      emit('syncStateChanged', { connection, lastSyncedAt, pendingChanges, liveBlocked }),
     ),
     core.events.on('updateRequired', ({ running, required }) =>
       emit('updateRequired', { running, required, downloadPercent: null, at: new Date().toISOString() }),
