@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Network } from '../../../src/core/backend/network/network';
 import { openDemoOffice } from '../../demo-office';
 import type { RunningStack } from '../../local-stack/server';
 import { startPreviewHost } from '../host';
@@ -57,7 +58,7 @@ export async function shoot(page: Page, dir: string, name: string): Promise<stri
 }
 
 /** A preview host on this stack, with the demo office (admin and employee PCs) opened through it. */
-export async function openPreviewOffice(stack: RunningStack, version = '0.1.0') {
+export async function openPreviewOffice(stack: RunningStack, version = '0.1.0', network?: Network) {
   const profilesDir = await mkdtemp(join(tmpdir(), 'keyroom-e2e-profiles-'));
   const options = {
     url: stack.url,
@@ -65,6 +66,7 @@ export async function openPreviewOffice(stack: RunningStack, version = '0.1.0') 
     profilesDir,
     version,
     pollMs: 1000,
+    ...(network ? { network } : {}),
   };
   const host = await startPreviewHost({
     rendererDir: await rendererSnapshot(),
