@@ -16,6 +16,8 @@ export interface TinyproxyOptions {
   bind?: string;
   /** Listen on this port (a restart on the same address); a free one when absent. */
   port?: number;
+  /** Require Basic proxy authentication with these credentials. */
+  basicAuth?: { user: string; password: string };
 }
 
 async function freePort(): Promise<number> {
@@ -62,6 +64,7 @@ export class Tinyproxy {
       'Allow 127.0.0.1',
       'DisableViaHeader Yes',
       ...(opts.bind ? [`Bind ${opts.bind}`] : []),
+      ...(opts.basicAuth ? [`BasicAuth ${opts.basicAuth.user} ${opts.basicAuth.password}`] : []),
       ...(opts.connectPorts ?? []).map((p) => `ConnectPort ${p}`),
     ].join('\n');
     await writeFile(join(dir, 'tinyproxy.conf'), `${conf}\n`);

@@ -48,7 +48,7 @@ export function classify(err: unknown, route: Route, office: URL): { failed: Fai
       message: `The name ${name} could not be looked up (DNS). Check the ${proxy ? "proxy's" : "office server's"} address.`,
     };
   }
-  if (has(/ERR_PROXY_AUTH|Proxy response \(407\)/))
+  if (has(/ERR_PROXY_AUTH|Proxy Authentication Required|Proxy response \(407\)/))
     return {
       failed: 'proxy',
       message: `The proxy ${proxy ?? ''} asks for a sign-in Keyroom could not give.`,
