@@ -26,6 +26,8 @@ describe('naming what failed', () => {
     const tunnel = nodeError('UND_ERR_ABORTED');
     tunnel.cause.message = 'Proxy response (403) !== 200 when HTTP Tunneling';
     expect(classify(tunnel, proxied, office).message).toMatch(/refused/);
+    tunnel.cause.message = 'Proxy response (502) !== 200 when HTTP Tunneling';
+    expect(classify(tunnel, proxied, office).message).toMatch(/could not reach the office's server/);
     expect(classify(new Error('net::ERR_PROXY_AUTH_UNSUPPORTED'), proxied, office).message).toMatch(
       /sign-in/,
     );

@@ -53,6 +53,11 @@ export function classify(err: unknown, route: Route, office: URL): { failed: Fai
       failed: 'proxy',
       message: `The proxy ${proxy ?? ''} asks for a sign-in Keyroom could not give.`,
     };
+  if (has(/Proxy response \(5\d\d\)/))
+    return {
+      failed: 'proxy',
+      message: `The proxy ${proxy ?? ''} could not reach the office's server ${office.host}.`,
+    };
   if (has(/ERR_TUNNEL_CONNECTION_FAILED|Proxy response \(\d+\)/))
     return {
       failed: 'proxy',

@@ -61,6 +61,15 @@ describe('the network under plain Node, through a real proxy', () => {
     // The credentials reach the proxy, never the office.
     expect(leaked.length).toBeGreaterThan(0);
     expect(leaked).not.toContain(true);
+    // What Settings shows (route and test) names the proxy's host, never its credentials.
+    const report = await testConnection(n, office, 'sb_publishable_x');
+    expect(report).toMatchObject({
+      failed: null,
+      live: 'ok',
+      route: { kind: 'proxy', host: `127.0.0.1:${proxy.port}` },
+    });
+    expect(JSON.stringify(report)).not.toContain(AUTH.password);
+    expect(JSON.stringify(report)).not.toContain(AUTH.user);
   });
 
   it('without the credentials the proxy refuses, and the test names the proxy’s sign-in', async () => {
