@@ -48,7 +48,10 @@ function routedUrl(target: string | URL): URL {
 class RoutingAgent extends Agent {
   private readonly tunnels = new Map<string, HttpsProxyAgent<string>>();
 
-  constructor(private readonly resolve: ProxyResolver) {
+  constructor(
+    private readonly resolve: ProxyResolver,
+    private readonly ca: string[] | undefined,
+  ) {
     super();
   }
 
@@ -67,7 +70,8 @@ class RoutingAgent extends Agent {
       );
     let tunnel = this.tunnels.get(route.proxy.href);
     if (!tunnel) {
-      tunnel = new HttpsProxyAgent(route.proxy.href);
+      // `ca` here is for an https:// proxy's own certificate (the office's is checked inside the tunnel).
+      tunnel = new HttpsProxyAgent(route.proxy.href, this.ca ? { ca: this.ca } : {});
       this.tunnels.set(route.proxy.href, tunnel);
     }
     // The tunnel's own connect: CONNECT, then TLS to the office inside it with this request's options (`ca`).
@@ -102,7 +106,7 @@ function nodeFetch(resolve: ProxyResolver, ca: string[] | undefined): typeof glo
     let d = viaProxy.get(key);
     if (!d) {
       // undici takes user:pass in the proxy URL as Basic Proxy-Authorization.
-      d = new ProxyAgent({ uri: route.proxy.href, proxyTunnel: secure, requestTls: tls });
+      d = new ProxyAgent({ uri: route.proxy.href, proxyTunnel: secure, requestTls: tls, proxyTls: tls });
       viaProxy.set(key, d);
     }
     return d;
@@ -127,7 +131,7 @@ function nodeFetch(resolve: ProxyResolver, ca: string[] | undefined): typeof glo
 }
 
 export function createNetwork(opts: NetworkOptions): Network {
-  const agent = new RoutingAgent(opts.resolve);
+  const agent = new RoutingAgent(opts.resolve, opts.ca);
   return {
     fetch: opts.fetch ?? nodeFetch(opts.resolve, opts.ca),
     WebSocket: webSocketClass(agent, opts.ca),
