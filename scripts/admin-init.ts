@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient, type SupabaseClientOptions } from '@supabase/supabase-js';
-import WebSocket from 'ws';
 import { z } from 'zod';
+import { envNetwork } from '../src/core/backend/network/network';
 import { oneTimePassword } from '../supabase/functions/_shared/password';
 import { defaultDataDir } from './local-stack/paths';
 
@@ -24,15 +24,18 @@ export interface FirstAdminOptions {
 
 export class AdminInitError extends Error {}
 
-// Node 20 has no WebSocket; supabase-js's realtime client needs one to construct (never connects here).
+// supabase-js's realtime client needs a WebSocket class to construct (it never connects here).
 type Transport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']>;
 
 export async function createFirstAdmin(
   opts: FirstAdminOptions,
 ): Promise<{ userId: string; password: string }> {
+  const network = envNetwork();
   const service = createClient(opts.url, opts.secretKey, {
     auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as unknown as Transport },
+    // The same route as the app's core: the proxy variables as curl reads them.
+    global: { fetch: network.fetch },
+    realtime: { transport: network.WebSocket as unknown as Transport },
   });
   const admins = await service.from('profiles').select('id').eq('role', 'admin').limit(1);
   if (admins.error) throw new AdminInitError(`cannot read profiles: ${admins.error.message}`);

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MASTER, Office } from '../../src/core/__tests__/office';
 import { Backend } from '../../src/core/backend/client';
+import { envNetwork } from '../../src/core/backend/network/network';
 import { fromBase64Url } from '../../src/core/crypto/bytes';
 import { type UserKeys, unwrapUserKeys } from '../../src/core/crypto/keys';
 import { type Account, accountSchema } from '../../src/core/session/account';
@@ -89,7 +90,7 @@ async function probe(
     dir: string;
   },
 ): Promise<Probe> {
-  const backend = new Backend({ url: ctx.url, publishableKey: ctx.publishableKey });
+  const backend = new Backend({ url: ctx.url, publishableKey: ctx.publishableKey, network: envNetwork() });
   await backend.signIn(ctx.account.email, ctx.authSecret);
   const root = { id: ctx.account.root.id, ed25519Public: fromBase64Url(ctx.account.root.ed25519Public)! };
   const keyring = new Keyring(ctx.account.userId, cloneKeys(ctx.keys), root);

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { KeyroomCore } from '../../src/core';
+import type { Network } from '../../src/core/backend/network/network';
 import { AtomicJsonFile } from '../../src/core/storage/atomic-file';
 import { FileCacheStore, FileOutboxStore } from '../../src/core/storage/file';
 import { createClipboardGuard } from '../../src/main/clipboard-guard';
@@ -46,6 +47,8 @@ export interface CoreSessionOptions {
   pollMs?: number;
   /** How long a copied secret stays on the clipboard (the app's 30 s by default). */
   clipboardClearMs?: number;
+  /** The cores' network; the proxy variables as curl reads them when absent. */
+  network?: Network;
 }
 
 const DEFAULT_SETTINGS: Settings = {
@@ -99,6 +102,7 @@ export function coreSessions(
         platform: 'browser',
       },
       ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+      ...(options.network ? { network: options.network } : {}),
     });
     let clipboard = '';
     const notifications: string[] = [];

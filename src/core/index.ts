@@ -7,6 +7,9 @@ import { AdminOperations } from './admin/operations';
 import { type RootChange, Succession } from './admin/succession';
 import { Backend } from './backend/client';
 import { CoreError } from './backend/errors';
+import { type ConnectionReport, testConnection } from './backend/network/diagnose';
+import { envNetwork, type Network } from './backend/network/network';
+import { shownRoute } from './backend/network/route';
 import type { ColleagueRow, GrantRow, PolicyRow, ProfileRow, VaultRow } from './backend/rows';
 import { fromBase64Url } from './crypto/bytes';
 import { DamagedError } from './crypto/damaged';
@@ -56,6 +59,8 @@ export interface CoreOptions {
   device: { id: string; name: string; platform: string };
   /** Pull interval without a live socket (DESIGN.md: 30 s); tests shorten it. */
   pollMs?: number;
+  /** Where REST, Auth, Functions and Realtime connect through; the proxy variables as curl reads them if absent. */
+  network?: Network;
 }
 
 export type SessionState =
@@ -75,6 +80,8 @@ export interface SyncStatus {
   connection: 'online' | 'offline' | 'syncing';
   /** All Realtime channels joined (pokes arrive; no polling). */
   live: boolean;
+  /** Pulls work but the network refuses the socket: updates come by polling every 30 s. */
+  liveBlocked: boolean;
   lastSyncedAt: string | null;
   pendingChanges: number;
 }
@@ -135,6 +142,7 @@ interface Open {
 export class KeyroomCore {
   readonly events = new Emitter<CoreEvents>();
   private readonly backend: Backend;
+  private readonly network: Network;
   private readonly accounts: AccountStore;
   private readonly local: LocalState;
   private account: Account | null = null;
@@ -152,7 +160,8 @@ export class KeyroomCore {
   private idleLock = true;
 
   private constructor(private readonly opts: CoreOptions) {
-    this.backend = new Backend({ url: opts.url, publishableKey: opts.publishableKey });
+    this.network = opts.network ?? envNetwork();
+    this.backend = new Backend({ url: opts.url, publishableKey: opts.publishableKey, network: this.network });
     this.accounts = new AccountStore(opts.storage.cache);
     this.local = new LocalState(opts.storage);
   }
@@ -170,6 +179,16 @@ export class KeyroomCore {
 
   get state(): SessionState {
     return this.session;
+  }
+
+  /** How this PC reaches the office now: direct, or the proxy's host (never its credentials). */
+  async route(): Promise<{ kind: 'direct' } | { kind: 'proxy'; host: string }> {
+    return shownRoute(await this.network.route(this.opts.url));
+  }
+
+  /** Tries the office step by step and names the first thing that failed (name, proxy, TLS, server). */
+  testConnection(): Promise<ConnectionReport> {
+    return testConnection(this.network, this.opts.url, this.opts.publishableKey);
   }
 
   // Every policy read from the server (or the cache at unlock) is announced: the host follows the office's
@@ -1036,6 +1055,7 @@ export class KeyroomCore {
       connection:
         (waiting && !open.reachable) || !c.online ? 'offline' : waiting || c.syncing ? 'syncing' : 'online',
       live: c.live,
+      liveBlocked: c.liveBlocked,
       lastSyncedAt: c.lastSyncedAt,
       pendingChanges: this.local.outbox.length,
     };
@@ -1046,6 +1066,7 @@ export class KeyroomCore {
       online: false,
       syncing: false,
       live: false,
+      liveBlocked: false,
       lastSyncedAt: null,
     };
     return this.syncStatusOf(c);

@@ -2,12 +2,14 @@
 // contract handlers and event forwarding sit on it; the shell (window, tray, protocol, OS glue) runs it all.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { app, dialog, shell as electronShell } from 'electron';
+import tls from 'node:tls';
+import { app, dialog, shell as electronShell, session } from 'electron';
 import { z } from 'zod';
 import { KeyroomCore } from '../core';
 import { createHandlers } from './handlers/create-handlers';
 import { forwardCoreEvents } from './handlers/events';
 import { dialogPicker } from './handlers/import';
+import { electronNetwork, systemCertificates } from './network/electron-network';
 import { officeConfigPaths, readOfficeConfig } from './office-config-file';
 import { osKeychain } from './secrets/keytar';
 import { type BackendFactory, runShell } from './shell';
@@ -45,6 +47,11 @@ const createBackend: BackendFactory = async (shell) => {
     storage: openProfileStores(openElectronStoreFile, config.supabaseUrl),
     appVersion: shell.version,
     device: { id: deviceId(), name: hostname(), platform: shell.platform },
+    // The system proxy (PAC/WPAD too) and the OS certificate store, as Chromium sees them.
+    network: electronNetwork({
+      session: session.defaultSession,
+      certificates: () => systemCertificates(tls),
+    }),
   });
   const stayUnlocked = new StayUnlockedWiring({
     core,

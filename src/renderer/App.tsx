@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { RefusedWrites } from './components/RefusedWrites';
 import { Sidebar } from './components/Sidebar';
-import { OfflineBanner } from './components/SyncStatus';
+import { LiveBlockedBanner, OfflineBanner } from './components/SyncStatus';
 import { Toasts } from './components/Toasts';
 import { AdminAudit } from './screens/AdminAudit';
 import { AdminDevices } from './screens/AdminDevices';
@@ -41,6 +41,7 @@ function Workspace() {
       <Sidebar />
       <div class="workspace">
         <OfflineBanner />
+        <LiveBlockedBanner />
         <RefusedWrites />
         {view.kind === 'vault' && <VaultScreen />}
         {view.kind === 'conflicts' && <Conflicts />}

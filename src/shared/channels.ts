@@ -48,6 +48,8 @@ export const CALL_NAMES = [
   'admin.setPolicy',
   'settings.get',
   'settings.set',
+  'network.route',
+  'network.test',
   'app.info',
   'app.restartToUpdate',
   'app.retryUpdate',

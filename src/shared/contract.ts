@@ -8,6 +8,7 @@ import {
   auditFilterSchema,
   clientPolicySchema,
   conflictSchema,
+  connectionReportSchema,
   copyFieldSchema,
   deviceSchema,
   email,
@@ -20,6 +21,7 @@ import {
   isoTime,
   LIMITS,
   memberSchema,
+  networkRouteSchema,
   officeRootSchema,
   recoveryKitSheetSchema,
   refusedWriteSchema,
@@ -256,6 +258,8 @@ export const calls = {
 
   'settings.get': call(empty, settingsSchema),
   'settings.set': call(settingsSchema.partial().strict(), settingsSchema),
+  'network.route': call(empty, networkRouteSchema),
+  'network.test': call(empty, connectionReportSchema),
 
   'app.info': call(
     empty,

@@ -276,8 +276,25 @@ export const syncStateSchema = z.object({
   connection: z.enum(['online', 'offline', 'syncing']),
   lastSyncedAt: isoTime.nullable(),
   pendingChanges: z.number().int().nonnegative(),
+  /** The office answers but the network refuses live updates (WebSockets): the app polls every 30 s. */
+  liveBlocked: z.boolean(),
 });
 export type SyncState = z.infer<typeof syncStateSchema>;
+
+/** How this PC reaches the office: direct or through a proxy (its host and port only, never credentials). */
+export const networkRouteSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('direct') }),
+  z.object({ kind: z.literal('proxy'), host: z.string().min(1).max(300) }),
+]);
+export type NetworkRoute = z.infer<typeof networkRouteSchema>;
+
+export const connectionReportSchema = z.object({
+  route: networkRouteSchema,
+  failed: z.enum(['dns', 'proxy', 'tls', 'server']).nullable(),
+  message: z.string().min(1).max(500),
+  live: z.enum(['ok', 'blocked', 'not-tried']),
+});
+export type ConnectionReport = z.infer<typeof connectionReportSchema>;
 
 export const updateStatusSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }),

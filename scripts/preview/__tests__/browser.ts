@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Network } from '../../../src/core/backend/network/network';
 import { openDemoOffice } from '../../demo-office';
 import type { RunningStack } from '../../local-stack/server';
 import { startPreviewHost } from '../host';
@@ -58,9 +59,15 @@ export async function shoot(page: Page, dir: string, name: string): Promise<stri
 
 /**
  * A preview host on this stack, with the demo office (admin and employee PCs) opened through it. A test that
- * watches the clipboard being cleared shortens the app's 30 s with `clipboardClearMs`.
+ * watches the clipboard being cleared shortens the app's 30 s with `clipboardClearMs`; a test of the corporate
+ * network routes the PCs through `network`.
  */
-export async function openPreviewOffice(stack: RunningStack, version = '0.1.0', clipboardClearMs?: number) {
+export async function openPreviewOffice(
+  stack: RunningStack,
+  version = '0.1.0',
+  opts: { clipboardClearMs?: number; network?: Network } = {},
+) {
+  const { clipboardClearMs, network } = opts;
   const profilesDir = await mkdtemp(join(tmpdir(), 'keyroom-e2e-profiles-'));
   const options = {
     url: stack.url,
@@ -69,6 +76,7 @@ export async function openPreviewOffice(stack: RunningStack, version = '0.1.0', 
     version,
     pollMs: 1000,
     ...(clipboardClearMs ? { clipboardClearMs } : {}),
+    ...(network ? { network } : {}),
   };
   const host = await startPreviewHost({
     rendererDir: await rendererSnapshot(),

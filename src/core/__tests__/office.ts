@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createFirstAdmin } from '../../../scripts/admin-init';
 import { type RunningStack, startStack } from '../../../scripts/local-stack/server';
 import { createTestDatabase, type TestDatabase } from '../../../scripts/test/pg';
+import type { Network } from '../backend/network/network';
 import { type CoreEvents, KeyroomCore } from '../index';
 import { FileCacheStore, FileOutboxStore } from '../storage/file';
 
@@ -30,11 +31,12 @@ export class Office {
     private readonly db: TestDatabase | null,
     private readonly root: string,
     private readonly pollMs: number,
+    private readonly network: Network | undefined,
   ) {}
 
   static async start(
     kind: 'pglite' | 'postgres',
-    opts: { pollMs?: number; tokenRatePer5Min?: number } = {},
+    opts: { pollMs?: number; tokenRatePer5Min?: number; network?: Network } = {},
   ): Promise<Office> {
     const db = kind === 'postgres' ? await createTestDatabase('keyroom_core') : null;
     const stack = await startStack({
@@ -46,7 +48,7 @@ export class Office {
         : {}),
     });
     const root = await mkdtemp(join(tmpdir(), 'keyroom-office-'));
-    return new Office(stack, db, root, opts.pollMs ?? 30_000);
+    return new Office(stack, db, root, opts.pollMs ?? 30_000, opts.network);
   }
 
   /** A PC; `dir` reuses an earlier PC's disk (a restart of the app). */
@@ -62,6 +64,7 @@ export class Office {
       appVersion: '1.0.0',
       device: { id: randomUUID(), name, platform: 'linux' },
       pollMs: this.pollMs,
+      ...(this.network ? { network: this.network } : {}),
     });
     const pc = { name, dir: d, core };
     this.pcs.push(pc);
@@ -69,14 +72,14 @@ export class Office {
   }
 
   /** The office's first admin: created with the service role, signed in with the one-time password, enrolled. */
-  async firstAdmin(email = 'boss@office.test'): Promise<Pc> {
+  async firstAdmin(email = 'boss@office.test', url?: string): Promise<Pc> {
     const { password } = await createFirstAdmin({
       url: this.stack.url,
       secretKey: this.stack.secretKey,
       email,
       displayName: 'Boss',
     });
-    const pc = await this.pc('admin');
+    const pc = await this.pc('admin', undefined, url);
     await pc.core.signIn(email, password);
     await pc.core.enroll(MASTER, null);
     return pc;
@@ -141,15 +144,23 @@ export async function until(check: () => boolean, ms = 5_000): Promise<void> {
 export class Cable {
   private readonly sockets = new Set<Socket>();
   private plugged = true;
+  /** Remote addresses of the connections refused for not coming from `onlyFrom`. */
+  readonly refused: string[] = [];
   private constructor(
     private readonly server: Server,
     readonly url: string,
   ) {}
 
-  static async to(target: string): Promise<Cable> {
+  /** `onlyFrom`: accept connections from this address only (a proxy bound to it), refuse and count others. */
+  static async to(target: string, opts: { onlyFrom?: string } = {}): Promise<Cable> {
     const { hostname, port } = new URL(target);
     let cable: Cable | undefined;
     const server = createServer((client) => {
+      if (opts.onlyFrom && client.remoteAddress !== opts.onlyFrom) {
+        cable?.refused.push(client.remoteAddress ?? '?');
+        client.destroy();
+        return;
+      }
       if (!cable?.plugged) {
         client.destroy();
         return;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Backend } from '../backend/client';
 import { CoreError, MESSAGES } from '../backend/errors';
+import { envNetwork } from '../backend/network/network';
 import { Cable, MASTER, Office, type Pc, SLOW, STARTUP, until, waitFor } from './office';
 
 async function refusal(p: Promise<unknown>): Promise<CoreError> {
@@ -128,7 +129,11 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
       expect((await refusal(emp.core.vault.remove(wifiId, wifi.version))).code).toBe('forbidden');
       // The server says the same to a client that skips the check: a fresh, non-admin login.
       const sheet = await admin.core.admin.invite('raw@office.test', 'Raw', 'member');
-      const raw = new Backend({ url: office.stack.url, publishableKey: office.stack.publishableKey });
+      const raw = new Backend({
+        url: office.stack.url,
+        publishableKey: office.stack.publishableKey,
+        network: envNetwork(),
+      });
       await raw.signIn('raw@office.test', sheet.oneTimePassword);
       const server = await refusal(raw.updateEntry(wifiId, wifi.version, { v: 1 }, 1));
       expect(server.code).toBe('forbidden');

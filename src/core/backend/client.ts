@@ -3,10 +3,10 @@
 // server value or a server message.
 import { randomUUID } from 'node:crypto';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
 import { z } from 'zod';
 import type { KeyCertificate } from '../crypto/trust';
 import { CoreError, type ErrorContext, mapServerError } from './errors';
+import type { Network } from './network/network';
 import {
   type AuditRow,
   auditRowSchema,
@@ -33,6 +33,8 @@ export interface BackendOptions {
   url: string;
   /** The project's publishable key (`sb_publishable_…`), or its legacy anon key. */
   publishableKey: string;
+  /** Where fetch and the Realtime socket come from: one route for REST, Auth, Functions and Realtime. */
+  network: Network;
 }
 
 const COLLEAGUE_COLUMNS =
@@ -138,10 +140,9 @@ export class Backend {
   constructor(opts: BackendOptions) {
     this.url = opts.url;
     this.client = createClient(opts.url, opts.publishableKey, {
-      global: { fetch: retryStaleSocket },
+      global: { fetch: retryStaleSocket(opts.network.fetch) },
       auth: { persistSession: false, autoRefreshToken: true, detectSessionInUrl: false },
-      // Node 20 has no global WebSocket; the app's main process is Node too.
-      realtime: { transport: WebSocket as never, heartbeatIntervalMs: 15_000 },
+      realtime: { transport: opts.network.WebSocket as never, heartbeatIntervalMs: 15_000 },
     });
   }
 
@@ -508,6 +509,11 @@ export class Backend {
     return channel;
   }
 
+  /** Realtime's socket is open (a channel error with it closed is the network, not a refused join). */
+  socketOpen(): boolean {
+    return this.client.realtime.isConnected();
+  }
+
   async unsubscribe(channel: RealtimeChannel): Promise<void> {
     await this.client.removeChannel(channel).catch(() => {});
   }
@@ -523,14 +529,16 @@ export class Backend {
  * before the server has read it; that one failure is retried on a fresh connection. Anything else, and a
  * second failure, is reported as it is (offline).
  */
-async function retryStaleSocket(input: RequestInfo | URL, init?: RequestInit): Promise<globalThis.Response> {
-  try {
-    return await fetch(input, init);
-  } catch (err) {
-    const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
-    if (cause?.code !== 'UND_ERR_SOCKET' || cause.message !== 'other side closed') throw err;
-    return fetch(input, init);
-  }
+function retryStaleSocket(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
+  return async (input, init) => {
+    try {
+      return await fetch(input, init);
+    } catch (err) {
+      const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+      if (cause?.code !== 'UND_ERR_SOCKET' || cause.message !== 'other side closed') throw err;
+      return fetch(input, init);
+    }
+  };
 }
 
 const functionErrorBody = z.object({ error: z.object({ code: z.string().max(64), message: z.string() }) });

@@ -44,7 +44,8 @@ function isNetworkFailure(e: ServerErrorShape): boolean {
   return (
     e.name === 'AuthRetryableFetchError' ||
     e.name === 'FunctionsFetchError' ||
-    /fetch failed|ECONNREFUSED|ECONNRESET|network|socket hang up/i.test(text)
+    // `net::ERR_…` is Chromium's (Electron's net.fetch): no route, proxy down, tunnel refused.
+    /fetch failed|ECONNREFUSED|ECONNRESET|network|socket hang up|net::ERR_/i.test(text)
   );
 }
 

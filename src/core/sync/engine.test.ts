@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Backend, type ChannelHandlers } from '../backend/client';
+import { envNetwork } from '../backend/network/network';
 import type { EntryRow } from '../backend/rows';
 import { FileCacheStore, FileOutboxStore } from '../storage/file';
 import { type Change, SyncEngine, type Verdict } from './engine';
@@ -46,7 +47,7 @@ describe('SyncEngine.applyPage', () => {
     log.rollbacks = [];
     log.damaged = [];
     engine = new SyncEngine(
-      new Backend({ url: 'http://127.0.0.1:9', publishableKey: 'unused' }),
+      new Backend({ url: 'http://127.0.0.1:9', publishableKey: 'unused', network: envNetwork() }),
       local,
       randomUUID(),
       {

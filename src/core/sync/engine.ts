@@ -43,6 +43,8 @@ export interface ConnectionState {
   syncing: boolean;
   /** Every channel joined: pokes arrive, no polling needed. */
   live: boolean;
+  /** The Realtime socket does not get through while pulls do (a proxy or firewall refusing WebSockets). */
+  liveBlocked: boolean;
   lastSyncedAt: string | null;
 }
 
@@ -75,7 +77,17 @@ export class SyncEngine {
   private vaults = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private readonly state: ConnectionState = { online: true, syncing: false, live: false, lastSyncedAt: null };
+  private readonly state: ConnectionState = {
+    online: true,
+    syncing: false,
+    live: false,
+    liveBlocked: false,
+    lastSyncedAt: null,
+  };
+  // The socket failed to connect, and whether a pull got through since: "blocked" needs both, so a server
+  // that is down altogether reads as offline, not as blocked WebSockets.
+  private socketFailing = false;
+  private pulledSinceSocketFailed = false;
   private inFlight = 0;
   private officeChannel: RealtimeChannel | null = null;
 
@@ -201,6 +213,7 @@ export class SyncEngine {
           const wasLive = slot.live;
           slot.live = status === 'SUBSCRIBED';
           slot.closed = status === 'CLOSED';
+          this.noteSocket(status);
           if (slot.live && presence) void slot.channel.track(presence.meta).catch(() => {});
           // A (re)join may have missed pokes: catch up from the cursor, and re-read the grants.
           if (slot.live && !wasLive && topic.startsWith('vault:'))
@@ -213,6 +226,16 @@ export class SyncEngine {
       presence?.key,
     );
     return slot.channel;
+  }
+
+  // A join refused by the server (authorization) leaves the socket open; only a socket that is not open
+  // while a channel errs or times out counts as the network refusing it.
+  private noteSocket(status: string): void {
+    if (status === 'SUBSCRIBED') this.socketFailing = false;
+    else if ((status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') && !this.backend.socketOpen()) {
+      if (!this.socketFailing) this.pulledSinceSocketFailed = false;
+      this.socketFailing = true;
+    }
   }
 
   presenceState(): Record<string, unknown[]> {
@@ -229,6 +252,8 @@ export class SyncEngine {
 
   private publishState(): void {
     this.state.live = this.allLive();
+    this.state.liveBlocked =
+      this.socketFailing && this.pulledSinceSocketFailed && this.state.online && !this.state.live;
     this.state.syncing = this.inFlight > 0;
     this.hooks.connection({ ...this.state });
   }
@@ -267,6 +292,7 @@ export class SyncEngine {
         const cursor = this.local.cursors.get(vaultId) ?? 0;
         const page = await this.backend.pullEntries(vaultId, cursor, this.opts.pageSize ?? PAGE);
         this.state.online = true;
+        if (this.socketFailing) this.pulledSinceSocketFailed = true;
         this.applyPage(vaultId, page.rows);
         if (page.pageSize < (this.opts.pageSize ?? PAGE)) break;
       }

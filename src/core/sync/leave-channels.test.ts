@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RunningStack, startStack } from '../../../scripts/local-stack/server';
 import { Backend } from '../backend/client';
+import { envNetwork } from '../backend/network/network';
 import { FileCacheStore, FileOutboxStore } from '../storage/file';
 import { SyncEngine } from './engine';
 import { LocalState } from './state';
@@ -92,7 +93,11 @@ describe('a PC that loses access on a Realtime that checks only at join (local s
     const revoked = await vault(boss.id, m.id);
     const first = await entry(kept);
 
-    const backend = new Backend({ url: stack.url, publishableKey: stack.publishableKey });
+    const backend = new Backend({
+      url: stack.url,
+      publishableKey: stack.publishableKey,
+      network: envNetwork(),
+    });
     await backend.signIn(m.email, PASSWORD);
     const local = new LocalState({
       cache: await FileCacheStore.open(join(dir, 'cache.json')),

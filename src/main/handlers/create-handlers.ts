@@ -186,14 +186,16 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
 
     'settings.get': mapped(() => os.settings.get()),
     'settings.set': mapped((patch) => os.settings.set(patch)),
+    'network.route': mapped(() => core.route()),
+    'network.test': mapped(() => core.testConnection()),
 
     'app.info': mapped(() => {
-      const { connection, lastSyncedAt, pendingChanges } = core.syncStatus;
+      const { connection, lastSyncedAt, pendingChanges, liveBlocked } = core.syncStatus;
       return {
         version: os.version,
         platform: os.platform,
         officeFingerprint: officeFingerprint(),
-        sync: { connection, lastSyncedAt, pendingChanges },
+        sync: { connection, lastSyncedAt, pendingChanges, liveBlocked },
         update: os.updater.status(),
         policy: policyOf(core.policy),
       };

@@ -69,8 +69,8 @@ export function forwardCoreEvents(
     }),
     core.events.on('conflictsChanged', ({ count }) => emit('conflictsChanged', { count })),
     core.events.on('refusedChanged', ({ count }) => emit('refusedChanged', { count })),
-    core.events.on('syncState', ({ connection, lastSyncedAt, pendingChanges }) =>
-      emit('syncStateChanged', { connection, lastSyncedAt, pendingChanges }),
+    core.events.on('syncState', ({ connection, lastSyncedAt, pendingChanges, liveBlocked }) =>
+      emit('syncStateChanged', { connection, lastSyncedAt, pendingChanges, liveBlocked }),
     ),
     // A hand-over of the office root, verified against this PC's pin: every PC says so (toast and notification).
     core.events.on('officeRootChanged', ({ holderId, holderName }) => {

@@ -17,7 +17,7 @@ function useNow(ms: number): Date {
 export function SyncStatus() {
   const { state } = useStore();
   const now = useNow(10_000);
-  const { connection, lastSyncedAt, pendingChanges } = state.sync;
+  const { connection, lastSyncedAt, pendingChanges, liveBlocked } = state.sync;
   const label = connection === 'online' ? 'Online' : connection === 'syncing' ? 'Syncing…' : 'Offline';
   return (
     <div class={`sync-status sync-${connection}`}>
@@ -29,9 +29,22 @@ export function SyncStatus() {
         </div>
         <div class="sync-detail">
           Synced {relativeTime(lastSyncedAt, now)}
+          {connection !== 'offline' && liveBlocked && ' · checking every 30 s'}
           {pendingChanges > 0 && ` · ${pendingChanges} waiting to send`}
         </div>
       </div>
+    </div>
+  );
+}
+
+// Said once, while it lasts: the office answers, the network refuses live updates, so the app polls.
+export function LiveBlockedBanner() {
+  const { state } = useStore();
+  if (state.sync.connection === 'offline' || !state.sync.liveBlocked) return null;
+  return (
+    <div class="banner banner-warning" role="status">
+      <Icon name="cloud" />
+      <span>Live updates blocked by the network; checking every 30 s.</span>
     </div>
   );
 }

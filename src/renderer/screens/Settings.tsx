@@ -4,6 +4,7 @@ import { call, errorMessage } from '../api';
 import { FormError } from '../components/AuthLayout';
 import { PasswordField, Toggle } from '../components/Field';
 import { Fingerprint } from '../components/Fingerprint';
+import { NetworkCard } from '../components/NetworkCard';
 import { StrengthMeter } from '../components/StrengthMeter';
 import { useStore, useToast } from '../state/store';
 
@@ -130,6 +131,7 @@ export function Settings() {
         </section>
       )}
       <ChangeMasterPassword />
+      <NetworkCard />
       <section class="card stack" aria-labelledby="about-title">
         <h2 id="about-title">About</h2>
         <p>

@@ -55,7 +55,7 @@ export interface AppState {
 export const initialState: AppState = {
   session: null,
   info: null,
-  sync: { connection: 'offline', lastSyncedAt: null, pendingChanges: 0 },
+  sync: { connection: 'offline', lastSyncedAt: null, pendingChanges: 0, liveBlocked: false },
   update: { kind: 'none' },
   settings: null,
   vaults: [],
