@@ -571,7 +571,13 @@ export class KeyroomCore {
     const { profile, policy, colleagues } = docs;
     if (!this.local.loaded) await this.local.load();
     const snapshotKey = new SnapshotKey(account.userId, keyring.user.x25519Secret);
-    const replica = new Replica(keyring);
+    // A state proof's signer is looked up among the colleagues as this session last listed them.
+    const listed = new Map(colleagues.map((c) => [c.id, c]));
+    const replica = new Replica(keyring, (id) => {
+      const rows = this.open?.keyring === keyring ? this.open.colleagues : listed;
+      const row = rows.get(id) ?? [...rows.values()].find((c) => c.id.toLowerCase() === id.toLowerCase());
+      return row ? colleagueKeys([row]).get(row.id.toLowerCase()) : undefined;
+    });
     const failed = replica.restore(
       [...this.local.rows.values()],
       openSnapshot(snapshotKey, account.userId, await this.local.snapshot()),
@@ -618,7 +624,7 @@ export class KeyroomCore {
       this.local,
       account.userId,
       {
-        accept: (row) => replica.accept(row),
+        accept: (row, prev) => replica.accept(row, prev),
         changed: (changes) => {
           this.saveSnapshotSoon();
           this.events.emit('entriesChanged', {

@@ -107,17 +107,31 @@ export class Keyring {
     return versions.length ? Math.max(...versions) : undefined;
   }
 
-  encrypt(vaultId: string, entryId: string, entryVersion: number, plaintext: Uint8Array): EntryEnvelope {
+  /** `deleted`: a tombstone's ciphertext (its AD says so). */
+  encrypt(
+    vaultId: string,
+    entryId: string,
+    entryVersion: number,
+    plaintext: Uint8Array,
+    deleted = false,
+  ): EntryEnvelope {
     const kv = this.currentVersion(vaultId);
     const key = kv === undefined ? undefined : this.vaultKeys.get(vaultId)?.get(kv);
     if (!key || kv === undefined) throw new DamagedError();
-    return encryptEntry(key, { vaultId, entryId, keyVersion: kv, entryVersion }, plaintext);
+    return encryptEntry(key, { vaultId, entryId, keyVersion: kv, entryVersion, deleted }, plaintext);
   }
 
   /** Opens an envelope from the server for the slot the row claims; any mismatch is DamagedError. */
-  decrypt(vaultId: string, entryId: string, keyVersion: number, entryVersion: number, envelope: unknown) {
+  decrypt(
+    vaultId: string,
+    entryId: string,
+    keyVersion: number,
+    entryVersion: number,
+    envelope: unknown,
+    deleted = false,
+  ) {
     const key = this.vaultKeys.get(vaultId)?.get(keyVersion);
-    return decryptEntry(key, { vaultId, entryId, keyVersion, entryVersion }, envelope);
+    return decryptEntry(key, { vaultId, entryId, keyVersion, entryVersion, deleted }, envelope);
   }
 
   /** The raw key bytes are not kept: sealing for a new member reopens the own grant (admin flows). */
