@@ -13,6 +13,7 @@ import { WrappedEnvelopeSchema } from './crypto/envelope';
 import { fingerprint } from './crypto/fingerprint';
 import { deriveMasterKey, type KdfParams, KdfParamsSchema, splitMasterKey } from './crypto/kdf';
 import { type UserKeys, unwrapUserKeys, WrapKey, wipeUserKeys } from './crypto/keys';
+import { certificateKey, revokedSet } from './crypto/revocation';
 import { type Account, AccountStore } from './session/account';
 import {
   deriveSecrets,
@@ -486,6 +487,21 @@ export class KeyroomCore {
     return true;
   }
 
+  /**
+   * The colleagues as every trust decision on this PC sees them: a revoked certificate (crypto/revocation.ts) is
+   * taken off its holder, so nothing they sign as an admin verifies, whatever the server still serves. The rows
+   * are cached like this too, so an offline unlock keeps refusing it.
+   */
+  private async listColleagues(): Promise<ColleagueRow[]> {
+    const [rows, listed] = await Promise.all([this.backend.colleagues(), this.backend.revocations()]);
+    const revoked = revokedSet(this.account!.root.id, listed);
+    return rows.map((c) =>
+      c.key_certificate && revoked.has(certificateKey(c.id, c.key_certificate))
+        ? { ...c, key_certificate: null }
+        : c,
+    );
+  }
+
   private pinnedRoot(account: Account) {
     return { id: account.root.id, ed25519Public: fromBase64Url(account.root.ed25519Public)! };
   }
@@ -548,7 +564,7 @@ export class KeyroomCore {
     }
     const keyring = new Keyring(account.userId, keys, this.pinnedRoot(account));
     const [colleagues, grants, vaults] = await Promise.all([
-      this.backend.colleagues(),
+      this.listColleagues(),
       this.backend.ownGrants(),
       this.backend.vaults(),
     ]);
@@ -767,7 +783,7 @@ export class KeyroomCore {
         return end(new CoreError('update_required'), () => this.forceUpdate(required));
       }
       const [colleagues, grants, vaults] = await Promise.all([
-        this.backend.colleagues(),
+        this.listColleagues(),
         this.backend.ownGrants(),
         this.backend.vaults(),
       ]);
@@ -936,7 +952,7 @@ export class KeyroomCore {
   private async reloadGrantsOnce(): Promise<void> {
     const open = this.open;
     if (!open) return;
-    const colleagues = await this.backend.colleagues();
+    const colleagues = await this.listColleagues();
     open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
     open.grants = open.keyring.openGrants(await this.backend.ownGrants(), colleagueKeys(colleagues)).opened;
     open.vaultRows = await this.backend.vaults();
@@ -955,7 +971,7 @@ export class KeyroomCore {
     const open = this.open;
     if (!open) return;
     if (e === 'profile') {
-      const colleagues = await this.backend.colleagues();
+      const colleagues = await this.listColleagues();
       open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
       return this.local.saveServerDocs(this.serverDocsOf(open));
     }

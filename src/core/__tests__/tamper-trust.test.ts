@@ -6,10 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNVERIFIED_REASON } from '../admin/recipients';
 import { CoreError, MESSAGES } from '../backend/errors';
+import { fromBase64Url } from '../crypto/bytes';
+import { sealVaultKey } from '../crypto/keys';
+import { signGrant } from '../crypto/trust';
 import type { KeyroomCore } from '../index';
 import { encodeEntry } from '../vault/entry-schema';
 import type { Keyring } from '../vault/keyring';
-import { Office, type Pc, SLOW, STARTUP, until } from './office';
+import { MASTER, Office, type Pc, SLOW, STARTUP, until } from './office';
 
 async function damagedRefusal(run: () => unknown): Promise<void> {
   const err = await Promise.resolve()
@@ -243,6 +246,46 @@ describe('a malicious server cannot widen access or hide entries', () => {
       const fresh = await office.colleague(admin, 'fresh@office.test');
       await fresh.core.syncNow();
       expect(fresh.core.vault.list().find((x) => x.id === id)).toMatchObject({ damaged: true });
+    },
+    SLOW,
+  );
+
+  it(
+    'serves a disabled admin’s certificate back so they can sign a vault key of their own: members refuse it',
+    async () => {
+      const rogue = idOf(admin2);
+      const signer = keyringOf(admin2.core).user.ed25519Secret.slice();
+      const cert = await certificateOf(rogue);
+      await admin.core.admin.disable(rogue);
+      await reinstate(rogue, cert);
+      // The ex-admin picks a vault key and seals it to a member at a new key version the server makes current.
+      const member = idOf(watcher);
+      const { rows } = await office.stack.db.query<{ x25519_public: string; key_version: number }>(
+        `select p.x25519_public, v.key_version from public.profiles p, public.vaults v where p.id = $1 and v.id = $2`,
+        [member, office2],
+      );
+      const keyVersion = rows[0]!.key_version + 1;
+      const memberPublic = rows[0]!.x25519_public;
+      const sealed = sealVaultKey(randomBytes(32), fromBase64Url(memberPublic)!, {
+        vaultId: office2,
+        memberId: member,
+        keyVersion,
+      });
+      const signature = signGrant(
+        { vaultId: office2, memberId: member, memberPublic, keyVersion, sealedKey: sealed },
+        signer,
+      );
+      await tamper(`update public.vaults set key_version = $2 where id = $1`, [office2, keyVersion]);
+      await tamper(
+        `insert into public.vault_grants (vault_id, member_id, key_version, sealed_key, member_public, granted_by, signature)
+         values ($1, $2, $3, $4, $5, $6, $7)`,
+        [office2, member, keyVersion, sealed, memberPublic, rogue, signature],
+      );
+      await watcher.core.lock();
+      await watcher.core.unlock(MASTER);
+      await watcher.core.syncNow();
+      // The member keeps the key an admin in the chain gave it; the ex-admin's never opens.
+      expect(keyringOf(watcher.core).currentVersion(office2)).toBe(keyVersion - 1);
     },
     SLOW,
   );

@@ -9,13 +9,13 @@ import { type ColleagueRow, type ProfileRow, roleSchema, statusSchema } from '..
 import { wipe } from '../crypto/bytes';
 import { fingerprint } from '../crypto/fingerprint';
 import { newVaultKeyBytes } from '../crypto/keys';
-import { certificateKey, signRevocation } from '../crypto/revocation';
+import { certificateKey, revokedSet, signRevocation } from '../crypto/revocation';
 import { type KeyCertificate, KeyCertificateSchema, type Role, signKeyCertificate } from '../crypto/trust';
 import { memberFingerprint, sameFingerprint } from '../session/enrollment';
 import { colleagueKeys, type Keyring } from '../vault/keyring';
 import type { Replica } from '../vault/replica';
-import { grantHolds, sealGrant, trustedLookup, type UnverifiedHolder, verifiedKeys } from './recipients';
-import { rotateVaultKey, withListed } from './rotation';
+import { grantHolds, sealGrant, type UnverifiedHolder, verifiedKeys } from './recipients';
+import { rotateVaultKey } from './rotation';
 
 export interface Member {
   id: string;
@@ -178,7 +178,7 @@ export class AdminOperations {
 
   /** Revocations this PC signed, and the ones the server lists (which it could withhold). */
   private async revokedNow(): Promise<Set<string>> {
-    return withListed(this.revoked, await this.ctx.backend.revocations());
+    return revokedSet(this.ctx.keyring.root.id, await this.ctx.backend.revocations(), this.revoked);
   }
 
   /**
@@ -220,7 +220,7 @@ export class AdminOperations {
     const me = this.ctx.keyring;
     // The root's signing key is pinned on every PC: what it signed verifies whatever its certificate says.
     if (from?.role !== 'admin' || from.status !== 'active' || fromId === me.root.id) return;
-    const lookup = trustedLookup(colleagues, await this.revokedNow());
+    const lookup = colleagueKeys(colleagues, await this.revokedNow());
     const signedByFrom = (id: string | null | undefined) => id?.toLowerCase() === fromId.toLowerCase();
     // Already unverifiable (or revoked): taking it over would vouch for what nobody can check.
     const vouchable = (c: ColleagueRow | undefined) =>

@@ -4,13 +4,12 @@
 // current key version that verifies against the chain, sealed to the key that certificate covers. Anyone the
 // server lists as holding a grant without all of that is reported to the admin and sealed nothing.
 //
-// Revoked certificates leave the lookup altogether: a revoked admin signs nothing this PC accepts either.
+// Revoked certificates leave the lookup altogether (colleagueKeys): a revoked admin vouches for nothing either.
 import type { RotatedGrant } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import type { ColleagueRow, GrantRow } from '../backend/rows';
 import { fromBase64Url } from '../crypto/bytes';
 import { sealVaultKey } from '../crypto/keys';
-import { certificateKey } from '../crypto/revocation';
 import {
   type ColleagueKeys,
   type PinnedRoot,
@@ -33,17 +32,6 @@ export interface UnverifiedHolder {
 export interface Recipient {
   memberId: string;
   x25519Public: string;
-}
-
-/** The colleagues' keys with every revoked certificate left out. */
-export function trustedLookup(
-  colleagues: ColleagueRow[],
-  revoked: ReadonlySet<string>,
-): Map<string, ColleagueKeys> {
-  const usable = colleagues.filter(
-    (c) => !c.key_certificate || !revoked.has(certificateKey(c.id, c.key_certificate)),
-  );
-  return colleagueKeys(usable);
 }
 
 /** The colleague's verified keys (certificate chains to the root, for the role listed), or null. */
@@ -93,7 +81,7 @@ export function vaultRecipients(args: {
   revoked: ReadonlySet<string>;
   skip: ReadonlySet<string>;
 }): { recipients: Recipient[]; unverified: UnverifiedHolder[] } {
-  const lookup = trustedLookup(args.colleagues, args.revoked);
+  const lookup = colleagueKeys(args.colleagues, args.revoked);
   const byId = new Map(args.colleagues.map((c) => [c.id.toLowerCase(), c]));
   const recipients: Recipient[] = [];
   const unverified: UnverifiedHolder[] = [];

@@ -6,7 +6,7 @@ import { CoreError } from '../backend/errors';
 import { wipe } from '../crypto/bytes';
 import { encryptEntry, VaultKey } from '../crypto/envelope';
 import { newVaultKeyBytes } from '../crypto/keys';
-import { certificateKey } from '../crypto/revocation';
+import { revokedSet } from '../crypto/revocation';
 import { encodeEntry } from '../vault/entry-schema';
 import type { AdminContext } from './operations';
 import { sealGrant, type UnverifiedHolder, vaultRecipients } from './recipients';
@@ -55,7 +55,7 @@ export async function rotateVaultKey(
       listed,
       colleagues,
       root: me.root,
-      revoked: withListed(revoked, listedRevocations),
+      revoked: revokedSet(me.root.id, listedRevocations, revoked),
       skip: new Set([me.userId.toLowerCase(), ...(leaverId ? [leaverId.toLowerCase()] : [])]),
     });
     const target = { id: vaultId, keyVersion: next };
@@ -70,14 +70,4 @@ export async function rotateVaultKey(
     newKey.wipe();
     wipe(raw);
   }
-}
-
-/** This PC's own revocations (which a server may withhold) and the ones the server lists. */
-export function withListed(
-  own: ReadonlySet<string>,
-  listed: { user_id: string; certificate: { sig: string } }[],
-): Set<string> {
-  const all = new Set(own);
-  for (const r of listed) all.add(certificateKey(r.user_id, r.certificate));
-  return all;
 }

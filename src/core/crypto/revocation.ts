@@ -44,3 +44,19 @@ export function signRevocation(
 export function certificateKey(userId: string, certificate: Pick<KeyCertificate, 'sig'>): string {
   return `${userId.toLowerCase()}:${certificate.sig}`;
 }
+
+/**
+ * The certificates to refuse: the ones this PC revoked itself and every one the server lists, except the office
+ * root's, which is never revoked (its key is pinned on every PC; a listed revocation of it is the server's).
+ */
+export function revokedSet(
+  rootId: string,
+  listed: { user_id: string; certificate: Pick<KeyCertificate, 'sig'> }[],
+  own: ReadonlySet<string> = new Set(),
+): Set<string> {
+  const all = new Set(own);
+  for (const r of listed) {
+    if (r.user_id.toLowerCase() !== rootId.toLowerCase()) all.add(certificateKey(r.user_id, r.certificate));
+  }
+  return all;
+}

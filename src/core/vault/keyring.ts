@@ -6,6 +6,7 @@ import { toBase64Url, wipe } from '../crypto/bytes';
 import { DamagedError } from '../crypto/damaged';
 import { decryptEntry, type EntryEnvelope, encryptEntry, VaultKey } from '../crypto/envelope';
 import { openSealedVaultKey, type UserKeys, wipeUserKeys } from '../crypto/keys';
+import { certificateKey } from '../crypto/revocation';
 import { type ColleagueKeys, type PinnedRoot, verifyGrant } from '../crypto/trust';
 
 export interface VaultKeyOutcome {
@@ -15,10 +16,18 @@ export interface VaultKeyOutcome {
   damaged: number;
 }
 
-export function colleagueKeys(rows: ColleagueRow[]): Map<string, ColleagueKeys> {
+/**
+ * The colleagues' keys by lower-cased id. A certificate in `revoked` (crypto/revocation.ts certificateKey) leaves
+ * its holder out: a revoked person receives nothing and a revoked admin vouches for nothing.
+ */
+export function colleagueKeys(
+  rows: ColleagueRow[],
+  revoked: ReadonlySet<string> = new Set(),
+): Map<string, ColleagueKeys> {
   const map = new Map<string, ColleagueKeys>();
   for (const r of rows) {
     if (!r.x25519_public || !r.ed25519_public) continue;
+    if (r.key_certificate && revoked.has(certificateKey(r.id, r.key_certificate))) continue;
     map.set(r.id.toLowerCase(), {
       id: r.id,
       x25519Public: r.x25519_public,
