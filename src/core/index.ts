@@ -489,12 +489,12 @@ export class KeyroomCore {
 
   /**
    * The colleagues as every trust decision on this PC sees them: a revoked certificate (crypto/revocation.ts) is
-   * taken off its holder, so nothing they sign as an admin verifies, whatever the server still serves. The rows
-   * are cached like this too, so an offline unlock keeps refusing it.
+   * taken off its holder, so nothing they sign as an admin verifies, whatever the server still serves. Revocations
+   * seen once are kept (LocalState.rememberRevoked), and the rows are cached like this, offline unlocks included.
    */
   private async listColleagues(): Promise<ColleagueRow[]> {
     const [rows, listed] = await Promise.all([this.backend.colleagues(), this.backend.revocations()]);
-    const revoked = revokedSet(this.account!.root.id, listed);
+    const revoked = await this.local.rememberRevoked(revokedSet(this.account!.root.id, listed));
     return rows.map((c) =>
       c.key_certificate && revoked.has(certificateKey(c.id, c.key_certificate))
         ? { ...c, key_certificate: null }
@@ -685,7 +685,7 @@ export class KeyroomCore {
       refusedChanged: () => this.events.emit('refusedChanged', { count: this.local.refused.length }),
     });
     open.vault.showQueued();
-    open.admin = new AdminOperations({ backend, keyring, replica, isAdmin });
+    open.admin = new AdminOperations({ backend, keyring, replica, isAdmin, revoked: this.local });
     open.office = new OfficeAdmin({
       backend,
       isAdmin,

@@ -130,7 +130,7 @@ describe('a malicious server cannot widen access or hide entries', () => {
   );
 
   it(
-    'serves a disabled person’s certificate and grant back: the admin who disabled them refuses, even with the revocation withheld',
+    'serves a disabled person’s certificate and grant back: the admin who disabled them refuses, even with the revocation withheld and after a restart',
     async () => {
       const id = idOf(leaver);
       const cert = await certificateOf(id);
@@ -140,6 +140,10 @@ describe('a malicious server cannot widen access or hide entries', () => {
       await reinstate(id, cert);
       await tamper(`delete from public.key_revocations where user_id = $1`, [id]);
       expect(await grantees(office1)).toContain(id);
+      // A restart of the admin's app in between: the revocation it signed is kept on its disk.
+      await admin.core.lock();
+      await admin.core.unlock(MASTER);
+      await admin.core.syncNow();
       const rotated = await admin.core.admin.rotateVault(office1, null);
       expect(rotated.unverified.map((u) => u.memberId)).toEqual([id]);
       expect(await grantees(office1)).not.toContain(id);

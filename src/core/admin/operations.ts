@@ -12,6 +12,7 @@ import { newVaultKeyBytes } from '../crypto/keys';
 import { certificateKey, revokedSet, signRevocation } from '../crypto/revocation';
 import { type KeyCertificate, KeyCertificateSchema, type Role, signKeyCertificate } from '../crypto/trust';
 import { memberFingerprint, sameFingerprint } from '../session/enrollment';
+import type { LocalState } from '../sync/state';
 import { colleagueKeys, type Keyring } from '../vault/keyring';
 import type { Replica } from '../vault/replica';
 import { grantHolds, sealGrant, type UnverifiedHolder, verifiedKeys } from './recipients';
@@ -53,6 +54,8 @@ export interface AdminContext {
   keyring: Keyring;
   replica: Replica;
   isAdmin(): boolean;
+  /** Where this PC keeps the revocations it signed or saw (sync/state.ts). */
+  revoked: Pick<LocalState, 'rememberRevoked'>;
 }
 
 type ConfirmGrant = Pick<NewGrant, 'vault_id' | 'key_version' | 'sealed_key' | 'member_public' | 'signature'>;
@@ -72,9 +75,6 @@ const passwordReply = userReply.extend({ one_time_password: z.string().min(8).ma
 const EXPOSING = ['entry.reveal', 'entry.copy', 'entry.copy_username', 'entry.totp'];
 
 export class AdminOperations {
-  /** Certificates this PC revoked in this session (certificateKey), refused whatever the server lists. */
-  private readonly revoked = new Set<string>();
-
   constructor(private readonly ctx: AdminContext) {}
 
   private guard(): void {
@@ -176,16 +176,18 @@ export class AdminOperations {
     return this.revoking(memberId, () => this.simple({ action: 'set-role', user_id: memberId, role }));
   }
 
-  /** Revocations this PC signed, and the ones the server lists (which it could withhold). */
+  /** Every revocation this PC has signed or seen, and the ones the server lists now (kept from here on). */
   private async revokedNow(): Promise<Set<string>> {
-    return revokedSet(this.ctx.keyring.root.id, await this.ctx.backend.revocations(), this.revoked);
+    const listed = await this.ctx.backend.revocations();
+    return this.ctx.revoked.rememberRevoked(revokedSet(this.ctx.keyring.root.id, listed));
   }
 
   /**
    * Disable, reset and a role change clear the person's certificate on the server; the admin's PC revokes it
    * once that went through, so no admin PC seals to it again when a server serves it back (crypto/revocation.ts).
-   * The certificate is read before the change (after it the server lists none) and is held on this PC before it
-   * is sent, so this PC refuses it even when the upload fails; a failed upload is reported, the change stays.
+   * The certificate is read before the change (after it the server lists none) and is kept on this PC's disk
+   * before it is sent, so this PC refuses it even when the upload fails; a failed upload is reported, the change
+   * stays.
    */
   private async revoking<T>(memberId: string, change: () => Promise<T>): Promise<T> {
     const me = this.ctx.keyring;
@@ -198,7 +200,7 @@ export class AdminOperations {
       id: me.userId,
       ed25519Secret: me.user.ed25519Secret,
     });
-    this.revoked.add(certificateKey(memberId, cert.data));
+    await this.ctx.revoked.rememberRevoked([certificateKey(memberId, cert.data)]);
     await this.ctx.backend.insertRevocation(revocation).catch((err: unknown) => {
       throw new CoreError(
         err instanceof CoreError && err.code === 'offline' ? 'offline' : 'internal',
@@ -370,7 +372,12 @@ export class AdminOperations {
     leaverId: string | null,
   ): Promise<{ keyVersion: number; exposed: ExposedEntry[]; unverified: UnverifiedHolder[] }> {
     this.guard();
-    const { keyVersion, unverified } = await rotateVaultKey(this.ctx, this.revoked, vaultId, leaverId);
+    const { keyVersion, unverified } = await rotateVaultKey(
+      this.ctx,
+      await this.revokedNow(),
+      vaultId,
+      leaverId,
+    );
     return { keyVersion, exposed: leaverId ? await this.exposedBy(leaverId, vaultId) : [], unverified };
   }
 

@@ -6,11 +6,11 @@ import { CoreError } from '../backend/errors';
 import { wipe } from '../crypto/bytes';
 import { encryptEntry, VaultKey } from '../crypto/envelope';
 import { newVaultKeyBytes } from '../crypto/keys';
-import { revokedSet } from '../crypto/revocation';
 import { encodeEntry } from '../vault/entry-schema';
 import type { AdminContext } from './operations';
 import { sealGrant, type UnverifiedHolder, vaultRecipients } from './recipients';
 
+/** `revoked`: every certificate this PC knows to be revoked (crypto/revocation.ts certificateKey). */
 export async function rotateVaultKey(
   ctx: AdminContext,
   revoked: ReadonlySet<string>,
@@ -45,17 +45,16 @@ export async function rotateVaultKey(
         envelope: encryptEntry(newKey, slot, encodeEntry(plain)),
       });
     }
-    const [colleagues, listed, listedRevocations] = await Promise.all([
+    const [colleagues, listed] = await Promise.all([
       ctx.backend.colleagues(),
       ctx.backend.grantsForVault(vaultId),
-      ctx.backend.revocations(),
     ]);
     const { recipients, unverified } = vaultRecipients({
       keyVersion: vault.key_version,
       listed,
       colleagues,
       root: me.root,
-      revoked: revokedSet(me.root.id, listedRevocations, revoked),
+      revoked,
       skip: new Set([me.userId.toLowerCase(), ...(leaverId ? [leaverId.toLowerCase()] : [])]),
     });
     const target = { id: vaultId, keyVersion: next };
