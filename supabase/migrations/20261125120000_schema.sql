@@ -91,7 +91,8 @@ create table public.entries (
   deleted_by uuid,
   -- The admin's signature on the last delete or restore (docs/security.md); written with deleted_at by
   -- set_entry_deleted. The database cannot check an Ed25519 signature: every PC does.
-  state_proof jsonb check (state_proof is null or (jsonb_typeof(state_proof) = 'object' and pg_column_size(state_proof) <= 512))
+  state_proof jsonb
+    check (state_proof is null or (jsonb_typeof(state_proof) = 'object' and pg_column_size(state_proof) <= 512))
 );
 create index entries_vault_seq_idx on public.entries (vault_id, seq);
 
@@ -278,7 +279,7 @@ grant select, insert on public.vault_grants to service_role;
 -- key_revocations
 -- ---------------------------------------------------------------------------------------------------------
 
--- A certificate an admin revoked before disabling, resetting or re-roling its holder (docs/security.md): no admin
+-- A certificate an admin revoked on disabling, resetting or re-roling its holder (docs/security.md): no admin
 -- PC seals a vault key to it again, whatever the server later says about the person. Signed by the revoking
 -- admin; kept when the person is deleted (no foreign key), never changed or removed through the API.
 create table public.key_revocations (

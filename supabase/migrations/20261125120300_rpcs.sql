@@ -77,11 +77,11 @@ $$;
 
 -- raise_entry_miss is executable because the two RPCs call it as the caller; called directly it runs under the
 -- caller's RLS, so it tells nothing about an entry the caller cannot read.
-revoke all on function public.update_entry(uuid, int, jsonb, int), public.set_entry_deleted(uuid, int, boolean, jsonb, int, jsonb),
-  public.raise_entry_miss(uuid)
+revoke all on function public.update_entry(uuid, int, jsonb, int),
+  public.set_entry_deleted(uuid, int, boolean, jsonb, int, jsonb), public.raise_entry_miss(uuid)
   from public, anon, authenticated, service_role;
-grant execute on function public.update_entry(uuid, int, jsonb, int), public.set_entry_deleted(uuid, int, boolean, jsonb, int, jsonb),
-  public.raise_entry_miss(uuid)
+grant execute on function public.update_entry(uuid, int, jsonb, int),
+  public.set_entry_deleted(uuid, int, boolean, jsonb, int, jsonb), public.raise_entry_miss(uuid)
   to authenticated;
 
 -- ---------------------------------------------------------------------------------------------------------
