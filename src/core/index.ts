@@ -17,6 +17,7 @@ import { WrappedEnvelopeSchema } from './crypto/envelope';
 import { fingerprint } from './crypto/fingerprint';
 import { deriveMasterKey, type KdfParams, KdfParamsSchema, splitMasterKey } from './crypto/kdf';
 import { type UserKeys, unwrapUserKeys, WrapKey, wipeUserKeys } from './crypto/keys';
+import { certificateKey, revokedSet } from './crypto/revocation';
 import { type Account, AccountStore } from './session/account';
 import { lowerMinimumAsBlockedAdmin } from './session/blocked-admin';
 import {
@@ -520,6 +521,21 @@ export class KeyroomCore {
     return true;
   }
 
+  /**
+   * The colleagues as every trust decision on this PC sees them: a revoked certificate (crypto/revocation.ts) is
+   * taken off its holder, so nothing they sign as an admin verifies, whatever the server still serves. Revocations
+   * seen once are kept (LocalState.rememberRevoked), and the rows are cached like this, offline unlocks included.
+   */
+  private async listColleagues(): Promise<ColleagueRow[]> {
+    const [rows, listed] = await Promise.all([this.backend.colleagues(), this.backend.revocations()]);
+    const revoked = await this.local.rememberRevoked(revokedSet(this.account!.root.id, listed));
+    return rows.map((c) =>
+      c.key_certificate && revoked.has(certificateKey(c.id, c.key_certificate))
+        ? { ...c, key_certificate: null }
+        : c,
+    );
+  }
+
   private pinnedRoot(account: Account) {
     return { id: account.root.id, ed25519Public: fromBase64Url(account.root.ed25519Public)! };
   }
@@ -582,7 +598,7 @@ export class KeyroomCore {
     }
     const keyring = new Keyring(account.userId, keys, this.pinnedRoot(account));
     const [colleagues, grants, vaults] = await Promise.all([
-      this.backend.colleagues(),
+      this.listColleagues(),
       this.backend.ownGrants(),
       this.backend.vaults(),
     ]);
@@ -605,7 +621,13 @@ export class KeyroomCore {
     const { profile, policy, colleagues } = docs;
     if (!this.local.loaded) await this.local.load();
     const snapshotKey = new SnapshotKey(account.userId, keyring.user.x25519Secret);
-    const replica = new Replica(keyring);
+    // A state proof's signer is looked up among the colleagues as this session last listed them.
+    const listed = new Map(colleagues.map((c) => [c.id, c]));
+    const replica = new Replica(keyring, (id) => {
+      const rows = this.open?.keyring === keyring ? this.open.colleagues : listed;
+      const row = rows.get(id) ?? [...rows.values()].find((c) => c.id.toLowerCase() === id.toLowerCase());
+      return row ? colleagueKeys([row]).get(row.id.toLowerCase()) : undefined;
+    });
     const failed = replica.restore(
       [...this.local.rows.values()],
       openSnapshot(snapshotKey, account.userId, await this.local.snapshot()),
@@ -653,7 +675,7 @@ export class KeyroomCore {
       this.local,
       account.userId,
       {
-        accept: (row) => replica.accept(row),
+        accept: (row, prev) => replica.accept(row, prev),
         changed: (changes) => {
           this.saveSnapshotSoon();
           this.events.emit('entriesChanged', {
@@ -711,7 +733,7 @@ export class KeyroomCore {
       refused: () => this.events.emit('officeRootRefused', {}),
     });
     const rootHolder = () => open.succession.holder();
-    open.admin = new AdminOperations({ backend, keyring, replica, isAdmin, rootHolder });
+    open.admin = new AdminOperations({ backend, keyring, replica, isAdmin, rootHolder, revoked: this.local });
     open.office = new OfficeAdmin({
       backend,
       isAdmin,
@@ -809,7 +831,7 @@ export class KeyroomCore {
         return end(new CoreError('update_required'), () => this.forceUpdate(required));
       }
       const [colleagues, grants, vaults] = await Promise.all([
-        this.backend.colleagues(),
+        this.listColleagues(),
         this.backend.ownGrants(),
         this.backend.vaults(),
       ]);
@@ -1001,7 +1023,7 @@ export class KeyroomCore {
   private async reloadGrantsOnce(): Promise<void> {
     const open = this.open;
     if (!open) return;
-    const colleagues = await this.backend.colleagues();
+    const colleagues = await this.listColleagues();
     open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
     open.grants = open.keyring.openGrants(await this.backend.ownGrants(), colleagueKeys(colleagues)).opened;
     open.vaultRows = await this.backend.vaults();
@@ -1020,7 +1042,7 @@ export class KeyroomCore {
     const open = this.open;
     if (!open) return;
     if (e === 'profile') {
-      const colleagues = await this.backend.colleagues();
+      const colleagues = await this.listColleagues();
       open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
       return this.local.saveServerDocs(this.serverDocsOf(open));
     }

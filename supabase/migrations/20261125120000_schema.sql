@@ -95,6 +95,10 @@ create table public.entries (
   updated_at timestamptz not null default now(),
   deleted_at timestamptz,
   deleted_by uuid,
+  -- The admin's signature on the last delete or restore (docs/security.md); written with deleted_at by
+  -- set_entry_deleted. The database cannot check an Ed25519 signature: every PC does.
+  state_proof jsonb
+    check (state_proof is null or (jsonb_typeof(state_proof) = 'object' and pg_column_size(state_proof) <= 512)),
   -- Every field of an entry, custom fields included, is inside the envelope: its size bounds them all. The
   -- client refuses a plaintext over 192 KiB (ENTRY_LIMITS.bytes), whose envelope stays well below this.
   constraint entries_envelope_size check (octet_length(envelope::text) <= 327680)
@@ -288,6 +292,32 @@ grant select, insert, delete on public.vault_grants to authenticated;
 grant select, insert on public.vault_grants to service_role;
 
 -- ---------------------------------------------------------------------------------------------------------
+-- key_revocations
+-- ---------------------------------------------------------------------------------------------------------
+
+-- A certificate an admin revoked on disabling, resetting or re-roling its holder (docs/security.md): no admin
+-- PC seals a vault key to it again, whatever the server later says about the person. Signed by the revoking
+-- admin; kept when the person is deleted (no foreign key), never changed or removed through the API.
+create table public.key_revocations (
+  user_id uuid not null,
+  certificate jsonb not null
+    check (jsonb_typeof(certificate) = 'object' and pg_column_size(certificate) <= 512),
+  revoked_by uuid not null default auth.uid(),
+  signature text not null check (length(signature) <= 100),
+  created_at timestamptz not null default now(),
+  primary key (user_id, certificate)
+);
+
+alter table public.key_revocations enable row level security;
+-- Active people read them like colleagues' certificates; an admin adds them, as themselves.
+create policy key_revocations_select on public.key_revocations for select to authenticated
+  using ((select public.is_active_member()));
+create policy key_revocations_insert on public.key_revocations for insert to authenticated
+  with check ((select public.is_admin()) and revoked_by = (select auth.uid()));
+revoke all on public.key_revocations from anon, authenticated, service_role;
+grant select, insert on public.key_revocations to authenticated;
+
+-- ---------------------------------------------------------------------------------------------------------
 -- entries
 -- ---------------------------------------------------------------------------------------------------------
 
@@ -304,7 +334,7 @@ create policy entries_update on public.entries for update to authenticated
 -- which run as the caller. The insert trigger runs as the caller too and takes the next seq.
 revoke all on public.entries from anon, authenticated, service_role;
 grant select, insert on public.entries to authenticated, service_role;
-grant update (envelope, key_version, deleted_at) on public.entries to authenticated;
+grant update (envelope, key_version, deleted_at, state_proof) on public.entries to authenticated;
 revoke all on sequence public.entries_seq from anon, authenticated, service_role;
 grant usage on sequence public.entries_seq to authenticated, service_role;
 

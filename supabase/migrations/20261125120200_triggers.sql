@@ -334,6 +334,7 @@ begin
       new.created_by := auth.uid();
       new.deleted_at := null;
       new.deleted_by := null;
+      new.state_proof := null;
     else
       new.created_by := coalesce(new.created_by, auth.uid());
     end if;

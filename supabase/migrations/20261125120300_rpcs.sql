@@ -31,7 +31,12 @@ begin
 end;
 $$;
 
-create function public.set_entry_deleted(p_id uuid, p_base_version int, p_deleted boolean)
+-- A delete or restore is the admin's signed act (docs/security.md): the ciphertext re-written for the new state
+-- (its AD says tombstone or live) and the admin's proof travel with the deleted flag in one update, so no row ever
+-- shows a state change without both. What a PC accepts is decided by the signature, not here.
+create function public.set_entry_deleted(
+  p_id uuid, p_base_version int, p_deleted boolean, p_envelope jsonb, p_key_version int, p_proof jsonb
+)
 returns public.entries
 language plpgsql security invoker set search_path = ''
 as $$
@@ -41,9 +46,14 @@ begin
   if not public.is_admin() then
     raise exception 'permission denied' using errcode = '42501';
   end if;
+  if p_deleted is null or jsonb_typeof(p_envelope) is distinct from 'object'
+    or jsonb_typeof(p_proof) is distinct from 'object' then
+    raise exception 'invalid_arguments' using errcode = '22023';
+  end if;
   update public.entries
-  set deleted_at = case when p_deleted then coalesce(deleted_at, now()) end
-  where id = p_id and version = p_base_version
+  set deleted_at = case when p_deleted then coalesce(deleted_at, now()) end,
+    envelope = p_envelope, key_version = p_key_version, state_proof = p_proof
+  where id = p_id and version = p_base_version and (deleted_at is null) = p_deleted
   returning * into r;
   if r.id is null then
     perform public.raise_entry_miss(p_id);
@@ -67,11 +77,11 @@ $$;
 
 -- raise_entry_miss is executable because the two RPCs call it as the caller; called directly it runs under the
 -- caller's RLS, so it tells nothing about an entry the caller cannot read.
-revoke all on function public.update_entry(uuid, int, jsonb, int), public.set_entry_deleted(uuid, int, boolean),
-  public.raise_entry_miss(uuid)
+revoke all on function public.update_entry(uuid, int, jsonb, int),
+  public.set_entry_deleted(uuid, int, boolean, jsonb, int, jsonb), public.raise_entry_miss(uuid)
   from public, anon, authenticated, service_role;
-grant execute on function public.update_entry(uuid, int, jsonb, int), public.set_entry_deleted(uuid, int, boolean),
-  public.raise_entry_miss(uuid)
+grant execute on function public.update_entry(uuid, int, jsonb, int),
+  public.set_entry_deleted(uuid, int, boolean, jsonb, int, jsonb), public.raise_entry_miss(uuid)
   to authenticated;
 
 -- ---------------------------------------------------------------------------------------------------------

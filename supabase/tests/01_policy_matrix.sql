@@ -9,7 +9,7 @@
 -- grants and policies let through together, these show that nothing more is granted than the matrix needs.
 begin;
 \ir fixtures/keyroom.psql
-select plan(301 + 27 + 3 + 9 + 2);
+select plan(336 + 30 + 3 + 9 + 2);
 
 create temp table statements (tbl text, op text, sql text) on commit drop;
 insert into statements values
@@ -30,6 +30,11 @@ insert into statements values
   ('vault_grants', 'update', $$update public.vault_grants set revoked_at = now() where member_id = tests.id('member')$$),
   ('vault_grants', 'delete', $$delete from public.vault_grants where vault_id = tests.id('v1') and member_id = tests.id('member')$$),
   ('vault_grants', 'truncate', 'truncate public.vault_grants'),
+  ('key_revocations', 'select', 'select count(*) from public.key_revocations'),
+  ('key_revocations', 'insert', $$insert into public.key_revocations (user_id, certificate, signature) values (tests.id('member'), '{"sig": "m"}', 'sig')$$),
+  ('key_revocations', 'update', $$update public.key_revocations set signature = 'x'$$),
+  ('key_revocations', 'delete', 'delete from public.key_revocations'),
+  ('key_revocations', 'truncate', 'truncate public.key_revocations'),
   ('entries', 'select', 'select count(*) from public.entries'),
   ('entries', 'insert', $$insert into public.entries (id, vault_id, envelope, key_version) values (gen_random_uuid(), tests.id('v1'), '{"v": 1}', 1)$$),
   ('entries', 'update', $$update public.entries set envelope = '{"v": 1, "ct": "x"}' where id = tests.id('e1')$$),
@@ -77,6 +82,11 @@ insert into expected values
   ('vault_grants', 'update', '{denied,denied,denied,denied,denied,denied,denied}'),
   ('vault_grants', 'delete', '{denied,denied,denied,denied,denied,allowed,denied}'),
   ('vault_grants', 'truncate', '{denied,denied,denied,denied,denied,denied,denied}'),
+  ('key_revocations', 'select', '{denied,0,0,1,0,1,denied}'),
+  ('key_revocations', 'insert', '{denied,denied,denied,denied,denied,allowed,denied}'),
+  ('key_revocations', 'update', '{denied,denied,denied,denied,denied,denied,denied}'),
+  ('key_revocations', 'delete', '{denied,denied,denied,denied,denied,denied,denied}'),
+  ('key_revocations', 'truncate', '{denied,denied,denied,denied,denied,denied,denied}'),
   ('entries', 'select', '{denied,0,0,2,0,all,all}'),
   ('entries', 'insert', '{denied,denied,denied,allowed,denied,allowed,allowed}'),
   ('entries', 'update', '{denied,denied,denied,denied,denied,allowed,denied}'),
@@ -135,6 +145,7 @@ insert into table_grants values
   ('colleagues', '{SELECT}', '{}'),
   ('vaults', '{DELETE,INSERT,SELECT}', '{DELETE,INSERT,SELECT,UPDATE}'),
   ('vault_grants', '{DELETE,INSERT,SELECT}', '{INSERT,SELECT}'),
+  ('key_revocations', '{INSERT,SELECT}', '{}'),
   ('entries', '{INSERT,SELECT}', '{INSERT,SELECT}'),
   ('entry_history', '{SELECT}', '{SELECT}'),
   ('audit_log', '{SELECT}', '{SELECT}'),
@@ -157,7 +168,7 @@ select is(
 from (values
   ('profiles', '{display_name,ed25519_public,kdf,key_certificate,wrapped_keys,x25519_public}'::text[]),
   ('vaults', '{name}'),
-  ('entries', '{deleted_at,envelope,key_version}')
+  ('entries', '{deleted_at,envelope,key_version,state_proof}')
 ) as t (tbl, cols)
 order by t.tbl;
 
@@ -198,7 +209,7 @@ select is(
     ('my_vault_ids(): authenticated'),
     ('raise_entry_miss(uuid): authenticated'),
     ('rotate_vault_key(uuid,integer,jsonb,jsonb): authenticated'),
-    ('set_entry_deleted(uuid,integer,boolean): authenticated'),
+    ('set_entry_deleted(uuid,integer,boolean,jsonb,integer,jsonb): authenticated'),
     ('update_entry(uuid,integer,jsonb,integer): authenticated'),
     ('verify_audit_chain(): authenticated,service_role')
   ) as v (x)),

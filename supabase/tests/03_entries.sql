@@ -2,7 +2,7 @@
 -- key versions, vault deletion, key rotation, log_event, grant checks, realtime pokes.
 begin;
 \ir fixtures/keyroom.psql
-select plan(48);
+select plan(55);
 
 create temp table seen (k text primary key, v bigint) on commit drop;
 grant all on seen to authenticated, service_role;
@@ -10,8 +10,10 @@ insert into seen select 'max_seq', max(seq) from public.entries;
 
 -- A member adds an entry; the server decides author, version and seq.
 select tests.act_as('member');
-select lives_ok($$insert into public.entries (id, vault_id, envelope, key_version, created_by, version, seq, deleted_at)
-  values ('c0000000-0000-4000-8000-0000000000f1', tests.id('v1'), '{"v": 1, "ct": "new"}', 1, tests.id('admin'), 7, 1, now())$$,
+select lives_ok($$insert into public.entries (id, vault_id, envelope, key_version, created_by, version, seq, deleted_at,
+    state_proof)
+  values ('c0000000-0000-4000-8000-0000000000f1', tests.id('v1'), '{"v": 1, "ct": "new"}', 1, tests.id('admin'), 7, 1, now(),
+    '{"sig": "forged"}')$$,
   'member inserts an entry into a granted vault');
 select is((select created_by from public.entries where id = 'c0000000-0000-4000-8000-0000000000f1'), tests.id('member'),
   'created_by is the caller, whatever the client sent');
@@ -19,6 +21,10 @@ select is((select version from public.entries where id = 'c0000000-0000-4000-800
   'version starts at 1');
 select is((select deleted_at from public.entries where id = 'c0000000-0000-4000-8000-0000000000f1'), null,
   'a member cannot insert a tombstone');
+select is((select state_proof from public.entries where id = 'c0000000-0000-4000-8000-0000000000f1'), null,
+  'a member cannot insert a state proof');
+select throws_ok($$select public.set_entry_deleted(tests.id('e1'), 2, true, '{"v": 1}', 1, '{"sig": "m"}')$$,
+  '42501', null, 'member cannot use set_entry_deleted');
 select cmp_ok((select seq from public.entries where id = 'c0000000-0000-4000-8000-0000000000f1'), '>',
   (select v from seen where k = 'max_seq'), 'seq is above every earlier seq');
 select throws_ok($$insert into public.entries (id, vault_id, envelope, key_version) values (gen_random_uuid(), tests.id('v2'), '{}', 1)$$,
@@ -53,12 +59,22 @@ select is((select count(*)::int from public.entry_history where entry_id = tests
 select is((select envelope ->> 'ct' || '@' || version from public.entry_history where entry_id = tests.id('e1')
   order by version desc limit 1), 'one-b@2', 'history holds the replaced ciphertext and its version');
 
--- Soft delete and restore.
-select is((select deleted_by from public.set_entry_deleted(tests.id('e1'), 3, true)), tests.id('admin'),
-  'set_entry_deleted makes a tombstone stamped with the admin');
-select throws_ok($$select public.set_entry_deleted(tests.id('e1'), 3, false)$$, 'P0001', 'conflict',
-  'restore on a stale version raises conflict');
-select is((select deleted_at from public.set_entry_deleted(tests.id('e1'), 4, false)), null, 'restore clears the tombstone');
+-- Soft delete and restore: the tombstone's ciphertext and the admin's proof are written with the flag.
+select throws_ok($$select public.set_entry_deleted(tests.id('e1'), 3, true, '{"v": 1, "ct": "gone"}', 1, null)$$,
+  '22023', 'invalid_arguments', 'a delete without a proof is refused');
+select is((select deleted_at from public.entries where id = tests.id('e1')), null, 'the refused delete changed nothing');
+select is((select deleted_by from public.set_entry_deleted(tests.id('e1'), 3, true, '{"v": 1, "ct": "gone"}', 1,
+  '{"signer": "x", "v": 4, "sig": "d"}')), tests.id('admin'), 'set_entry_deleted makes a tombstone stamped with the admin');
+select is((select envelope ->> 'ct' || '@' || (state_proof ->> 'sig') from public.entries where id = tests.id('e1')),
+  'gone@d', 'the tombstone carries its own ciphertext and the proof');
+select throws_ok($$select public.set_entry_deleted(tests.id('e1'), 4, true, '{"v": 1}', 1, '{"sig": "d2"}')$$,
+  'P0001', 'conflict', 'deleting a tombstone again is a conflict, not a new proof');
+select throws_ok($$select public.set_entry_deleted(tests.id('e1'), 3, false, '{"v": 1}', 1, '{"sig": "l"}')$$,
+  'P0001', 'conflict', 'restore on a stale version raises conflict');
+select is((select deleted_at from public.set_entry_deleted(tests.id('e1'), 4, false, '{"v": 1, "ct": "back"}', 1,
+  '{"signer": "x", "v": 5, "sig": "l"}')), null, 'restore clears the tombstone');
+select is((select state_proof ->> 'sig' from public.update_entry(tests.id('e1'), 5, '{"v": 1, "ct": "edit"}', 1)), 'l',
+  'an edit keeps the proof of the last delete or restore');
 select throws_ok($$delete from public.entries where id = tests.id('e1')$$, '42501', null,
   'admin cannot hard-delete an entry');
 select throws_ok($$delete from public.vaults where id = tests.id('v1')$$, '23503', 'vault_not_empty',
@@ -68,7 +84,7 @@ select throws_ok($$update public.vaults set key_version = 5 where id = tests.id(
 select tests.reset();
 select is((select array_agg(action order by id)::text from public.audit_log where entry_id = tests.id('e1')
   and action in ('entry.update', 'entry.delete', 'entry.restore') and actor_id = tests.id('admin')),
-  '{entry.update,entry.delete,entry.restore}', 'edit, delete and restore are audited with the admin as actor');
+  '{entry.update,entry.delete,entry.restore,entry.update}', 'edit, delete and restore are audited with the admin as actor');
 
 -- Members see tombstones (they travel through sync like any change).
 select is(tests.probe('member', $$select count(*) from public.entries where deleted_at is not null$$, true),
@@ -103,7 +119,7 @@ select throws_ok($$select public.rotate_vault_key(tests.id('v1'), 9, '[]', '[]')
   'rotation from a stale key version');
 select is(public.rotate_vault_key(tests.id('v1'), 1,
   jsonb_build_array(
-    jsonb_build_object('id', tests.id('e1'), 'base_version', 5, 'envelope', '{"v": 1, "kv": 2, "ct": "r1"}'::jsonb),
+    jsonb_build_object('id', tests.id('e1'), 'base_version', 6, 'envelope', '{"v": 1, "kv": 2, "ct": "r1"}'::jsonb),
     jsonb_build_object('id', tests.id('e2'), 'base_version', 2, 'envelope', '{"v": 1, "kv": 2, "ct": "r2"}'::jsonb),
     jsonb_build_object('id', 'c0000000-0000-4000-8000-0000000000f1', 'base_version', 1,
       'envelope', '{"v": 1, "kv": 2, "ct": "r3"}'::jsonb)),

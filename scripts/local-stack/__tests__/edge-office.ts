@@ -65,7 +65,7 @@ export async function enroll(person: Person): Promise<{ x25519_public: string }>
 }
 
 export function certificate(signer: string) {
-  return { signer, sig: b64(64) };
+  return { signer, sig: b64(64), n: b64(16) };
 }
 
 /** A confirm request's grant for one vault (shapes only, like the keys: the server never opens it). */

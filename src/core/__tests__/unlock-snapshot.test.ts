@@ -37,6 +37,7 @@ function setup(count: number) {
       updated_by: null,
       updated_at: at,
       deleted_at: null,
+      state_proof: null,
     });
   }
   const snapshotKey = new SnapshotKey(userId, keys.x25519Secret);

@@ -1,28 +1,23 @@
 // What an admin does to people and keys. Role and status changes go through the admin-users edge function;
 // confirming a member signs their key certificate and seals every vault key to them after the admin has
-// compared fingerprints; rotating a vault key re-encrypts every entry client-side and swaps key, entries and
-// grants in one atomic server call.
+// compared fingerprints; rotating a vault key (admin/rotation.ts) re-encrypts every entry client-side and swaps
+// key, entries and grants in one atomic server call, sealed only to colleagues this PC verified.
 import { z } from 'zod';
-import type { Backend, NewGrant, RotatedEntry, RotatedGrant } from '../backend/client';
+import type { Backend, NewGrant, RotatedGrant } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import { type ColleagueRow, type ProfileRow, roleSchema, statusSchema } from '../backend/rows';
-import { fromBase64Url, wipe } from '../crypto/bytes';
-import { encryptEntry, VaultKey } from '../crypto/envelope';
+import { wipe } from '../crypto/bytes';
 import { fingerprint } from '../crypto/fingerprint';
-import { newVaultKeyBytes, sealVaultKey } from '../crypto/keys';
-import {
-  type ColleagueKeys,
-  type KeyCertificate,
-  type Role,
-  signGrant,
-  signKeyCertificate,
-  verifyColleague,
-} from '../crypto/trust';
+import { newVaultKeyBytes } from '../crypto/keys';
+import { certificateKey, revokedSet, signRevocation } from '../crypto/revocation';
+import { type KeyCertificate, KeyCertificateSchema, type Role, signKeyCertificate } from '../crypto/trust';
 import { memberFingerprint, sameFingerprint } from '../session/enrollment';
-import { encodeEntry } from '../vault/entry-schema';
+import type { LocalState } from '../sync/state';
 import { colleagueKeys, type Keyring } from '../vault/keyring';
 import type { Replica } from '../vault/replica';
 import { refuseEndingRoot } from './succession';
+import { grantHolds, sealGrant, type UnverifiedHolder, verifiedKeys } from './recipients';
+import { rotateVaultKey } from './rotation';
 
 export interface Member {
   id: string;
@@ -62,6 +57,8 @@ export interface AdminContext {
   isAdmin(): boolean;
   /** The holder of the office root role as this PC verified it (admin/succession.ts). */
   rootHolder(): string;
+  /** Where this PC keeps the revocations it signed or saw (sync/state.ts). */
+  revoked: Pick<LocalState, 'rememberRevoked'>;
 }
 
 type ConfirmGrant = Pick<NewGrant, 'vault_id' | 'key_version' | 'sealed_key' | 'member_public' | 'signature'>;
@@ -145,7 +142,9 @@ export class AdminOperations {
     this.guard();
     this.keepRoot(memberId, true);
     await this.takeOver(memberId);
-    const data = await this.ctx.backend.invoke('admin-users', { action: 'reset', user_id: memberId });
+    const data = await this.revoking(memberId, () =>
+      this.ctx.backend.invoke('admin-users', { action: 'reset', user_id: memberId }),
+    );
     const r = passwordReply.safeParse(data);
     if (!r.success) throw new CoreError('internal');
     return {
@@ -173,7 +172,7 @@ export class AdminOperations {
     this.guard();
     this.keepRoot(memberId, false);
     await this.takeOver(memberId);
-    return this.simple({ action: 'disable', user_id: memberId });
+    return this.revoking(memberId, () => this.simple({ action: 'disable', user_id: memberId }));
   }
 
   enable(memberId: string): Promise<Member> {
@@ -186,7 +185,41 @@ export class AdminOperations {
       this.keepRoot(memberId, false);
       await this.takeOver(memberId);
     }
-    return this.simple({ action: 'set-role', user_id: memberId, role });
+    return this.revoking(memberId, () => this.simple({ action: 'set-role', user_id: memberId, role }));
+  }
+
+  /** Every revocation this PC has signed or seen, and the ones the server lists now (kept from here on). */
+  private async revokedNow(): Promise<Set<string>> {
+    const listed = await this.ctx.backend.revocations();
+    return this.ctx.revoked.rememberRevoked(revokedSet(this.ctx.keyring.root.id, listed));
+  }
+
+  /**
+   * Disable, reset and a role change clear the person's certificate on the server; the admin's PC revokes it
+   * once that went through, so no admin PC seals to it again when a server serves it back (crypto/revocation.ts).
+   * The certificate is read before the change (after it the server lists none) and is kept on this PC's disk
+   * before it is sent, so this PC refuses it even when the upload fails; a failed upload is reported, the change
+   * stays.
+   */
+  private async revoking<T>(memberId: string, change: () => Promise<T>): Promise<T> {
+    const me = this.ctx.keyring;
+    const listed = (await this.ctx.backend.colleagues()).find((c) => c.id === memberId)?.key_certificate;
+    const cert = KeyCertificateSchema.safeParse(listed);
+    const result = await change();
+    // The root's certificate vouches for the key every PC pinned; what becomes of the root is not a revocation.
+    if (!cert.success || memberId === me.root.id) return result;
+    const revocation = signRevocation(memberId, cert.data, {
+      id: me.userId,
+      ed25519Secret: me.user.ed25519Secret,
+    });
+    await this.ctx.revoked.rememberRevoked([certificateKey(memberId, cert.data)]);
+    await this.ctx.backend.insertRevocation(revocation).catch((err: unknown) => {
+      throw new CoreError(
+        err instanceof CoreError && err.code === 'offline' ? 'offline' : 'internal',
+        'The change was made, but revoking the old certificate did not reach the server: do it again.',
+      );
+    });
+    return result;
   }
 
   /**
@@ -201,19 +234,11 @@ export class AdminOperations {
     const me = this.ctx.keyring;
     // The root's signing key is pinned on every PC: what it signed verifies whatever its certificate says.
     if (from?.role !== 'admin' || from.status !== 'active' || fromId === me.root.id) return;
-    const lookup = colleagueKeys(colleagues);
+    const lookup = colleagueKeys(colleagues, await this.revokedNow());
     const signedByFrom = (id: string | null | undefined) => id?.toLowerCase() === fromId.toLowerCase();
-    const vouchable = (c: ColleagueRow | undefined): ColleagueKeys | null => {
-      const keys = c && c.id !== fromId && c.status === 'active' ? lookup.get(c.id.toLowerCase()) : undefined;
-      if (!c || !keys) return null;
-      try {
-        this.verify(keys, c.role, lookup);
-        return keys;
-      } catch {
-        // Already unverifiable: taking it over would vouch for what nobody can check.
-        return null;
-      }
-    };
+    // Already unverifiable (or revoked): taking it over would vouch for what nobody can check.
+    const vouchable = (c: ColleagueRow | undefined) =>
+      c && c.id !== fromId ? verifiedKeys(c, me.root, lookup) : null;
     const certificates: { user_id: string; key_certificate: KeyCertificate }[] = [];
     for (const c of colleagues) {
       if (!signedByFrom(c.key_certificate?.signer)) continue;
@@ -241,12 +266,15 @@ export class AdminOperations {
       try {
         for (const g of theirs) {
           const keys = g.member_id === me.userId ? null : vouchable(byId.get(g.member_id));
+          // A grant re-signed only where the one it replaces verifies: a row the server made up stays unsigned.
+          if (keys && !grantHolds(g, keys, v.key_version, me.root, lookup)) continue;
           const memberPublic = g.member_id === me.userId ? me.x25519PublicB64 : keys?.x25519Public;
           if (!memberPublic) continue;
+          const to = { memberId: g.member_id, x25519Public: memberPublic };
           grants.push({
             vault_id: v.id,
             key_version: v.key_version,
-            ...this.grantFor(v.id, v.key_version, raw, g.member_id, memberPublic),
+            ...sealGrant(me, { id: v.id, keyVersion: v.key_version }, raw, to),
           });
         }
       } finally {
@@ -312,27 +340,18 @@ export class AdminOperations {
   /** Member and signer are implied by the confirm request (the person and the calling admin). */
   private async sealAll(memberId: string, memberPublic: string): Promise<ConfirmGrant[]> {
     const me = this.ctx.keyring;
-    const recipient = fromBase64Url(memberPublic);
-    if (recipient?.length !== 32) throw new CoreError('damaged');
     const colleagues = colleagueKeys(await this.ctx.backend.colleagues());
     const out: ConfirmGrant[] = [];
     for (const own of await this.ctx.backend.ownGrants()) {
       if (own.key_version !== me.currentVersion(own.vault_id)) continue;
       const raw = me.rawVaultKeyFromGrant(own, colleagues);
       try {
-        const ctx = { vaultId: own.vault_id, memberId, keyVersion: own.key_version };
-        const sealed = sealVaultKey(raw, recipient, ctx);
-        const signature = signGrant(
-          { vaultId: own.vault_id, memberId, memberPublic, keyVersion: own.key_version, sealedKey: sealed },
-          me.user.ed25519Secret,
-        );
-        out.push({
-          vault_id: own.vault_id,
-          key_version: own.key_version,
-          sealed_key: sealed,
-          member_public: memberPublic,
-          signature,
+        const vault = { id: own.vault_id, keyVersion: own.key_version };
+        const { member_id: _implied, ...g } = sealGrant(me, vault, raw, {
+          memberId,
+          x25519Public: memberPublic,
         });
+        out.push({ vault_id: own.vault_id, key_version: own.key_version, ...g });
       } finally {
         wipe(raw);
       }
@@ -346,7 +365,10 @@ export class AdminOperations {
     const me = this.ctx.keyring;
     const vault = await this.ctx.backend.createVault(name);
     const raw = newVaultKeyBytes();
-    const grant = this.grantFor(vault.id, vault.key_version, raw, me.userId, me.x25519PublicB64);
+    const grant = sealGrant(me, { id: vault.id, keyVersion: vault.key_version }, raw, {
+      memberId: me.userId,
+      x25519Public: me.x25519PublicB64,
+    });
     await this.ctx.backend.insertGrants([
       { ...grant, vault_id: vault.id, key_version: vault.key_version, granted_by: me.userId },
     ]);
@@ -354,98 +376,23 @@ export class AdminOperations {
     return { id: vault.id, name: vault.name };
   }
 
-  private grantFor(
-    vaultId: string,
-    keyVersion: number,
-    raw: Uint8Array,
-    memberId: string,
-    memberPublic: string,
-  ) {
-    const recipient = fromBase64Url(memberPublic);
-    if (recipient?.length !== 32) throw new CoreError('damaged');
-    const sealed = sealVaultKey(raw, recipient, { vaultId, memberId, keyVersion });
-    const signature = signGrant(
-      { vaultId, memberId, memberPublic, keyVersion, sealedKey: sealed },
-      this.ctx.keyring.user.ed25519Secret,
-    );
-    return {
-      member_id: memberId,
-      member_public: memberPublic,
-      sealed_key: sealed,
-      signature,
-    } satisfies RotatedGrant;
-  }
-
   /**
-   * After offboarding: a new vault key, every entry re-encrypted for the version the rotation gives it,
-   * grants for the remaining members (whose keys must chain to the root), all in one rotate_vault_key call.
-   * Returns the entries the leaver revealed or copied, to change at the source.
+   * After offboarding: a new vault key, every entry re-encrypted, grants only for the colleagues this PC verified
+   * (admin/rotation.ts). Returns the entries the leaver revealed or copied, to change at the source, and the people
+   * the server listed as holding the vault whom this PC could not verify (sealed nothing: re-confirm them).
    */
   async rotateVault(
     vaultId: string,
     leaverId: string | null,
-  ): Promise<{ keyVersion: number; exposed: ExposedEntry[] }> {
+  ): Promise<{ keyVersion: number; exposed: ExposedEntry[]; unverified: UnverifiedHolder[] }> {
     this.guard();
-    const me = this.ctx.keyring;
-    const vault = (await this.ctx.backend.vaults()).find((v) => v.id === vaultId);
-    if (!vault) throw new CoreError('not_found');
-    const next = vault.key_version + 1;
-    const raw = newVaultKeyBytes();
-    const newKey = new VaultKey(raw.slice(), next);
-    try {
-      const entries: RotatedEntry[] = [];
-      for (const row of await this.ctx.backend.allEntries(vaultId)) {
-        const plain = this.ctx.replica.decrypt(row);
-        if (!plain)
-          throw new CoreError(
-            'damaged',
-            'An entry in this vault could not be opened; the key was not rotated.',
-          );
-        const envelope = encryptEntry(
-          newKey,
-          { vaultId, entryId: row.id, keyVersion: next, entryVersion: row.version + 1 },
-          encodeEntry(plain),
-        );
-        entries.push({ id: row.id, base_version: row.version, envelope });
-      }
-      const colleagues = await this.ctx.backend.colleagues();
-      const lookup = colleagueKeys(colleagues);
-      const byId = new Map<string, ColleagueRow>(colleagues.map((c) => [c.id, c]));
-      const holders = new Set((await this.ctx.backend.grantsForVault(vaultId)).map((g) => g.member_id));
-      holders.add(me.userId);
-      const grants: RotatedGrant[] = [];
-      for (const memberId of holders) {
-        if (memberId === leaverId) continue;
-        if (memberId === me.userId) {
-          grants.push(this.grantFor(vaultId, next, raw, me.userId, me.x25519PublicB64));
-          continue;
-        }
-        const c = byId.get(memberId);
-        const keys = lookup.get(memberId.toLowerCase());
-        if (c?.status !== 'active' || !keys) continue;
-        this.verify(keys, c.role, lookup);
-        grants.push(this.grantFor(vaultId, next, raw, memberId, keys.x25519Public));
-      }
-      await this.ctx.backend.rotateVaultKey(vaultId, vault.key_version, entries, grants);
-      me.addVaultKey(vaultId, raw.slice(), next);
-    } finally {
-      newKey.wipe();
-      wipe(raw);
-    }
-    return { keyVersion: next, exposed: leaverId ? await this.exposedBy(leaverId, vaultId) : [] };
-  }
-
-  /**
-   * A colleague's keys count only when their certificate chains to the pinned root. The root included: its
-   * self-signed certificate is what vouches for its X25519 key, which the pinned fingerprint does not cover.
-   */
-  private verify(keys: ColleagueKeys, role: Role, lookup: Map<string, ColleagueKeys>): void {
-    const root = this.ctx.keyring.root;
-    try {
-      verifyColleague(keys, role, root, (id) => lookup.get(id.toLowerCase()));
-    } catch {
-      throw new CoreError('damaged');
-    }
+    const { keyVersion, unverified } = await rotateVaultKey(
+      this.ctx,
+      await this.revokedNow(),
+      vaultId,
+      leaverId,
+    );
+    return { keyVersion, exposed: leaverId ? await this.exposedBy(leaverId, vaultId) : [], unverified };
   }
 
   async exposedBy(leaverId: string, vaultId: string | null): Promise<ExposedEntry[]> {

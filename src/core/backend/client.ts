@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
+import type { StateProof } from '../crypto/entry-state';
 import type { KeyCertificate } from '../crypto/trust';
 import { CoreError, type ErrorContext, mapServerError } from './errors';
 import type { Network } from './network/network';
@@ -25,6 +26,8 @@ import {
   parseRows,
   policyRowSchema,
   profileRowSchema,
+  type RevocationRow,
+  revocationRowSchema,
   type VaultRow,
   vaultRowSchema,
 } from './rows';
@@ -41,7 +44,7 @@ const COLLEAGUE_COLUMNS =
   'id,email,display_name,role,status,x25519_public,ed25519_public,key_certificate,confirmed_at';
 const PROFILE_COLUMNS = `${COLLEAGUE_COLUMNS},kdf,wrapped_keys,enrolled_at,confirmed_by,created_at`;
 const ENTRY_COLUMNS =
-  'id,vault_id,envelope,key_version,version,seq,created_by,created_at,updated_by,updated_at,deleted_at';
+  'id,vault_id,envelope,key_version,version,seq,created_by,created_at,updated_by,updated_at,deleted_at,state_proof';
 const GRANT_COLUMNS =
   'id,vault_id,member_id,key_version,sealed_key,member_public,granted_by,signature,revoked_at';
 const POLICY_COLUMNS =
@@ -296,6 +299,24 @@ export class Backend {
     return many(grantRowSchema, data);
   }
 
+  async revocations(): Promise<RevocationRow[]> {
+    const data = await this.call(() =>
+      this.client.from('key_revocations').select('user_id,certificate,revoked_by,signature'),
+    );
+    return many(revocationRowSchema, data);
+  }
+
+  /** Idempotent: revoking a certificate that is already revoked changes nothing. */
+  async insertRevocation(r: RevocationRow): Promise<void> {
+    try {
+      await this.call(() => this.client.from('key_revocations').insert(r), {
+        forbidden: 'Only an admin can revoke a certificate.',
+      });
+    } catch (err) {
+      if (!(err instanceof CoreError && err.code === 'conflict')) throw err;
+    }
+  }
+
   async insertGrants(grants: NewGrant[]): Promise<void> {
     if (grants.length === 0) return;
     await this.call(() => this.client.from('vault_grants').insert(grants), {
@@ -372,11 +393,28 @@ export class Backend {
     return this.changedRow(data, 'Only an admin can change this entry.');
   }
 
-  async setEntryDeleted(id: string, baseVersion: number, deleted: boolean): Promise<EntryRow> {
-    const msg = deleted ? 'Only an admin can delete this entry.' : 'Only an admin can restore this entry.';
+  /** A delete or restore: the ciphertext re-written for the new state and the admin's proof, in one call. */
+  async setEntryDeleted(change: {
+    id: string;
+    baseVersion: number;
+    deleted: boolean;
+    envelope: unknown;
+    keyVersion: number;
+    proof: StateProof;
+  }): Promise<EntryRow> {
+    const msg = change.deleted
+      ? 'Only an admin can delete this entry.'
+      : 'Only an admin can restore this entry.';
     const data = await this.call(
       () =>
-        this.client.rpc('set_entry_deleted', { p_id: id, p_base_version: baseVersion, p_deleted: deleted }),
+        this.client.rpc('set_entry_deleted', {
+          p_id: change.id,
+          p_base_version: change.baseVersion,
+          p_deleted: change.deleted,
+          p_envelope: change.envelope,
+          p_key_version: change.keyVersion,
+          p_proof: change.proof,
+        }),
       { forbidden: msg },
     );
     return this.changedRow(data, msg);

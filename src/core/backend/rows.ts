@@ -31,7 +31,7 @@ export type Role = z.infer<typeof roleSchema>;
 export const statusSchema = z.enum(['invited', 'enrolled', 'active', 'disabled']);
 export type MemberStatus = z.infer<typeof statusSchema>;
 
-export const keyCertificateSchema = z.object({ signer: uuid, sig: b64url });
+export const keyCertificateSchema = z.object({ signer: uuid, n: b64url.max(64), sig: b64url });
 export type KeyCertificate = z.infer<typeof keyCertificateSchema>;
 
 /** Public fields every active member may read about a colleague (the `colleagues` view). */
@@ -78,6 +78,15 @@ export const grantRowSchema = z.object({
 });
 export type GrantRow = z.infer<typeof grantRowSchema>;
 
+/** A revoked key certificate (crypto/revocation.ts); honoured as listed, the signature names who revoked. */
+export const revocationRowSchema = z.object({
+  user_id: uuid,
+  certificate: keyCertificateSchema,
+  revoked_by: uuid,
+  signature: b64url.max(100),
+});
+export type RevocationRow = z.infer<typeof revocationRowSchema>;
+
 export const entryRowSchema = z.object({
   id: uuid,
   vault_id: uuid,
@@ -90,6 +99,8 @@ export const entryRowSchema = z.object({
   updated_by: uuid.nullable(),
   updated_at: time,
   deleted_at: time.nullable(),
+  /** The admin's signature on the last delete or restore (crypto/entry-state.ts); opaque until verified. */
+  state_proof: jsonValue.nullable().default(null),
 });
 export type EntryRow = z.infer<typeof entryRowSchema>;
 

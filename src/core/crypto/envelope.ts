@@ -123,6 +123,11 @@ export interface EntrySlot {
   keyVersion: number;
   /** The entry version this ciphertext is written for: 1 on create, base version + 1 on edit. */
   entryVersion: number;
+  /**
+   * A tombstone's ciphertext is bound to being one: it never opens as a live entry, nor a live one as a
+   * tombstone (so a server cannot flip `deleted_at` on a row and keep its ciphertext valid).
+   */
+  deleted?: boolean;
 }
 
 const UUID = z.uuid();
@@ -132,13 +137,11 @@ function entryAd(slot: EntrySlot): Uint8Array {
     throw new DamagedError();
   }
   if (!Number.isInteger(slot.entryVersion) || slot.entryVersion < 1) throw new DamagedError();
-  return canonical(
-    'keyroom/v1/entry',
-    slot.vaultId.toLowerCase(),
-    slot.entryId.toLowerCase(),
-    slot.keyVersion,
-    slot.entryVersion,
-  );
+  const at = [slot.vaultId.toLowerCase(), slot.entryId.toLowerCase(), slot.keyVersion, slot.entryVersion];
+  // Appended only for tombstones, so the AD of a live entry is what it always was (crypto/vectors.test.ts).
+  return slot.deleted
+    ? canonical('keyroom/v1/entry', ...at, 'deleted')
+    : canonical('keyroom/v1/entry', ...at);
 }
 
 export function encryptEntry(key: VaultKey, slot: EntrySlot, plaintext: Uint8Array): EntryEnvelope {

@@ -175,6 +175,22 @@ describe('colleague certificates', () => {
   });
 });
 
+describe('certificate nonce', () => {
+  it('makes every confirmation of the same person a different certificate, each bound to its own nonce', () => {
+    const again = colleague(ids.member, memberKeys, 'member', { id: ids.admin, keys: adminKeys });
+    const first = directory.get(ids.member)!;
+    expect(again.keyCertificate!.sig).not.toBe(first.keyCertificate!.sig);
+    expect(() => verifyColleague(again, 'member', root, lookup)).not.toThrow();
+    // A revocation names one certificate by its signature: the nonce cannot be swapped to make a "new" one.
+    const renonced = { ...first, keyCertificate: { ...first.keyCertificate!, n: again.keyCertificate!.n } };
+    expect(() => verifyColleague(renonced, 'member', root, lookup)).toThrow(DamagedError);
+    const { n: _gone, ...noNonce } = first.keyCertificate!;
+    expect(() =>
+      verifyColleague({ ...first, keyCertificate: noNonce as never }, 'member', root, lookup),
+    ).toThrow(DamagedError);
+  });
+});
+
 describe('fingerprint', () => {
   it('is six groups of five digits, deterministic, and differs per key set', () => {
     const f = fingerprint(rootKeys.ed25519Public);

@@ -2,6 +2,7 @@
 // root pinned at enrollment. Public keys from the server are never trusted on their own: a grant
 // verifies only under the pinned root key, or under an admin key the root has certified.
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { randomBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { base64UrlBytes, canonical, equalBytes, fromBase64Url, toBase64Url } from './bytes';
 import { DamagedError } from './damaged';
@@ -22,7 +23,15 @@ export interface ColleagueKeys {
   keyCertificate: KeyCertificate | null;
 }
 
-export const KeyCertificateSchema = z.strictObject({ signer: z.uuid(), sig: base64UrlBytes(64) });
+/**
+ * `n` is a fresh random nonce under the signature: Ed25519 is deterministic, and without it confirming the same
+ * person again (after a re-enable) would reproduce a certificate that was revoked (crypto/revocation.ts).
+ */
+export const KeyCertificateSchema = z.strictObject({
+  signer: z.uuid(),
+  n: base64UrlBytes(16),
+  sig: base64UrlBytes(64),
+});
 export type KeyCertificate = z.infer<typeof KeyCertificateSchema>;
 
 /** `vault_grants` row fields that the signature covers, plus who signed. */
@@ -61,8 +70,21 @@ function grantMessage(g: GrantFields): Uint8Array {
  * an admin's, so only keys the root certified as admin can sign grants. Promoting a member to
  * admin therefore needs a new certificate from the root.
  */
-function certificateMessage(memberId: string, role: Role, x25519Public: string, ed25519Public: string) {
-  return canonical('keyroom/v1/key-certificate', memberId.toLowerCase(), role, x25519Public, ed25519Public);
+function certificateMessage(
+  memberId: string,
+  role: Role,
+  x25519Public: string,
+  ed25519Public: string,
+  nonce: string,
+) {
+  return canonical(
+    'keyroom/v1/key-certificate',
+    memberId.toLowerCase(),
+    role,
+    x25519Public,
+    ed25519Public,
+    nonce,
+  );
 }
 
 export function signGrant(fields: GrantFields, signerSecret: Uint8Array): string {
@@ -73,8 +95,9 @@ export function signKeyCertificate(
   subject: { id: string; role: Role; x25519Public: string; ed25519Public: string },
   signer: { id: string; ed25519Secret: Uint8Array },
 ): KeyCertificate {
-  const msg = certificateMessage(subject.id, subject.role, subject.x25519Public, subject.ed25519Public);
-  return { signer: signer.id, sig: toBase64Url(ed25519.sign(msg, signer.ed25519Secret)) };
+  const n = toBase64Url(randomBytes(16));
+  const msg = certificateMessage(subject.id, subject.role, subject.x25519Public, subject.ed25519Public, n);
+  return { signer: signer.id, n, sig: toBase64Url(ed25519.sign(msg, signer.ed25519Secret)) };
 }
 
 /** Strict RFC 8032 verification (no ZIP-215 leniency); malformed input is simply "not valid". */
@@ -89,11 +112,11 @@ export function verifySig(sig: string, msg: Uint8Array, publicKey: Uint8Array): 
 }
 
 function certifiedBy(subject: ColleagueKeys, role: Role, signerPublic: Uint8Array): boolean {
-  const cert = subject.keyCertificate;
-  if (!cert) return false;
+  const cert = KeyCertificateSchema.safeParse(subject.keyCertificate);
+  if (!cert.success) return false;
   return verifySig(
-    cert.sig,
-    certificateMessage(subject.id, role, subject.x25519Public, subject.ed25519Public),
+    cert.data.sig,
+    certificateMessage(subject.id, role, subject.x25519Public, subject.ed25519Public, cert.data.n),
     signerPublic,
   );
 }

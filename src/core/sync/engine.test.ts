@@ -26,6 +26,7 @@ function row(id: string, version: number, seq: number, vault = VAULT): EntryRow 
     updated_by: null,
     updated_at: '2026-01-01T00:00:00Z',
     deleted_at: null,
+    state_proof: null,
   };
 }
 

@@ -27,8 +27,11 @@ export interface Change {
 }
 
 export interface SyncHooks {
-  /** Decrypts and indexes a row (or forgets it when it is a tombstone); says whether it verified. */
-  accept(row: EntryRow): Verdict;
+  /**
+   * Decrypts and indexes a row (or forgets it when it is a tombstone); says whether it verified. `prev` is the
+   * row last accepted for that id (a delete or restore is checked against it).
+   */
+  accept(row: EntryRow, prev: EntryRow | undefined): Verdict;
   changed(entries: Change[]): void;
   rollback(entryId: string, seen: number, offered: number): void;
   damaged(row: EntryRow): void;
@@ -348,7 +351,7 @@ export class SyncEngine {
     }
     const cached = this.local.rows.get(row.id);
     if (cached && cached.version === row.version && cached.seq === row.seq) return null;
-    if (this.hooks.accept(row) === 'damaged') {
+    if (this.hooks.accept(row, cached) === 'damaged') {
       this.markDamaged(row);
       return null;
     }

@@ -100,7 +100,9 @@ const DOC = {
   audits: 'pending-audits',
   server: 'server',
   snapshot: 'unlock-snapshot',
+  revoked: 'revoked-certificates',
 } as const;
+const revokedDoc = z.array(z.string().max(200)).max(100_000);
 
 /** What the last confirmed session read from the server and an offline unlock needs. */
 export const serverDocsSchema = z.strictObject({
@@ -179,6 +181,24 @@ export class LocalState {
   /** Forgets them: the next unlock goes through the server (which disagreed with this PC). */
   async dropServerDocs(): Promise<void> {
     await this.storage.cache.apply({ documents: { [DOC.server]: undefined } });
+  }
+
+  /**
+   * Certificates this PC has seen revoked (crypto/revocation.ts certificateKey). Kept once seen: a server that
+   * stops listing a revocation does not make the certificate usable here again.
+   */
+  async revokedCertificates(): Promise<Set<string>> {
+    const stored = revokedDoc.safeParse(await this.storage.cache.document(DOC.revoked));
+    return new Set(stored.success ? stored.data : []);
+  }
+
+  /** Adds to what revokedCertificates keeps; returns the whole set. */
+  async rememberRevoked(keys: Iterable<string>): Promise<Set<string>> {
+    const known = await this.revokedCertificates();
+    const before = known.size;
+    for (const k of keys) known.add(k);
+    if (known.size !== before) await this.storage.cache.apply({ documents: { [DOC.revoked]: [...known] } });
+    return known;
   }
 
   async snapshot(): Promise<unknown> {

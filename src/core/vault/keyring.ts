@@ -7,6 +7,7 @@ import { equalBytes, toBase64Url, wipe } from '../crypto/bytes';
 import { DamagedError } from '../crypto/damaged';
 import { decryptEntry, type EntryEnvelope, encryptEntry, VaultKey } from '../crypto/envelope';
 import { openSealedVaultKey, type UserKeys, wipeUserKeys } from '../crypto/keys';
+import { certificateKey } from '../crypto/revocation';
 import { type ColleagueKeys, type PinnedRoot, verifyGrant } from '../crypto/trust';
 
 export interface VaultKeyOutcome {
@@ -16,10 +17,18 @@ export interface VaultKeyOutcome {
   damaged: number;
 }
 
-export function colleagueKeys(rows: ColleagueRow[]): Map<string, ColleagueKeys> {
+/**
+ * The colleagues' keys by lower-cased id. A certificate in `revoked` (crypto/revocation.ts certificateKey) leaves
+ * its holder out: a revoked person receives nothing and a revoked admin vouches for nothing.
+ */
+export function colleagueKeys(
+  rows: ColleagueRow[],
+  revoked: ReadonlySet<string> = new Set(),
+): Map<string, ColleagueKeys> {
   const map = new Map<string, ColleagueKeys>();
   for (const r of rows) {
     if (!r.x25519_public || !r.ed25519_public) continue;
+    if (r.key_certificate && revoked.has(certificateKey(r.id, r.key_certificate))) continue;
     map.set(r.id.toLowerCase(), {
       id: r.id,
       x25519Public: r.x25519_public,
@@ -130,17 +139,31 @@ export class Keyring {
     return versions.length ? Math.max(...versions) : undefined;
   }
 
-  encrypt(vaultId: string, entryId: string, entryVersion: number, plaintext: Uint8Array): EntryEnvelope {
+  /** `deleted`: a tombstone's ciphertext (its AD says so). */
+  encrypt(
+    vaultId: string,
+    entryId: string,
+    entryVersion: number,
+    plaintext: Uint8Array,
+    deleted = false,
+  ): EntryEnvelope {
     const kv = this.currentVersion(vaultId);
     const key = kv === undefined ? undefined : this.vaultKeys.get(vaultId)?.get(kv);
     if (!key || kv === undefined) throw new DamagedError();
-    return encryptEntry(key, { vaultId, entryId, keyVersion: kv, entryVersion }, plaintext);
+    return encryptEntry(key, { vaultId, entryId, keyVersion: kv, entryVersion, deleted }, plaintext);
   }
 
   /** Opens an envelope from the server for the slot the row claims; any mismatch is DamagedError. */
-  decrypt(vaultId: string, entryId: string, keyVersion: number, entryVersion: number, envelope: unknown) {
+  decrypt(
+    vaultId: string,
+    entryId: string,
+    keyVersion: number,
+    entryVersion: number,
+    envelope: unknown,
+    deleted = false,
+  ) {
     const key = this.vaultKeys.get(vaultId)?.get(keyVersion);
-    return decryptEntry(key, { vaultId, entryId, keyVersion, entryVersion }, envelope);
+    return decryptEntry(key, { vaultId, entryId, keyVersion, entryVersion, deleted }, envelope);
   }
 
   /** The raw key bytes are not kept: sealing for a new member reopens the own grant (admin flows). */

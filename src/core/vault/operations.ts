@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Backend, NewEntry } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import type { EntryRow } from '../backend/rows';
+import { signEntryState } from '../crypto/entry-state';
 import { decryptEntry, encryptEntry, VaultKey } from '../crypto/envelope';
 import { newVaultKeyBytes, openSealedVaultKey, sealVaultKey } from '../crypto/keys';
 import type { SyncEngine } from '../sync/engine';
@@ -368,6 +369,7 @@ export class VaultOperations {
       updated_by: this.ctx.keyring.userId,
       updated_at: at,
       deleted_at: null,
+      state_proof: null,
     };
   }
 
@@ -396,7 +398,9 @@ export class VaultOperations {
   private async write(vaultId: string, id: string, baseVersion: number, plain: Uint8Array) {
     const keyVersion = this.ctx.keyring.currentVersion(vaultId);
     if (keyVersion === undefined) throw new CoreError('damaged');
-    const envelope = this.ctx.keyring.encrypt(vaultId, id, baseVersion + 1, plain);
+    // An edit keeps the deleted state (update_entry does not touch it), and the ciphertext says which it is.
+    const deleted = (this.ctx.replica.get(id)?.deletedAt ?? null) !== null;
+    const envelope = this.ctx.keyring.encrypt(vaultId, id, baseVersion + 1, plain, deleted);
     try {
       const row = await this.ctx.backend.updateEntry(id, baseVersion, envelope, keyVersion);
       return this.applyOwn(row);
@@ -425,25 +429,32 @@ export class VaultOperations {
     }
   }
 
+  /** A delete: the tombstone's ciphertext and the admin's signed proof, written in one call. */
   async remove(id: string, baseVersion: number): Promise<EntrySummary> {
     if (!this.ctx.isAdmin()) throw new CoreError('forbidden', 'Only an admin can delete this entry.');
-    this.openEntry(id);
-    return this.applyOwn(await this.ctx.backend.setEntryDeleted(id, baseVersion, true));
+    return this.setDeleted(id, baseVersion, true);
   }
 
-  /**
-   * The AD binds the version a ciphertext was written for, and the delete bumped the version without new
-   * ciphertext; so the restore first re-encrypts on the tombstone for the version the restore will reach,
-   * then lifts the tombstone. Other PCs never see a live row whose ciphertext does not match its version.
-   */
+  /** A restore, the same way: re-encrypted as a live entry for the version it reaches, signed. */
   async restore(id: string, baseVersion: number): Promise<EntrySummary> {
     if (!this.ctx.isAdmin()) throw new CoreError('forbidden', 'Only an admin can restore this entry.');
+    return this.setDeleted(id, baseVersion, false);
+  }
+
+  private async setDeleted(id: string, baseVersion: number, deleted: boolean): Promise<EntrySummary> {
     const e = this.openEntry(id);
-    const keyVersion = this.ctx.keyring.currentVersion(e.vaultId);
+    const keyring = this.ctx.keyring;
+    const keyVersion = keyring.currentVersion(e.vaultId);
     if (keyVersion === undefined) throw new CoreError('damaged');
-    const envelope = this.ctx.keyring.encrypt(e.vaultId, id, baseVersion + 2, encodeEntry(e.entry));
-    const staged = await this.ctx.backend.updateEntry(id, baseVersion, envelope, keyVersion);
-    return this.applyOwn(await this.ctx.backend.setEntryDeleted(id, staged.version, false));
+    const version = baseVersion + 1;
+    const envelope = keyring.encrypt(e.vaultId, id, version, encodeEntry(e.entry), deleted);
+    const proof = signEntryState({ vaultId: e.vaultId, entryId: id }, version, deleted ? 'deleted' : 'live', {
+      id: keyring.userId,
+      ed25519Secret: keyring.user.ed25519Secret,
+    });
+    return this.applyOwn(
+      await this.ctx.backend.setEntryDeleted({ id, baseVersion, deleted, envelope, keyVersion, proof }),
+    );
   }
 
   private applyOwn(row: EntryRow): EntrySummary {

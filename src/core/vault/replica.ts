@@ -8,10 +8,12 @@
 // whatever is still waiting, so no entry is missing from a result.
 import { CoreError } from '../backend/errors';
 import type { EntryRow } from '../backend/rows';
+import type { Lookup } from '../crypto/trust';
 import { type EntrySummaryFields, entryDigest, type SnapshotItem } from '../session/snapshot';
 import { decodeEntry, type Entry } from './entry-schema';
 import type { Keyring } from './keyring';
 import { SearchIndex } from './search';
+import { stateChangeHolds } from './state-change';
 
 export interface OpenEntry {
   id: string;
@@ -80,7 +82,11 @@ export class Replica {
   private readonly unindexed = new Set<string>();
   private indexing: NodeJS.Immediate | null = null;
 
-  constructor(private readonly keyring: Keyring) {}
+  /** `signers`: the colleagues' keys as last listed, to check the admin chain of a state proof. */
+  constructor(
+    private readonly keyring: Keyring,
+    private readonly signers: Lookup = () => undefined,
+  ) {}
 
   /** The search index, complete: entries still waiting are indexed before anyone searches. */
   get index(): SearchIndex {
@@ -89,14 +95,14 @@ export class Replica {
   }
 
   /**
-   * Decrypts a row for the version it claims. A tombstone keeps the ciphertext of the version before the
-   * delete (the delete bumps the version but writes no ciphertext), or of the next one while a restore is
-   * under way, so it opens for v-1, v or v+1; it is never shown as content, only offered for restore.
+   * Decrypts a row for the version and state it claims (a tombstone is never shown as content, only offered
+   * for restore). `prev` is the row this PC accepted last for the same id: a change of the deleted state must
+   * carry an admin's proof newer than it (vault/state-change.ts), else the row is damaged and `prev` stays.
    */
-  accept(row: EntryRow): 'ok' | 'damaged' {
+  accept(row: EntryRow, prev?: EntryRow): 'ok' | 'damaged' {
     // The server's row takes the place of the queued one under the same id: no duplicate, no gap.
     this.pending.delete(row.id);
-    const entry = this.decrypt(row);
+    const entry = stateChangeHolds(row, prev, this.keyring.root, this.signers) ? this.decrypt(row) : null;
     if (!entry) {
       this.markBroken(row);
       return 'damaged';
@@ -223,16 +229,14 @@ export class Replica {
 
   /** The plaintext of a row (or a history row), or null: one uniform failure whatever went wrong. */
   decrypt(row: Decryptable) {
-    const versions = row.deleted_at ? [row.version, row.version - 1, row.version + 1] : [row.version];
-    for (const v of versions) {
-      if (v < 1) continue;
-      try {
-        return decodeEntry(this.keyring.decrypt(row.vault_id, row.id, row.key_version, v, row.envelope));
-      } catch {
-        // the next candidate version; all failing is the one "damaged"
-      }
+    try {
+      const deleted = row.deleted_at !== null;
+      return decodeEntry(
+        this.keyring.decrypt(row.vault_id, row.id, row.key_version, row.version, row.envelope, deleted),
+      );
+    } catch {
+      return null;
     }
-    return null;
   }
 
   markBroken(row: Pick<EntryRow, 'id' | 'vault_id' | 'version' | 'updated_at'>): void {

@@ -13,7 +13,7 @@ const Role = z.enum(['admin', 'member']);
 const base64url = (bytes: number) =>
   z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`));
 
-const KeyCertificate = z.strictObject({ signer: UserId, sig: base64url(64) });
+const KeyCertificate = z.strictObject({ signer: UserId, sig: base64url(64), n: base64url(16) });
 
 // One sealed vault key for the person being confirmed: member and signer are the request's user and caller.
 const Grant = z.strictObject({

@@ -1,0 +1,72 @@
+// Rotating a vault key after offboarding: a new key, every entry re-encrypted client-side for the version the
+// rotation gives it (a tombstone stays a tombstone), and grants only for the colleagues this PC verified
+// (admin/recipients.ts), all in one rotate_vault_key call.
+import type { RotatedEntry, RotatedGrant } from '../backend/client';
+import { CoreError } from '../backend/errors';
+import { wipe } from '../crypto/bytes';
+import { encryptEntry, VaultKey } from '../crypto/envelope';
+import { newVaultKeyBytes } from '../crypto/keys';
+import { encodeEntry } from '../vault/entry-schema';
+import type { AdminContext } from './operations';
+import { sealGrant, type UnverifiedHolder, vaultRecipients } from './recipients';
+
+/** `revoked`: every certificate this PC knows to be revoked (crypto/revocation.ts certificateKey). */
+export async function rotateVaultKey(
+  ctx: AdminContext,
+  revoked: ReadonlySet<string>,
+  vaultId: string,
+  leaverId: string | null,
+): Promise<{ keyVersion: number; unverified: UnverifiedHolder[] }> {
+  const me = ctx.keyring;
+  const vault = (await ctx.backend.vaults()).find((v) => v.id === vaultId);
+  if (!vault) throw new CoreError('not_found');
+  const next = vault.key_version + 1;
+  const raw = newVaultKeyBytes();
+  const newKey = new VaultKey(raw.slice(), next);
+  try {
+    const entries: RotatedEntry[] = [];
+    for (const row of await ctx.backend.allEntries(vaultId)) {
+      const plain = ctx.replica.decrypt(row);
+      if (!plain)
+        throw new CoreError(
+          'damaged',
+          'An entry in this vault could not be opened; the key was not rotated.',
+        );
+      const slot = {
+        vaultId,
+        entryId: row.id,
+        keyVersion: next,
+        entryVersion: row.version + 1,
+        deleted: row.deleted_at !== null,
+      };
+      entries.push({
+        id: row.id,
+        base_version: row.version,
+        envelope: encryptEntry(newKey, slot, encodeEntry(plain)),
+      });
+    }
+    const [colleagues, listed] = await Promise.all([
+      ctx.backend.colleagues(),
+      ctx.backend.grantsForVault(vaultId),
+    ]);
+    const { recipients, unverified } = vaultRecipients({
+      keyVersion: vault.key_version,
+      listed,
+      colleagues,
+      root: me.root,
+      revoked,
+      skip: new Set([me.userId.toLowerCase(), ...(leaverId ? [leaverId.toLowerCase()] : [])]),
+    });
+    const target = { id: vaultId, keyVersion: next };
+    const grants: RotatedGrant[] = [
+      sealGrant(me, target, raw, { memberId: me.userId, x25519Public: me.x25519PublicB64 }),
+      ...recipients.map((r) => sealGrant(me, target, raw, r)),
+    ];
+    await ctx.backend.rotateVaultKey(vaultId, vault.key_version, entries, grants);
+    me.addVaultKey(vaultId, raw.slice(), next);
+    return { keyVersion: next, unverified };
+  } finally {
+    newKey.wipe();
+    wipe(raw);
+  }
+}
