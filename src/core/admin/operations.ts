@@ -15,9 +15,9 @@ import { memberFingerprint, sameFingerprint } from '../session/enrollment';
 import type { LocalState } from '../sync/state';
 import { colleagueKeys, type Keyring } from '../vault/keyring';
 import type { Replica } from '../vault/replica';
-import { refuseEndingRoot } from './succession';
 import { grantHolds, sealGrant, type UnverifiedHolder, verifiedKeys } from './recipients';
 import { rotateVaultKey } from './rotation';
+import { refuseEndingRoot } from './succession';
 
 export interface Member {
   id: string;
