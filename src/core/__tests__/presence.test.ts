@@ -119,4 +119,26 @@ describe('presence on the office channel', () => {
     },
     SLOW,
   );
+  // Last: it disables emp. Realtime authorizes at join (and at a token refresh), so a socket joined before the
+  // disable can keep claiming until it is kicked; a client that ignores the kick must not look online.
+  it(
+    'does not light a disabled person’s PC from a socket that stayed joined after the disable',
+    async () => {
+      const empDevice = deviceOf(await devices(), ids.emp)!.id;
+      const channel = await rogueChannel(ids.emp);
+      try {
+        await claim(channel, { user_id: ids.emp, device_id: empDevice });
+        await emp.core.dispose();
+        expect(deviceOf(await devices(), ids.emp)?.online).toBe(true);
+        await admin.core.admin.disable(ids.emp);
+        expect(admin.core.presence().some((p) => p.userId === ids.emp && p.deviceId === empDevice)).toBe(
+          true,
+        );
+        expect(deviceOf(await devices(), ids.emp)?.online).toBe(false);
+      } finally {
+        await rogue!.removeChannel(channel);
+      }
+    },
+    SLOW,
+  );
 });

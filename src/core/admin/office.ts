@@ -162,8 +162,11 @@ export class OfficeAdmin {
     const [devices, profiles] = await Promise.all([this.ctx.backend.devices(), this.ctx.backend.profiles()]);
     const people = new Map(profiles.map((p) => [p.id, p]));
     // Everything shown comes from the rows the database wrote for each device's user; presence only lights
-    // "online" for a row its own user claims.
-    const online = onlineDevices(this.ctx.presence());
+    // "online" for a row its own user claims, and never for a person who is not active: a disabled person's
+    // client may ignore the kick and keep claiming (docs/security.md, "Presence is only a hint").
+    const claimed = onlineDevices(this.ctx.presence());
+    const online = (d: { id: string; user_id: string }) =>
+      people.get(d.user_id)?.status === 'active' && claimed(d);
     return devices
       .map((d) => ({
         id: d.id,

@@ -145,7 +145,13 @@ export class Backend {
     this.client = createClient(opts.url, opts.publishableKey, {
       global: { fetch: retryStaleSocket(opts.network.fetch) },
       auth: { persistSession: false, autoRefreshToken: true, detectSessionInUrl: false },
-      realtime: { transport: opts.network.WebSocket as never, heartbeatIntervalMs: 15_000 },
+      // Realtime's own HTTP calls (broadcast over REST) take the same route as everything else: realtime-js
+      // falls back to the global fetch otherwise, which would go around the proxy and Chromium's certificates.
+      realtime: {
+        transport: opts.network.WebSocket as never,
+        fetch: opts.network.fetch,
+        heartbeatIntervalMs: 15_000,
+      },
     });
   }
 

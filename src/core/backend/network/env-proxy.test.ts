@@ -14,6 +14,16 @@ describe('the proxy variables, read as curl reads them', () => {
     expect(await route({ HTTP_PROXY: 'http://plain:8080' }, 'https://office.example/')).toBe('direct');
   });
 
+  it('ALL_PROXY serves a protocol whose own variable is unset, as curl falls back to it', async () => {
+    const env = { ALL_PROXY: 'http://all:3128', HTTP_PROXY: 'http://plain:8080' };
+    expect(await route(env, 'https://office.example/')).toBe('http://all:3128/');
+    expect(await route(env, 'http://office.example/')).toBe('http://plain:8080/');
+    expect(
+      await route({ all_proxy: 'http://all:3128', NO_PROXY: 'office.example' }, 'https://office.example/'),
+    ).toBe('direct');
+    expect(() => envProxyResolver({ ALL_PROXY: 'socks5://s:1080' })).toThrow(/ALL_PROXY uses socks5/);
+  });
+
   it('does not exempt loopback on its own (curl does not; the proxy tests rely on it)', async () => {
     expect(await route({ HTTP_PROXY: 'http://p:1', NO_PROXY: '' }, 'http://127.0.0.1:54321/')).toBe(
       'http://p:1/',

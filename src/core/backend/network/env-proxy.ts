@@ -1,5 +1,6 @@
 // HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the way curl reads them (curl's docs, "ENVIRONMENT"): the lower-case
 // name wins over the upper-case one; `https_proxy` serves https:// and wss://, `http_proxy` http:// and ws://;
+// ALL_PROXY serves both when the protocol's own variable is unset (curl's fallback);
 // NO_PROXY is a comma list of host names (a name also covers its subdomains, a leading dot is ignored), IP
 // addresses, optional `:port`, or `*` for everything. Unlike many proxy libraries, loopback is NOT exempt
 // unless NO_PROXY says so: curl does not exempt it either, and the proxy tests route loopback on purpose.
@@ -53,12 +54,12 @@ export function exempt(noProxy: string | undefined, target: URL): boolean {
 
 /** The resolver for plain Node (preview host, command-line tools, tests); throws on a malformed variable. */
 export function envProxyResolver(env: Env): ProxyResolver {
+  const all = read(env, 'all_proxy');
   const https = read(env, 'https_proxy');
   const http = read(env, 'http_proxy');
-  const proxies = {
-    secure: https ? proxyUrl(https, 'HTTPS_PROXY') : null,
-    plain: http ? proxyUrl(http, 'HTTP_PROXY') : null,
-  };
+  const pick = (own: string | undefined, name: string) =>
+    own ? proxyUrl(own, name) : all ? proxyUrl(all, 'ALL_PROXY') : null;
+  const proxies = { secure: pick(https, 'HTTPS_PROXY'), plain: pick(http, 'HTTP_PROXY') };
   const noProxy = read(env, 'no_proxy');
   return async (target: URL): Promise<Route> => {
     const secure = target.protocol === 'https:' || target.protocol === 'wss:';
