@@ -4,6 +4,7 @@
 
 import { OfficeAdmin, type OfficePolicy } from './admin/office';
 import { AdminOperations } from './admin/operations';
+import { type PersonChange, peopleChanges } from './admin/people-changes';
 import { Backend } from './backend/client';
 import { CoreError } from './backend/errors';
 import type { ColleagueRow, GrantRow, PolicyRow, ProfileRow, VaultRow } from './backend/rows';
@@ -86,6 +87,8 @@ export interface CoreEvents {
   updateRequired: { running: string; required: string };
   /** The office policy was read (at unlock, at the server's confirmation, on a policy poke). */
   policyChanged: Omit<OfficePolicy, 'updatedAt'>;
+  /** Someone's status or role changed (an invitee enrolled, a colleague was disabled): the office channel's poke. */
+  peopleChanged: { changes: PersonChange[] };
   /** An entry failed to decrypt or verify; it is listed as damaged and the cache keeps its last good copy. */
   damaged: { entryId: string };
   /** The server offered an older version than this PC has seen; it was not applied. */
@@ -950,7 +953,10 @@ export class KeyroomCore {
     if (!open) return;
     if (e === 'profile') {
       const colleagues = await this.backend.colleagues();
+      const before = open.colleagues;
       open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
+      const changes = peopleChanges(before, open.colleagues);
+      if (changes.length > 0) this.events.emit('peopleChanged', { changes });
       return this.local.saveServerDocs(this.serverDocsOf(open));
     }
     const policy = await this.backend.policy();

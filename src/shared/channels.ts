@@ -59,6 +59,8 @@ export const EVENT_NAMES = [
   'updateRequired',
   'toast',
   'importProgress',
+  'policyChanged',
+  'peopleChanged',
 ] as const;
 
 export type CallName = (typeof CALL_NAMES)[number];

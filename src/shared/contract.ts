@@ -20,6 +20,7 @@ import {
   isoTime,
   LIMITS,
   memberSchema,
+  memberStatusSchema,
   refusedWriteSchema,
   roleSchema,
   semverSchema,
@@ -93,6 +94,12 @@ export const importSummarySchema = z.object({
 const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({
   request,
   response,
+});
+
+// What a PC needs of the office policy: how soon it locks, and whether "Stay unlocked" may be switched on.
+const appPolicySchema = z.object({
+  autoLockMinutes: z.number().int().positive(),
+  allowStayUnlocked: z.boolean(),
 });
 
 export const calls = {
@@ -250,9 +257,7 @@ export const calls = {
       officeFingerprint: fingerprintSchema.nullable(),
       sync: syncStateSchema,
       update: updateStatusSchema,
-      policy: z
-        .object({ autoLockMinutes: z.number().int().positive(), allowStayUnlocked: z.boolean() })
-        .nullable(),
+      policy: appPolicySchema.nullable(),
     }),
   ),
   'app.restartToUpdate': call(empty, done),
@@ -269,6 +274,21 @@ const entryChangeSchema = z.object({
 export type EntryChange = z.infer<typeof entryChangeSchema>;
 
 export const events = {
+  // The office policy as this PC last read it (at unlock, and live when an admin changes it).
+  policyChanged: appPolicySchema,
+  // Someone's status or role changed (an invitee enrolled, a colleague was disabled); no key material.
+  peopleChanged: z.object({
+    changes: z
+      .array(
+        z.object({
+          id: uuid,
+          displayName: z.string().max(254),
+          from: memberStatusSchema.nullable(),
+          to: memberStatusSchema.nullable(),
+        }),
+      )
+      .max(1000),
+  }),
   entriesChanged: z.object({ changes: z.array(entryChangeSchema).max(1000) }),
   sessionChanged: sessionStateSchema,
   syncStateChanged: syncStateSchema,

@@ -71,6 +71,12 @@ export function forwardCoreEvents(
     core.events.on('syncState', ({ connection, lastSyncedAt, pendingChanges }) =>
       emit('syncStateChanged', { connection, lastSyncedAt, pendingChanges }),
     ),
+    core.events.on('policyChanged', ({ autoLockMinutes, allowStayUnlocked }) =>
+      emit('policyChanged', { autoLockMinutes, allowStayUnlocked }),
+    ),
+    core.events.on('peopleChanged', ({ changes }) =>
+      emit('peopleChanged', { changes: changes.slice(0, 1000) }),
+    ),
     core.events.on('updateRequired', ({ running, required }) =>
       emit('updateRequired', { running, required, downloadPercent: null, at: new Date().toISOString() }),
     ),

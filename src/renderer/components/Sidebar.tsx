@@ -12,6 +12,8 @@ function NavItem(props: {
   count?: number;
   onClick: () => void;
   alert?: boolean;
+  /** Says what the count counts, for screen readers and the tooltip. */
+  hint?: string;
 }) {
   return (
     <li>
@@ -24,7 +26,13 @@ function NavItem(props: {
         <Icon name={props.icon} />
         <span class="nav-label">{props.label}</span>
         {props.count !== undefined && (
-          <span class={`nav-count${props.alert ? ' alert' : ''}`}>{props.count}</span>
+          <span
+            class={`nav-count${props.alert ? ' alert' : ''}`}
+            title={props.hint ? `${props.count} ${props.hint}` : undefined}
+          >
+            {props.count}
+            {props.hint && <span class="sr-only"> {props.hint}</span>}
+          </span>
         )}
       </button>
     </li>
@@ -135,6 +143,9 @@ export function Sidebar() {
                   icon={p.icon}
                   label={p.label}
                   active={view.kind === 'admin' && view.page === p.page}
+                  {...(p.page === 'users' && state.waitingForConfirmation > 0
+                    ? { count: state.waitingForConfirmation, alert: true, hint: 'waiting for confirmation' }
+                    : {})}
                   onClick={() => go({ kind: 'admin', page: p.page })}
                 />
               ))}

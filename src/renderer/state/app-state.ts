@@ -47,6 +47,10 @@ export interface AppState {
   toasts: Toast[];
   // Bumped whenever entries change, so open detail views reload.
   revision: number;
+  /** Bumped when someone's status or role changes: the People list reads itself again. */
+  peopleRevision: number;
+  /** People who enrolled and wait for an admin to compare their fingerprint (the People badge). */
+  waitingForConfirmation: number;
   nextToastId: number;
 }
 
@@ -66,17 +70,22 @@ export const initialState: AppState = {
   conflictsCount: 0,
   toasts: [],
   revision: 0,
+  peopleRevision: 0,
+  waitingForConfirmation: 0,
   nextToastId: 1,
 };
 
 export type Action =
   | { type: 'session'; session: SessionState }
   | { type: 'info'; info: AppInfo }
+  | { type: 'policy'; policy: NonNullable<AppInfo['policy']> }
   | { type: 'sync'; sync: SyncState }
   | { type: 'update'; update: UpdateStatus }
   | { type: 'settings'; settings: Settings }
   | { type: 'list'; vaults: VaultInfo[]; entries: EntrySummary[] }
   | { type: 'entriesChanged' }
+  | { type: 'peopleChanged' }
+  | { type: 'waiting'; count: number }
   | { type: 'query'; query: string }
   | { type: 'searchResults'; query: string; entries: EntrySummary[] }
   | { type: 'navigate'; view: View }
@@ -108,6 +117,8 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'info':
       return { ...state, info: action.info, sync: action.info.sync, update: action.info.update };
+    case 'policy':
+      return state.info ? { ...state, info: { ...state.info, policy: action.policy } } : state;
     case 'sync':
       return { ...state, sync: action.sync };
     case 'update':
@@ -125,6 +136,10 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'entriesChanged':
       return { ...state, revision: state.revision + 1 };
+    case 'peopleChanged':
+      return { ...state, peopleRevision: state.peopleRevision + 1 };
+    case 'waiting':
+      return { ...state, waitingForConfirmation: action.count };
     case 'query':
       return {
         ...state,

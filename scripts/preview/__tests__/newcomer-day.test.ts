@@ -1,0 +1,130 @@
+// End-to-end through the preview host: what a newcomer to the app trips over on a first day (issue 17), each
+// checked where a person sees it, in Debian's Chromium, on real cores over a local stack on PostgreSQL. The demo
+// office (admin + confirmed employee) is set up by the demo-office code; the tests run in order, like one day.
+// (Electron binary not available here: the shell is tested through the preview host.)
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PROFILES } from '../../demo-office';
+import { type RunningStack, startStack } from '../../local-stack/server';
+import { createTestDatabase, type TestDatabase } from '../../test/pg';
+import type { PreviewHost } from '../host';
+import type { CoreSession } from '../session';
+import { launchChromium, openPreviewOffice, screenshotDir, shoot } from './browser';
+
+let db: TestDatabase;
+let stack: RunningStack;
+let host: PreviewHost<CoreSession>;
+let browser: Browser;
+let admin: CoreSession;
+let employee: CoreSession;
+let adminPage: Page;
+let employeePage: Page;
+let shots: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase('keyroom_e2e_newcomer');
+  stack = await startStack({ port: 0, dbUrl: db.url });
+  const opened = await openPreviewOffice(stack);
+  host = opened.host;
+  admin = opened.office.admin;
+  employee = opened.office.employee;
+  browser = await launchChromium();
+  shots = await screenshotDir();
+  adminPage = await (await browser.newContext({ viewport: { width: 1200, height: 760 } })).newPage();
+  employeePage = await (await browser.newContext({ viewport: { width: 1200, height: 760 } })).newPage();
+  for (const page of [adminPage, employeePage]) page.setDefaultTimeout(10_000);
+  await adminPage.goto(`${host.url}&profile=${DEMO_PROFILES.admin}`);
+  await employeePage.goto(`${host.url}&profile=${DEMO_PROFILES.employee}`);
+  await adminPage.getByRole('region', { name: 'Entry list' }).getByText('Office Wi-Fi').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await stack?.stop();
+  await db?.drop();
+});
+
+describe('a newcomer’s first day (Electron binary not available here: tested through the preview host)', () => {
+  it('inviting an email that already has an account says so next to the field, and clears when it changes', async () => {
+    await adminPage.getByRole('button', { name: 'People' }).click();
+    await adminPage.getByRole('button', { name: 'Invite' }).click();
+    const dialog = adminPage.getByRole('dialog', { name: 'Invite a colleague' });
+    await dialog.getByLabel('Name').fill('Alex again');
+    const email = dialog.getByLabel('Work email');
+    await email.fill(admin.core.state.state === 'unlocked' ? admin.core.state.user.email : '');
+    await dialog.getByRole('button', { name: 'Create invitation' }).click();
+    const fieldError = dialog
+      .locator('.field')
+      .filter({ hasText: 'Work email' })
+      .getByText(/already has a Keyroom account/);
+    await fieldError.waitFor();
+    await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+    expect(await dialog.getByText(/Someone else changed this entry/).count()).toBe(0);
+    await shoot(adminPage, shots, 'admin-invite-existing-account');
+    await email.fill('someone.new@demo.keyroom.test');
+    await fieldError.waitFor({ state: 'detached' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('"Stay unlocked on this PC" becomes available in a running app as soon as the admin allows it', async () => {
+    await admin.core.office.setPolicy(15, false);
+    await employeePage.getByRole('button', { name: 'Settings' }).click();
+    const toggle = employeePage.getByRole('switch', { name: 'Stay unlocked on this PC' });
+    await expect.poll(() => toggle.isDisabled(), { timeout: 10_000 }).toBe(true);
+    await admin.core.office.setPolicy(15, true);
+    await expect.poll(() => toggle.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await employeePage.getByText('Keyroom locks after 15 minutes without activity.').waitFor();
+    await toggle.check();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await shoot(employeePage, shots, 'employee-stay-unlocked-allowed');
+  });
+
+  it('the People list is live: an invitee who enrolls shows up as waiting, with a badge and a toast', {
+    timeout: 60_000,
+  }, async () => {
+    await adminPage.getByRole('button', { name: 'People' }).click();
+    await adminPage.getByRole('button', { name: 'Invite' }).click();
+    const dialog = adminPage.getByRole('dialog', { name: 'Invite a colleague' });
+    await dialog.getByLabel('Name').fill('Robin Reception');
+    await dialog.getByLabel('Work email').fill('robin@demo.keyroom.test');
+    await dialog.getByRole('button', { name: 'Create invitation' }).click();
+    const otp = (await adminPage.locator('.sheet-otp').textContent())?.trim() ?? '';
+    await adminPage.getByRole('button', { name: 'Done' }).click();
+    const row = adminPage.getByRole('row').filter({ hasText: 'robin@demo.keyroom.test' });
+    await row.getByText('Invited').waitFor();
+
+    // Robin's PC, driven through its core: the admin's window is left alone, on People.
+    const robin = await host.open('robin-pc');
+    await robin.core.signIn('robin@demo.keyroom.test', otp);
+    const office = admin.core.state.state === 'unlocked' ? admin.core.state.officeFingerprint : '';
+    await robin.core.enroll('amber-meadow-compass-violin', office);
+    await row.getByText('Waiting for confirmation').waitFor({ timeout: 10_000 });
+    await adminPage
+      .locator('.toast', {
+        hasText: 'Robin Reception has set up Keyroom and is waiting for your confirmation',
+      })
+      .waitFor();
+    const people = adminPage
+      .getByRole('navigation', { name: 'Keyroom' })
+      .getByRole('button', { name: /^People/ });
+    await expect.poll(() => people.textContent()).toMatch(/1\s*waiting for confirmation/);
+    await shoot(adminPage, shots, 'admin-people-live');
+  });
+
+  // Last: it disables the demo employee.
+  it('a reset of a disabled person keeps them disabled', async () => {
+    const sam = (await admin.core.admin.members()).find((m) => m.email === 'sam.employee@demo.keyroom.test')!;
+    await admin.core.admin.disable(sam.id);
+    const row = adminPage.getByRole('row').filter({ hasText: 'sam.employee@demo.keyroom.test' });
+    await row.getByText('Disabled').waitFor({ timeout: 10_000 });
+    await row.getByRole('button', { name: 'Reset' }).click();
+    const confirm = adminPage.getByRole('dialog', { name: 'Reset Sam Employee?' });
+    await confirm.getByText(/stays disabled/).waitFor();
+    await confirm.getByRole('button', { name: 'Reset account' }).click();
+    await adminPage.getByRole('button', { name: 'Done' }).click();
+    await row.getByText('Disabled').waitFor();
+    expect(await row.getByText('Invited').count()).toBe(0);
+    expect((await admin.core.admin.members()).find((m) => m.id === sam.id)?.status).toBe('disabled');
+  });
+});
