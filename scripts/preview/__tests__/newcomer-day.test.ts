@@ -112,9 +112,31 @@ describe('a newcomer’s first day (Electron binary not available here: tested t
     await shoot(adminPage, shots, 'admin-people-live');
   });
 
+  it('the Website field takes a bare domain, stores https://…, and explains a bad one in our words', async () => {
+    await adminPage.getByRole('button', { name: 'All items' }).click();
+    await adminPage.getByRole('button', { name: 'New entry (Ctrl+N)' }).click();
+    await adminPage.getByLabel('Title').fill('Webmail');
+    await adminPage.getByLabel('Password', { exact: true }).fill('correct-horse-battery');
+    const website = adminPage.getByLabel('Website');
+    await website.fill('mail example com');
+    await adminPage.getByRole('button', { name: 'Save' }).click();
+    await adminPage.getByText('A web address has no spaces.').waitFor();
+    // Our message, not the browser's constraint bubble: the field is valid to the browser.
+    expect(await website.evaluate((el) => (el as HTMLInputElement).validity.valid)).toBe(true);
+    await shoot(adminPage, shots, 'admin-website-explained');
+    await website.fill('mail.example.com');
+    expect(await adminPage.getByText('A web address has no spaces.').count()).toBe(0);
+    await adminPage.getByRole('button', { name: 'Save' }).click();
+    await adminPage.getByRole('button', { name: 'Save' }).waitFor({ state: 'detached' });
+    await expect
+      .poll(() => admin.core.vault.list().find((e) => e.title === 'Webmail')?.url)
+      .toBe('https://mail.example.com');
+  });
+
   // Last: it disables the demo employee.
   it('a reset of a disabled person keeps them disabled', async () => {
     const sam = (await admin.core.admin.members()).find((m) => m.email === 'sam.employee@demo.keyroom.test')!;
+    await adminPage.getByRole('button', { name: /^People/ }).click();
     await admin.core.admin.disable(sam.id);
     const row = adminPage.getByRole('row').filter({ hasText: 'sam.employee@demo.keyroom.test' });
     await row.getByText('Disabled').waitFor({ timeout: 10_000 });

@@ -9,6 +9,7 @@ import { Icon } from '../components/Icon';
 import { StrengthMeter } from '../components/StrengthMeter';
 import { categoryCounts } from '../state/app-state';
 import { useStore, useToast } from '../state/store';
+import { normalizeWebsite } from '../state/website';
 
 const SUGGESTED_CATEGORIES = ['Login', 'Wi-Fi', 'Server', 'Email', 'Finance', 'Software licence', 'Note'];
 
@@ -22,6 +23,7 @@ export function EntryEditor({ id }: { id: string | null }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [url, setUrl] = useState('');
+  const [urlError, setUrlError] = useState<string | null>(null);
   const [category, setCategory] = useState(
     state.view.kind === 'vault' && state.view.category ? state.view.category : 'Login',
   );
@@ -57,13 +59,19 @@ export function EntryEditor({ id }: { id: string | null }) {
 
   async function save(e: Event) {
     e.preventDefault();
+    const website = normalizeWebsite(url);
+    if (!website.ok) {
+      setUrlError(website.message);
+      return;
+    }
+    setUrl(website.url);
     setBusy(true);
     setError(null);
     const entry: EntryInput = {
       title: title.trim(),
       username,
       password: id !== null && password === '' ? null : password,
-      url: url.trim(),
+      url: website.url,
       category: category.trim() || 'Login',
       notes,
       totpSecret: removeTotp
@@ -167,10 +175,13 @@ export function EntryEditor({ id }: { id: string | null }) {
         )}
         <Field
           label="Website"
-          type="url"
           value={url}
-          onInput={setUrl}
-          placeholder="https://"
+          onInput={(v) => {
+            setUrl(v);
+            setUrlError(null);
+          }}
+          placeholder="mail.example.com"
+          error={urlError}
           maxLength={2048}
         />
         <Field label="Category" value={category} onInput={setCategory} maxLength={40} />
