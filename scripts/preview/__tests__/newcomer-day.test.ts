@@ -133,6 +133,20 @@ describe('a newcomer’s first day (Electron binary not available here: tested t
       .toBe('https://mail.example.com');
   });
 
+  it('search forgives punctuation, case, accents and a typo: "wifi" finds "Office Wi-Fi"', async () => {
+    await employeePage.getByRole('button', { name: 'All items' }).click();
+    const search = employeePage.getByLabel('Search entries');
+    const list = employeePage.getByRole('region', { name: 'Entry list' });
+    for (const q of ['wifi', 'WI FI', 'wífi', 'ofice wfii']) {
+      await search.fill(q);
+      await expect
+        .poll(() => list.getByRole('listitem').first().textContent(), { timeout: 5000 })
+        .toContain('Office Wi-Fi');
+    }
+    await shoot(employeePage, shots, 'employee-search-forgiving');
+    await search.fill('');
+  });
+
   // Last: it disables the demo employee.
   it('a reset of a disabled person keeps them disabled', async () => {
     const sam = (await admin.core.admin.members()).find((m) => m.email === 'sam.employee@demo.keyroom.test')!;
