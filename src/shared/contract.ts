@@ -171,6 +171,21 @@ export const calls = {
     entrySummarySchema,
   ),
   'vault.history': call(byId, z.object({ versions: z.array(historyVersionSchema) })),
+  // An earlier version's password (admins): shown or copied like the current one (audited), or made current.
+  'vault.historyReveal': call(
+    z.object({ id: uuid, version: z.number().int().positive() }).strict(),
+    z.object({ password: z.string().max(LIMITS.password) }),
+  ),
+  'vault.historyCopy': call(
+    z.object({ id: uuid, version: z.number().int().positive() }).strict(),
+    z.object({ clearsInSeconds: z.number().int().positive() }),
+  ),
+  'vault.historyRestore': call(
+    z
+      .object({ id: uuid, baseVersion: z.number().int().positive(), version: z.number().int().positive() })
+      .strict(),
+    entrySummarySchema,
+  ),
 
   // The main process shows the OS file dialog and reads the file; null when the person cancels it.
   'import.choose': call(z.object({ vaultId: uuid }).strict(), importPreviewSchema.nullable()),

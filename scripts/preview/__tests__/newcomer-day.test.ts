@@ -147,6 +147,62 @@ describe('a newcomer’s first day (Electron binary not available here: tested t
     await search.fill('');
   });
 
+  it('history shows, copies (both audited) and restores an old password; an employee is refused', async () => {
+    const wifi = admin.core.vault.list().find((e) => e.title === 'Office Wi-Fi')!;
+    const old = await admin.core.vault.reveal(wifi.id);
+    const changed = await admin.core.vault.update(wifi.id, wifi.version, {
+      title: wifi.title,
+      username: wifi.username,
+      url: wifi.url,
+      category: wifi.category,
+      password: 'rotated-after-the-party-2026',
+    });
+    const audited = async (action: string) =>
+      Number(
+        (
+          await stack.db.query(
+            'select count(*)::int as n from public.audit_log where action = $1 and entry_id = $2',
+            [action, wifi.id],
+          )
+        ).rows[0]?.n,
+      );
+    const [reveals, copies] = [await audited('entry.reveal'), await audited('entry.copy')];
+
+    await adminPage.getByRole('button', { name: 'All items' }).click();
+    await adminPage.getByRole('region', { name: 'Entry list' }).getByText('Office Wi-Fi').click();
+    await adminPage
+      .getByRole('region', { name: 'Entry details' })
+      .getByRole('button', { name: 'History' })
+      .click();
+    const dialog = adminPage.getByRole('dialog', { name: 'History of “Office Wi-Fi”' });
+    const row = dialog
+      .locator('tbody tr')
+      .filter({ has: adminPage.locator('td:first-child', { hasText: new RegExp(`^${wifi.version}$`) }) });
+    await row.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => row.getByLabel(`Password of version ${wifi.version}`).textContent()).toBe(old);
+    await shoot(adminPage, shots, 'admin-history-old-password');
+    await row.getByRole('button', { name: 'Copy' }).click();
+    await expect.poll(() => admin.clipboardText()).toBe(old);
+    await expect.poll(() => audited('entry.reveal')).toBe(reveals + 1);
+    await expect.poll(() => audited('entry.copy')).toBe(copies + 1);
+
+    const refused = await employeePage.evaluate(
+      ({ id, version }) => window.keyroom.invoke('vault.historyReveal', { id, version }),
+      { id: wifi.id, version: wifi.version },
+    );
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    await row.getByRole('button', { name: 'Restore' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => admin.core.vault.list().find((e) => e.id === wifi.id)?.version)
+      .toBe(changed.version + 1);
+    expect(await admin.core.vault.reveal(wifi.id)).toBe(old);
+    await expect
+      .poll(() => employee.core.vault.list().find((e) => e.id === wifi.id)?.version)
+      .toBe(changed.version + 1);
+  });
+
   // Last: it disables the demo employee.
   it('a reset of a disabled person keeps them disabled', async () => {
     const sam = (await admin.core.admin.members()).find((m) => m.email === 'sam.employee@demo.keyroom.test')!;

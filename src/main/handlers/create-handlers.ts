@@ -122,6 +122,15 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     'vault.delete': mapped(({ id, baseVersion }) => core.vault.remove(id, baseVersion)),
     'vault.restore': mapped(({ id, baseVersion }) => core.vault.restore(id, baseVersion)),
     'vault.history': mapped(async ({ id }) => ({ versions: await core.vault.history(id) })),
+    'vault.historyReveal': mapped(async ({ id, version }) => ({
+      password: await core.vault.versionPassword(id, version, 'reveal'),
+    })),
+    'vault.historyCopy': mapped(async ({ id, version }) =>
+      os.clipboard.copy(await core.vault.versionPassword(id, version, 'copy')),
+    ),
+    'vault.historyRestore': mapped(({ id, baseVersion, version }) =>
+      core.vault.restorePassword(id, baseVersion, version),
+    ),
     ...importHandlers(core, os),
 
     'conflicts.list': mapped(() => ({
