@@ -179,7 +179,7 @@ describe('a newcomer’s first day (Electron binary not available here: tested t
       .locator('tbody tr')
       .filter({ has: adminPage.locator('td:first-child', { hasText: new RegExp(`^${wifi.version}$`) }) });
     await row.getByRole('button', { name: 'Show' }).click();
-    await expect.poll(() => row.getByLabel(`Password of version ${wifi.version}`).textContent()).toBe(old);
+    await expect.poll(() => row.getByLabel(`Password of version ${wifi.version}`).inputValue()).toBe(old);
     await shoot(adminPage, shots, 'admin-history-old-password');
     await row.getByRole('button', { name: 'Copy' }).click();
     await expect.poll(() => admin.clipboardText()).toBe(old);

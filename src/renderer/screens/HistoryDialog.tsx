@@ -106,9 +106,12 @@ export function HistoryDialog({
                   {!v.damaged && (
                     <>
                       {shown?.version === v.version && (
-                        <span class="mono" aria-label={`Password of version ${v.version}`}>
-                          {shown.password}
-                        </span>
+                        <input
+                          class="input mono history-shown"
+                          readOnly
+                          aria-label={`Password of version ${v.version}`}
+                          value={shown.password}
+                        />
                       )}
                       <button
                         type="button"
