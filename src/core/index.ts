@@ -27,6 +27,8 @@ import { openSnapshot, SnapshotKey, sealSnapshot } from './session/snapshot';
 import { isBelow } from './session/version';
 import { type Change, type ConnectionState, SyncEngine } from './sync/engine';
 import { type CoreStorage, LocalState, type ServerDocs } from './sync/state';
+import { type ChangedField, changedFields } from './vault/changed-fields';
+import type { Entry } from './vault/entry-schema';
 import { ImportPlan } from './vault/import/plan';
 import { colleagueKeys, Keyring } from './vault/keyring';
 import { VaultOperations } from './vault/operations';
@@ -79,7 +81,7 @@ export interface SyncStatus {
 export interface CoreEvents {
   sessionChanged: SessionState;
   /** `by` is the display name of who made the change, as the server reports it. */
-  entriesChanged: { changes: (Change & { byName: string })[] };
+  entriesChanged: { changes: (Change & { byName: string; fields: ChangedField[] })[] };
   conflictsChanged: { count: number };
   /** Queued writes the server refused for good, kept for the person to save elsewhere or discard. */
   refusedChanged: { count: number };
@@ -616,16 +618,26 @@ export class KeyroomCore {
       vaultRows: docs.vaults,
     };
     const isAdmin = () => open.profile.role === 'admin' && open.profile.status === 'active';
+    // The decrypted entry before a pulled change, until `changed` reports it (which fields it touched).
+    const before = new Map<string, Entry>();
     open.engine = new SyncEngine(
       this.backend,
       this.local,
       account.userId,
       {
-        accept: (row) => replica.accept(row),
+        accept: (row) => {
+          const old = replica.get(row.id)?.entry;
+          if (old) before.set(row.id, old);
+          return replica.accept(row);
+        },
         changed: (changes) => {
           this.saveSnapshotSoon();
           this.events.emit('entriesChanged', {
-            changes: changes.map((c) => ({ ...c, byName: this.nameOf(c.by) })),
+            changes: changes.map((c) => {
+              const fields = changedFields(before.get(c.id), replica.get(c.id)?.entry);
+              before.delete(c.id);
+              return { ...c, byName: this.nameOf(c.by), fields };
+            }),
           });
         },
         rollback: (entryId, seen, offered) => this.events.emit('rollback', { entryId, seen, offered }),

@@ -285,6 +285,10 @@ const entryChangeSchema = z.object({
   op: z.enum(['insert', 'update', 'delete', 'restore']),
   actorName: z.string().max(254),
   byMe: z.boolean(),
+  // Which fields an update touched (names only: the toast says "password changed", never the value).
+  fields: z
+    .array(z.enum(['title', 'username', 'password', 'url', 'notes', 'category', 'totp', 'fields']))
+    .max(8),
 });
 export type EntryChange = z.infer<typeof entryChangeSchema>;
 

@@ -25,7 +25,8 @@ export type Role = z.infer<typeof roleSchema>;
 export const memberStatusSchema = z.enum(['invited', 'enrolled', 'active', 'disabled']);
 export type MemberStatus = z.infer<typeof memberStatusSchema>;
 
-export const categorySchema = z.string().trim().min(1).max(40);
+// Empty is allowed: an entry need not have a category (the editor suggests none nobody chose).
+export const categorySchema = z.string().trim().max(40);
 
 export const LIMITS = {
   title: 200,

@@ -203,6 +203,78 @@ describe('a newcomer’s first day (Electron binary not available here: tested t
       .toBe(changed.version + 1);
   });
 
+  it('words and places: admin screens apart from categories, no category nobody chose, toasts name the field', async () => {
+    const nav = adminPage.getByRole('navigation', { name: 'Keyroom' });
+    const labels = await nav.locator('.nav-label').allTextContents();
+    expect(labels.filter((l, i) => labels.indexOf(l) !== i)).toEqual([]);
+    await nav
+      .getByRole('list', { name: 'Administration' })
+      .getByRole('button', { name: 'Office PCs' })
+      .waitFor();
+    await nav
+      .getByRole('list', { name: 'Categories' })
+      .getByRole('button', { name: /^Devices/ })
+      .waitFor();
+
+    await adminPage.getByRole('button', { name: 'All items' }).click();
+    await adminPage.getByRole('button', { name: 'New entry (Ctrl+N)' }).click();
+    await adminPage.getByLabel('Title').fill('Door code');
+    await adminPage.getByLabel('Password', { exact: true }).fill('4711-0815-2026');
+    await adminPage.getByRole('button', { name: 'Save' }).click();
+    await adminPage.getByRole('button', { name: 'Save' }).waitFor({ state: 'detached' });
+    await expect.poll(() => admin.core.vault.list().find((e) => e.title === 'Door code')?.category).toBe('');
+    expect(
+      await nav
+        .getByRole('list', { name: 'Categories' })
+        .getByRole('button', { name: /^Login/ })
+        .count(),
+    ).toBe(0);
+
+    const router = admin.core.vault.list().find((e) => e.title === 'Office Wi-Fi')!;
+    await expect
+      .poll(() => employee.core.vault.list().find((e) => e.id === router.id)?.version)
+      .toBe(router.version);
+    await admin.core.vault.update(router.id, router.version, {
+      title: router.title,
+      username: router.username,
+      url: router.url,
+      category: router.category,
+      password: 'a-new-one-for-december',
+    });
+    const toast = employeePage
+      .locator('.toast', { hasText: 'Office Wi-Fi: password changed by Alex Admin' })
+      .last();
+    await toast.waitFor();
+    expect(await toast.textContent()).not.toContain('a-new-one-for-december');
+    await shoot(employeePage, shots, 'employee-toast-names-the-field');
+  });
+
+  it('audit details read as words and fit at 1280 px; the People actions fit at 900 px', async () => {
+    await adminPage.setViewportSize({ width: 1280, height: 760 });
+    await adminPage.getByRole('button', { name: 'Audit log' }).click();
+    const enrolled = adminPage
+      .getByRole('row')
+      .filter({ hasText: 'from Invited to Waiting for confirmation' });
+    await enrolled.first().waitFor();
+    expect(await adminPage.locator('.audit-details', { hasText: '{"' }).count()).toBe(0);
+    const widest = await adminPage
+      .locator('.audit-details')
+      .evaluateAll((cells) => Math.max(...cells.map((c) => c.getBoundingClientRect().right)));
+    expect(widest).toBeLessThanOrEqual(1280);
+    await shoot(adminPage, shots, 'admin-audit-in-words');
+
+    await adminPage.setViewportSize({ width: 900, height: 760 });
+    await adminPage.getByRole('button', { name: /^People/ }).click();
+    const actions = adminPage.locator('.cell-actions button');
+    await actions.first().waitFor();
+    const rightmost = await actions.evaluateAll((bs) =>
+      Math.max(...bs.map((b) => b.getBoundingClientRect().right)),
+    );
+    expect(rightmost).toBeLessThanOrEqual(900);
+    await shoot(adminPage, shots, 'admin-people-900px');
+    await adminPage.setViewportSize({ width: 1200, height: 760 });
+  });
+
   // Last: it disables the demo employee.
   it('a reset of a disabled person keeps them disabled', async () => {
     const sam = (await admin.core.admin.members()).find((m) => m.email === 'sam.employee@demo.keyroom.test')!;

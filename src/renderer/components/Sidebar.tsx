@@ -42,7 +42,8 @@ function NavItem(props: {
 const ADMIN_PAGES: { page: AdminPage; label: string; icon: IconName }[] = [
   { page: 'users', label: 'People', icon: 'users' },
   { page: 'audit', label: 'Audit log', icon: 'list' },
-  { page: 'devices', label: 'Devices', icon: 'monitor' },
+  // "Office PCs", not "Devices": a category of entries is often called Devices too.
+  { page: 'devices', label: 'Office PCs', icon: 'monitor' },
   { page: 'updates', label: 'Updates', icon: 'download' },
 ];
 
@@ -112,8 +113,10 @@ export function Sidebar() {
             </ul>
           </>
         )}
-        <h3 class="nav-heading">Categories</h3>
-        <ul class="nav-list">
+        <h3 class="nav-heading" id="nav-categories">
+          Categories
+        </h3>
+        <ul class="nav-list" aria-labelledby="nav-categories">
           {categoryCounts(state.entries).map(([category, count]) => (
             <NavItem
               key={category}
@@ -135,8 +138,10 @@ export function Sidebar() {
         </ul>
         {admin && (
           <>
-            <h3 class="nav-heading">Admin</h3>
-            <ul class="nav-list">
+            <h3 class="nav-heading nav-heading-admin" id="nav-admin">
+              Administration
+            </h3>
+            <ul class="nav-list" aria-labelledby="nav-admin">
               {ADMIN_PAGES.map((p) => (
                 <NavItem
                   key={p.page}

@@ -271,7 +271,9 @@ export function AdminUsers() {
             <th scope="col">Name</th>
             <th scope="col">Role</th>
             <th scope="col">Status</th>
-            <th scope="col">Fingerprint</th>
+            <th scope="col" class="cell-fingerprint">
+              Fingerprint
+            </th>
             <th scope="col">
               <span class="sr-only">Actions</span>
             </th>
@@ -297,7 +299,7 @@ export function AdminUsers() {
               <td>
                 <span class={`status status-${m.status}`}>{STATUS_LABEL[m.status]}</span>
               </td>
-              <td class="mono small">{m.fingerprint ?? '—'}</td>
+              <td class="mono small cell-fingerprint">{m.fingerprint ?? '—'}</td>
               <td class="cell-actions">
                 {m.id !== me && (
                   <>

@@ -25,7 +25,8 @@ export function EntryEditor({ id }: { id: string | null }) {
   const [url, setUrl] = useState('');
   const [urlError, setUrlError] = useState<string | null>(null);
   const [category, setCategory] = useState(
-    state.view.kind === 'vault' && state.view.category ? state.view.category : 'Login',
+    // No category nobody chose: empty unless the list is filtered to one.
+    state.view.kind === 'vault' && state.view.category ? state.view.category : '',
   );
   const [notes, setNotes] = useState('');
   const [totp, setTotp] = useState('');
@@ -72,7 +73,7 @@ export function EntryEditor({ id }: { id: string | null }) {
       username,
       password: id !== null && password === '' ? null : password,
       url: website.url,
-      category: category.trim() || 'Login',
+      category: category.trim(),
       notes,
       totpSecret: removeTotp
         ? ''

@@ -1,5 +1,6 @@
 // The renderer's app state and the pure reducer that changes it. Data that only one screen uses (an entry's
 // details, the audit log page) stays in that screen; what several parts share lives here.
+import { describeBurst, describeChange } from '../../shared/change-words';
 import type { CallResponse, EventPayload } from '../../shared/contract';
 import type {
   EntrySummary,
@@ -192,8 +193,9 @@ export function visibleEntries(state: AppState): EntrySummary[] {
 
 export function categoryCounts(entries: readonly EntrySummary[]): [string, number][] {
   const counts = new Map<string, number>();
+  // An entry without a category is under All items only: no nameless category in the sidebar.
   for (const e of entries)
-    if (e.deletedAt === null) counts.set(e.category, (counts.get(e.category) ?? 0) + 1);
+    if (e.deletedAt === null && e.category !== '') counts.set(e.category, (counts.get(e.category) ?? 0) + 1);
   return [...counts].sort((a, b) => a[0].localeCompare(b[0]));
 }
 
@@ -210,16 +212,10 @@ export function moveSelection(
   return list[next]?.id ?? null;
 }
 
-// The text of the notification for changes made by others: "Ann updated Wi-Fi" or "Ann changed 3 entries".
+// The text of the toast for changes made by others: "Wi-Fi: password changed by Ann" or "Ann added 3 entries".
 export function describeChanges(changes: EventPayload<'entriesChanged'>['changes']): string | null {
   const others = changes.filter((c) => !c.byMe);
-  if (others.length === 0) return null;
-  const verbs = { insert: 'added', update: 'updated', delete: 'deleted', restore: 'restored' } as const;
-  const first = others[0];
+  const [first] = others;
   if (!first) return null;
-  if (others.length === 1) return `${first.actorName} ${verbs[first.op]} “${first.title}”`;
-  const actors = new Set(others.map((c) => c.actorName));
-  return actors.size === 1
-    ? `${first.actorName} changed ${others.length} entries`
-    : `${others.length} entries changed by ${actors.size} people`;
+  return others.length === 1 ? describeChange(first) : describeBurst(others);
 }
