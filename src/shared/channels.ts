@@ -49,6 +49,7 @@ export const CALL_NAMES = [
   'settings.get',
   'settings.set',
   'app.info',
+  'generator.passphrase',
   'app.restartToUpdate',
 ] as const;
 

@@ -276,6 +276,18 @@ export const calls = {
     }),
   ),
   'app.restartToUpdate': call(empty, done),
+  // A passphrase from the core's word list (7,776 words), with the entropy it really has for the meter.
+  'generator.passphrase': call(
+    z
+      .object({
+        words: z.number().int().min(3).max(12),
+        capitalize: z.boolean(),
+        withDigit: z.boolean(),
+        separator: z.enum(['-', ' ', '.', '_']),
+      })
+      .strict(),
+    z.object({ passphrase: z.string().max(300), bits: z.number().nonnegative() }),
+  ),
 } satisfies Record<CallName, { request: z.ZodType; response: z.ZodType }>;
 
 const entryChangeSchema = z.object({

@@ -275,6 +275,29 @@ describe('a newcomer’s first day (Electron binary not available here: tested t
     await adminPage.setViewportSize({ width: 1200, height: 760 });
   });
 
+  it('the generator offers passphrases from the core, with a words control and an honest strength meter', async () => {
+    await adminPage.getByRole('button', { name: 'All items' }).click();
+    await adminPage.getByRole('button', { name: 'New entry (Ctrl+N)' }).click();
+    await adminPage.getByRole('button', { name: 'Generate a password' }).click();
+    const generator = adminPage.getByRole('group', { name: 'Password generator' });
+    await generator.getByLabel('Passphrase (words)').check();
+    const value = generator.locator('.generator-value');
+    const strength = generator.locator('.strength-label');
+    await generator.getByLabel(/^Words/).fill('3');
+    await expect.poll(async () => (await value.textContent())?.split('-').length).toBe(3);
+    // 3 words of 7,776 are 39 bits, whatever their letter count suggests.
+    await expect.poll(() => strength.textContent()).toBe('Password strength: Weak');
+    await generator.getByLabel(/^Words/).fill('7');
+    await expect.poll(async () => (await value.textContent())?.split('-').length).toBe(7);
+    await expect.poll(() => strength.textContent()).toBe('Password strength: Very strong');
+    expect(await value.textContent()).toMatch(/^[a-z]+(-[a-z]+){6}$/);
+    await shoot(adminPage, shots, 'admin-generator-passphrase');
+    const phrase = (await value.textContent()) ?? '';
+    await generator.getByRole('button', { name: 'Use this password' }).click();
+    expect(await adminPage.getByLabel('Password', { exact: true }).inputValue()).toBe(phrase);
+    await adminPage.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   // Last: it disables the demo employee.
   it('a reset of a disabled person keeps them disabled', async () => {
     const sam = (await admin.core.admin.members()).find((m) => m.email === 'sam.employee@demo.keyroom.test')!;

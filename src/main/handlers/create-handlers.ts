@@ -2,6 +2,7 @@
 // mapping onto the KeyroomCore facade, with the OS pieces injected. dispatch() has already validated the
 // request and will validate (and strip) the response; here, failures become the contract's {code, message}.
 import type { KeyroomCore } from '../../core';
+import { generatePassphrase, passphraseEntropyBits } from '../../core/vault/generator';
 import type { Conflict, ConflictSide } from '../../shared/domain';
 import { auditCsvFilename, auditToCsv } from '../audit-csv';
 import type { Handlers } from '../ipc-registry';
@@ -180,6 +181,10 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
       core.office.setPolicy(autoLockMinutes, allowStayUnlocked),
     ),
 
+    'generator.passphrase': mapped(async (opts) => ({
+      passphrase: generatePassphrase(opts),
+      bits: passphraseEntropyBits(opts),
+    })),
     'settings.get': mapped(() => os.settings.get()),
     'settings.set': mapped((patch) => os.settings.set(patch)),
 
