@@ -71,7 +71,8 @@ export type SessionState =
   | { state: 'updateRequired'; running: string; required: string };
 
 export interface SyncStatus {
-  connection: 'online' | 'offline' | 'syncing';
+  /** connecting: nothing known yet (locked, or unlocked before the first answer or channel join). */
+  connection: 'connecting' | 'online' | 'offline' | 'syncing';
   /** All Realtime channels joined (pokes arrive; no polling). */
   live: boolean;
   lastSyncedAt: string | null;
@@ -998,9 +999,18 @@ export class KeyroomCore {
     const open = this.open;
     // Before the server confirmed an unlock from the cache, the engine has not run: its state says nothing.
     const waiting = open !== null && !open.confirmed;
+    const connection =
+      open === null
+        ? 'connecting'
+        : (waiting && !open.reachable) || !c.online
+          ? 'offline'
+          : c.lastSyncedAt === null && !c.live
+            ? 'connecting'
+            : waiting || c.syncing
+              ? 'syncing'
+              : 'online';
     return {
-      connection:
-        (waiting && !open.reachable) || !c.online ? 'offline' : waiting || c.syncing ? 'syncing' : 'online',
+      connection,
       live: c.live,
       lastSyncedAt: c.lastSyncedAt,
       pendingChanges: this.local.outbox.length,

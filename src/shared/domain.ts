@@ -252,7 +252,8 @@ export const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const syncStateSchema = z.object({
-  connection: z.enum(['online', 'offline', 'syncing']),
+  // connecting: not known yet (before the first answer after an unlock), never shown as offline.
+  connection: z.enum(['connecting', 'online', 'offline', 'syncing']),
   lastSyncedAt: isoTime.nullable(),
   pendingChanges: z.number().int().nonnegative(),
 });

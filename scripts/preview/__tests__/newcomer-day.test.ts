@@ -20,11 +20,13 @@ let employee: CoreSession;
 let adminPage: Page;
 let employeePage: Page;
 let shots: string;
+let employeePassword = '';
 
 beforeAll(async () => {
   db = await createTestDatabase('keyroom_e2e_newcomer');
   stack = await startStack({ port: 0, dbUrl: db.url });
   const opened = await openPreviewOffice(stack);
+  employeePassword = opened.office.office.employee.masterPassword;
   host = opened.host;
   admin = opened.office.admin;
   employee = opened.office.employee;
@@ -296,6 +298,30 @@ describe('a newcomer’s first day (Electron binary not available here: tested t
     await generator.getByRole('button', { name: 'Use this password' }).click();
     expect(await adminPage.getByLabel('Password', { exact: true }).inputValue()).toBe(phrase);
     await adminPage.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('says "connecting", never a false "offline", while an unlock reaches the server', {
+    timeout: 30_000,
+  }, async () => {
+    // As at the start of a day: the app opens locked, then the master password is typed.
+    await employee.core.lock();
+    await employeePage.reload();
+    await employeePage.getByLabel('Master password').waitFor();
+    // Every status the sidebar shows from the unlock on, recorded in the page as it changes.
+    await employeePage.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seenSync: string[] }).seenSync = seen;
+      new MutationObserver(() => {
+        const label = document.querySelector('.sync-label')?.textContent;
+        if (label && seen[seen.length - 1] !== label) seen.push(label);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await employeePage.getByLabel('Master password').fill(employeePassword);
+    await employeePage.getByRole('button', { name: 'Unlock', exact: true }).click();
+    await employeePage.locator('.sync-label', { hasText: 'Online' }).waitFor({ timeout: 15_000 });
+    const seen = await employeePage.evaluate(() => (window as unknown as { seenSync: string[] }).seenSync);
+    expect(seen).not.toContain('Offline');
+    expect(seen[seen.length - 1]).toBe('Online');
   });
 
   // Last: it disables the demo employee.

@@ -17,14 +17,21 @@ export function SyncStatus() {
   const { state } = useStore();
   const now = useNow(10_000);
   const { connection, lastSyncedAt, pendingChanges } = state.sync;
-  const label = connection === 'online' ? 'Online' : connection === 'syncing' ? 'Syncing…' : 'Offline';
+  const label = {
+    connecting: 'Connecting…',
+    online: 'Online',
+    syncing: 'Syncing…',
+    offline: 'Offline',
+  }[connection];
   return (
     <div class={`sync-status sync-${connection}`} role="status" aria-live="polite">
       <span class="sync-dot" aria-hidden="true" />
       <div>
         <div class="sync-label">{label}</div>
         <div class="sync-detail">
-          Synced {relativeTime(lastSyncedAt, now)}
+          {connection === 'connecting' && lastSyncedAt === null
+            ? 'Reaching the office server'
+            : `Synced ${relativeTime(lastSyncedAt, now)}`}
           {pendingChanges > 0 && ` · ${pendingChanges} waiting to send`}
         </div>
       </div>

@@ -58,7 +58,7 @@ export interface AppState {
 export const initialState: AppState = {
   session: null,
   info: null,
-  sync: { connection: 'offline', lastSyncedAt: null, pendingChanges: 0 },
+  sync: { connection: 'connecting', lastSyncedAt: null, pendingChanges: 0 },
   update: { kind: 'none' },
   settings: null,
   vaults: [],
