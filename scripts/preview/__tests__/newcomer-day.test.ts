@@ -2,6 +2,9 @@
 // checked where a person sees it, in Debian's Chromium, on real cores over a local stack on PostgreSQL. The demo
 // office (admin + confirmed employee) is set up by the demo-office code; the tests run in order, like one day.
 // (Electron binary not available here: the shell is tested through the preview host.)
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROFILES } from '../../demo-office';
@@ -21,10 +24,15 @@ let adminPage: Page;
 let employeePage: Page;
 let shots: string;
 let employeePassword = '';
+// Kept across the restart in the outage test: the stack's port, keys and JWT secret.
+let stackDir = '';
+let port = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase('keyroom_e2e_newcomer');
-  stack = await startStack({ port: 0, dbUrl: db.url });
+  stackDir = await mkdtemp(join(tmpdir(), 'keyroom-e2e-newcomer-stack-'));
+  stack = await startStack({ port: 0, dbUrl: db.url, dataDir: stackDir });
+  port = Number(new URL(stack.url).port);
   const opened = await openPreviewOffice(stack);
   employeePassword = opened.office.office.employee.masterPassword;
   host = opened.host;
@@ -322,6 +330,22 @@ describe('a newcomer’s first day (Electron binary not available here: tested t
     const seen = await employeePage.evaluate(() => (window as unknown as { seenSync: string[] }).seenSync);
     expect(seen).not.toContain('Offline');
     expect(seen[seen.length - 1]).toBe('Online');
+  });
+
+  it('notices a lost server within ~5 s (not after the client library’s retries) and recovers', {
+    timeout: 60_000,
+  }, async () => {
+    await stack.stop();
+    const down = Date.now();
+    const banner = employeePage.getByText('You are offline.');
+    await banner.waitFor({ timeout: 15_000 });
+    expect(Date.now() - down).toBeLessThan(5000);
+    await shoot(employeePage, shots, 'employee-offline');
+    stack = await startStack({ port, dbUrl: db.url, dataDir: stackDir });
+    await banner.waitFor({ state: 'detached', timeout: 15_000 });
+    await expect
+      .poll(() => admin.core.syncStatus.live && employee.core.syncStatus.live, { timeout: 20_000 })
+      .toBe(true);
   });
 
   // Last: it disables the demo employee.
