@@ -329,7 +329,8 @@ describe('a newcomer’s first day (Electron binary not available here: tested t
     await employeePage.locator('.sync-label', { hasText: 'Online' }).waitFor({ timeout: 15_000 });
     const seen = await employeePage.evaluate(() => (window as unknown as { seenSync: string[] }).seenSync);
     expect(seen).not.toContain('Offline');
-    expect(seen[seen.length - 1]).toBe('Online');
+    // (A background pull may show Syncing… again after Online: only a false Offline is wrong.)
+    expect(seen).toContain('Online');
   });
 
   it('notices a lost server within ~5 s (not after the client library’s retries) and recovers', {
