@@ -94,10 +94,14 @@ async function main(): Promise<void> {
 
   const electron = electronBinary();
   if (electron === null) {
-    console.log('Electron is not installed here; run `npm run preview` to use the app in a browser.');
+    console.error(
+      'Keyroom did not start: Electron is not installed here; run `npm run preview` to use the app in a browser.',
+    );
+    // Not a success: a script or CI step that runs `npm start` must see that no app came up.
+    process.exitCode = 1;
     if (stack && values['keep-stack']) {
       console.log(`the local stack keeps running at ${stack.url} (Ctrl-C stops it).`);
-      const stop = () => void stopStack().then(() => process.exit(0));
+      const stop = () => void stopStack().then(() => process.exit(1));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       return;

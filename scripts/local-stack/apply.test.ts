@@ -124,6 +124,7 @@ async function checkFreshThenRepeat(open: () => Promise<Database>) {
         'devices',
         'entries',
         'entry_history',
+        'key_revocations',
         'profiles',
         'vault_grants',
         'vaults',

@@ -4,6 +4,7 @@
 // time, creates the demo office. Run `npm run build` first (it builds here when dist/renderer is missing).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,7 +21,9 @@ const version = z
   .object({ version: z.string() })
   .parse(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))).version;
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '5173' } } });
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: '5173' }, 'reset-demo': { type: 'boolean', default: false } },
+});
 const rendererDir = join(root, 'dist/renderer');
 if (!existsSync(join(rendererDir, 'index.html'))) {
   console.log('dist/renderer is missing: building …');
@@ -32,15 +35,23 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
 }
 
 let stack: RunningStack | null = null;
+let demoCreated = false;
 let url = process.env.SUPABASE_URL;
 let publishableKey = officeConfigFromEnv(process.env)?.publishableKey;
 if (!url || !publishableKey) {
   const dataDir = defaultDataDir();
+  // The demo master passwords are printed once, when the demo office is made, and stored nowhere; a fresh
+  // demo office (new passwords, printed again) is the way back in.
+  if (values['reset-demo']) {
+    console.log(`--reset-demo: removing the demo office (${dataDir} and the demo PCs) …`);
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(join(root, '.keyroom', 'profiles'), { recursive: true, force: true });
+  }
   console.log(`starting the local stack on the embedded database in ${dataDir} …`);
   stack = await startStack({ port: 0, dataDir });
   url = stack.url;
   publishableKey = stack.publishableKey;
-  await ensureDemoOffice({
+  demoCreated = await ensureDemoOffice({
     url,
     publishableKey,
     secretKey: stack.secretKey,
@@ -66,6 +77,10 @@ console.log(`  ${host.url}`);
 if (stack) {
   console.log(`  demo admin PC:    ${host.url}&profile=${DEMO_PROFILES.admin}`);
   console.log(`  demo employee PC: ${host.url}&profile=${DEMO_PROFILES.employee}`);
+  if (!demoCreated)
+    console.log(
+      'The demo master passwords were printed when the demo office was created. Forgot them? `npm run preview -- --reset-demo` makes a fresh demo office and prints them again.',
+    );
 }
 console.log('Each browser profile is one simulated PC. Ctrl-C stops the preview.');
 

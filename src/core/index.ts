@@ -4,6 +4,7 @@
 
 import { OfficeAdmin, type OfficePolicy } from './admin/office';
 import { AdminOperations } from './admin/operations';
+import { type PersonChange, peopleChanges } from './admin/people-changes';
 import { type RootChange, Succession } from './admin/succession';
 import { Backend } from './backend/client';
 import { CoreError } from './backend/errors';
@@ -33,6 +34,8 @@ import { isBelow } from './session/version';
 import { type Change, type ConnectionState, SyncEngine } from './sync/engine';
 import { ownClaims, type PresenceClaim } from './sync/presence';
 import { type CoreStorage, LocalState, type ServerDocs } from './sync/state';
+import { type ChangedField, changedFields } from './vault/changed-fields';
+import type { Entry } from './vault/entry-schema';
 import { ImportPlan } from './vault/import/plan';
 import { colleagueKeys, Keyring } from './vault/keyring';
 import { VaultOperations } from './vault/operations';
@@ -78,7 +81,8 @@ export type SessionState =
   | { state: 'updateRequired'; running: string; required: string };
 
 export interface SyncStatus {
-  connection: 'online' | 'offline' | 'syncing';
+  /** connecting: nothing known yet (locked, or unlocked before the first answer or channel join). */
+  connection: 'connecting' | 'online' | 'offline' | 'syncing';
   /** All Realtime channels joined (pokes arrive; no polling). */
   live: boolean;
   /** Pulls work but the network refuses the socket: updates come by polling every 30 s. */
@@ -90,7 +94,7 @@ export interface SyncStatus {
 export interface CoreEvents {
   sessionChanged: SessionState;
   /** `by` is the display name of who made the change, as the server reports it. */
-  entriesChanged: { changes: (Change & { byName: string })[] };
+  entriesChanged: { changes: (Change & { byName: string; fields: ChangedField[] })[] };
   conflictsChanged: { count: number };
   /** Queued writes the server refused for good, kept for the person to save elsewhere or discard. */
   refusedChanged: { count: number };
@@ -98,6 +102,8 @@ export interface CoreEvents {
   updateRequired: { running: string; required: string };
   /** The office policy was read (at unlock, at the server's confirmation, on a policy poke). */
   policyChanged: Omit<OfficePolicy, 'updatedAt'>;
+  /** Someone's status or role changed (an invitee enrolled, a colleague was disabled): the office channel's poke. */
+  peopleChanged: { changes: PersonChange[] };
   /** An entry failed to decrypt or verify; it is listed as damaged and the cache keeps its last good copy. */
   damaged: { entryId: string };
   /** The server offered an older version than this PC has seen; it was not applied. */
@@ -670,16 +676,26 @@ export class KeyroomCore {
       vaultRows: docs.vaults,
     };
     const isAdmin = () => open.profile.role === 'admin' && open.profile.status === 'active';
+    // The decrypted entry before a pulled change, until `changed` reports it (which fields it touched).
+    const before = new Map<string, Entry>();
     open.engine = new SyncEngine(
       this.backend,
       this.local,
       account.userId,
       {
-        accept: (row, prev) => replica.accept(row, prev),
+        accept: (row, prev) => {
+          const old = replica.get(row.id)?.entry;
+          if (old) before.set(row.id, old);
+          return replica.accept(row, prev);
+        },
         changed: (changes) => {
           this.saveSnapshotSoon();
           this.events.emit('entriesChanged', {
-            changes: changes.map((c) => ({ ...c, byName: this.nameOf(c.by) })),
+            changes: changes.map((c) => {
+              const fields = changedFields(before.get(c.id), replica.get(c.id)?.entry);
+              before.delete(c.id);
+              return { ...c, byName: this.nameOf(c.by), fields };
+            }),
           });
         },
         rollback: (entryId, seen, offered) => this.events.emit('rollback', { entryId, seen, offered }),
@@ -1043,7 +1059,10 @@ export class KeyroomCore {
     if (!open) return;
     if (e === 'profile') {
       const colleagues = await this.listColleagues();
+      const before = open.colleagues;
       open.colleagues = new Map(colleagues.map((c) => [c.id, c]));
+      const changes = peopleChanges(before, open.colleagues);
+      if (changes.length > 0) this.events.emit('peopleChanged', { changes });
       return this.local.saveServerDocs(this.serverDocsOf(open));
     }
     const policy = await this.backend.policy();
@@ -1073,9 +1092,18 @@ export class KeyroomCore {
     const open = this.open;
     // Before the server confirmed an unlock from the cache, the engine has not run: its state says nothing.
     const waiting = open !== null && !open.confirmed;
+    const connection =
+      open === null
+        ? 'connecting'
+        : (waiting && !open.reachable) || !c.online
+          ? 'offline'
+          : c.lastSyncedAt === null && !c.live
+            ? 'connecting'
+            : waiting || c.syncing
+              ? 'syncing'
+              : 'online';
     return {
-      connection:
-        (waiting && !open.reachable) || !c.online ? 'offline' : waiting || c.syncing ? 'syncing' : 'online',
+      connection,
       live: c.live,
       liveBlocked: c.liveBlocked,
       lastSyncedAt: c.lastSyncedAt,

@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { PeopleWatch } from './components/PeopleWatch';
 import { RefusedWrites } from './components/RefusedWrites';
 import { Sidebar } from './components/Sidebar';
 import { LiveBlockedBanner, OfflineBanner } from './components/SyncStatus';
@@ -39,6 +40,7 @@ function Workspace() {
   return (
     <div class="shell">
       <Sidebar />
+      {admin && <PeopleWatch />}
       <div class="workspace">
         <OfflineBanner />
         <LiveBlockedBanner />

@@ -20,6 +20,9 @@ export const CALL_NAMES = [
   'vault.delete',
   'vault.restore',
   'vault.history',
+  'vault.historyReveal',
+  'vault.historyCopy',
+  'vault.historyRestore',
   'import.choose',
   'import.run',
   'import.cancel',
@@ -51,6 +54,7 @@ export const CALL_NAMES = [
   'network.route',
   'network.test',
   'app.info',
+  'generator.passphrase',
   'app.restartToUpdate',
   'app.retryUpdate',
   'app.downloadManually',
@@ -68,6 +72,8 @@ export const EVENT_NAMES = [
   'toast',
   'importProgress',
   'officeRootChanged',
+  'policyChanged',
+  'peopleChanged',
 ] as const;
 
 export type CallName = (typeof CALL_NAMES)[number];

@@ -43,11 +43,11 @@ describe('IPC contract', () => {
     ).not.toContain('hunter2');
   });
 
-  it('only the reveal response declares a password field', () => {
+  it('only the reveals (current and earlier version) declare a password field', () => {
     const withPassword = Object.entries(calls)
       .filter(([, c]) => JSON.stringify(c.response.toJSONSchema?.() ?? {}).includes('"password"'))
       .map(([name]) => name);
-    expect(withPassword).toEqual(['vault.reveal']);
+    expect(withPassword).toEqual(['vault.reveal', 'vault.historyReveal']);
   });
 
   it('rejects malformed requests at the boundary', () => {

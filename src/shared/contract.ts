@@ -21,6 +21,7 @@ import {
   isoTime,
   LIMITS,
   memberSchema,
+  memberStatusSchema,
   networkRouteSchema,
   officeRootSchema,
   recoveryKitSheetSchema,
@@ -99,6 +100,12 @@ const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, respon
   response,
 });
 
+// What a PC needs of the office policy: how soon it locks, and whether "Stay unlocked" may be switched on.
+const appPolicySchema = z.object({
+  autoLockMinutes: z.number().int().positive(),
+  allowStayUnlocked: z.boolean(),
+});
+
 export const calls = {
   'session.state': call(empty, sessionStateSchema),
   'session.signIn': call(
@@ -168,6 +175,21 @@ export const calls = {
     entrySummarySchema,
   ),
   'vault.history': call(byId, z.object({ versions: z.array(historyVersionSchema) })),
+  // An earlier version's password (admins): shown or copied like the current one (audited), or made current.
+  'vault.historyReveal': call(
+    z.object({ id: uuid, version: z.number().int().positive() }).strict(),
+    z.object({ password: z.string().max(LIMITS.password) }),
+  ),
+  'vault.historyCopy': call(
+    z.object({ id: uuid, version: z.number().int().positive() }).strict(),
+    z.object({ clearsInSeconds: z.number().int().positive() }),
+  ),
+  'vault.historyRestore': call(
+    z
+      .object({ id: uuid, baseVersion: z.number().int().positive(), version: z.number().int().positive() })
+      .strict(),
+    entrySummarySchema,
+  ),
 
   // The main process shows the OS file dialog and reads the file; null when the person cancels it.
   'import.choose': call(z.object({ vaultId: uuid }).strict(), importPreviewSchema.nullable()),
@@ -269,9 +291,7 @@ export const calls = {
       officeFingerprint: fingerprintSchema.nullable(),
       sync: syncStateSchema,
       update: updateStatusSchema,
-      policy: z
-        .object({ autoLockMinutes: z.number().int().positive(), allowStayUnlocked: z.boolean() })
-        .nullable(),
+      policy: appPolicySchema.nullable(),
     }),
   ),
   'app.restartToUpdate': call(empty, done),
@@ -285,6 +305,18 @@ export const calls = {
     z.object({ masterPassword, minVersion: semverSchema.nullable() }).strict(),
     sessionStateSchema,
   ),
+  // A passphrase from the core's word list (7,776 words), with the entropy it really has for the meter.
+  'generator.passphrase': call(
+    z
+      .object({
+        words: z.number().int().min(3).max(12),
+        capitalize: z.boolean(),
+        withDigit: z.boolean(),
+        separator: z.enum(['-', ' ', '.', '_']),
+      })
+      .strict(),
+    z.object({ passphrase: z.string().max(300), bits: z.number().nonnegative() }),
+  ),
 } satisfies Record<CallName, { request: z.ZodType; response: z.ZodType }>;
 
 const entryChangeSchema = z.object({
@@ -294,10 +326,29 @@ const entryChangeSchema = z.object({
   op: z.enum(['insert', 'update', 'delete', 'restore']),
   actorName: z.string().max(254),
   byMe: z.boolean(),
+  // Which fields an update touched (names only: the toast says "password changed", never the value).
+  fields: z
+    .array(z.enum(['title', 'username', 'password', 'url', 'notes', 'category', 'totp', 'fields']))
+    .max(8),
 });
 export type EntryChange = z.infer<typeof entryChangeSchema>;
 
 export const events = {
+  // The office policy as this PC last read it (at unlock, and live when an admin changes it).
+  policyChanged: appPolicySchema,
+  // Someone's status or role changed (an invitee enrolled, a colleague was disabled); no key material.
+  peopleChanged: z.object({
+    changes: z
+      .array(
+        z.object({
+          id: uuid,
+          displayName: z.string().max(254),
+          from: memberStatusSchema.nullable(),
+          to: memberStatusSchema.nullable(),
+        }),
+      )
+      .max(1000),
+  }),
   entriesChanged: z.object({ changes: z.array(entryChangeSchema).max(1000) }),
   sessionChanged: sessionStateSchema,
   syncStateChanged: syncStateSchema,

@@ -25,7 +25,8 @@ export type Role = z.infer<typeof roleSchema>;
 export const memberStatusSchema = z.enum(['invited', 'enrolled', 'active', 'disabled']);
 export type MemberStatus = z.infer<typeof memberStatusSchema>;
 
-export const categorySchema = z.string().trim().min(1).max(40);
+// Empty is allowed: an entry need not have a category (the editor suggests none nobody chose).
+export const categorySchema = z.string().trim().max(40);
 
 export const LIMITS = {
   title: 200,
@@ -273,7 +274,8 @@ export const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const syncStateSchema = z.object({
-  connection: z.enum(['online', 'offline', 'syncing']),
+  // connecting: not known yet (before the first answer after an unlock), never shown as offline.
+  connection: z.enum(['connecting', 'online', 'offline', 'syncing']),
   lastSyncedAt: isoTime.nullable(),
   pendingChanges: z.number().int().nonnegative(),
   /** The office answers but the network refuses live updates (WebSockets): the app polls every 30 s. */

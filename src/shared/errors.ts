@@ -11,6 +11,13 @@ export const ERROR_CODES = [
   'fingerprint_mismatch',
   'not_found',
   'conflict',
+  'account_exists',
+  'last_admin',
+  'not_enrolled',
+  'changed_meanwhile',
+  'admin_still_signs',
+  'office_root',
+  'version_not_newer',
   'damaged',
   'offline',
   'disabled',
@@ -49,6 +56,17 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   fingerprint_mismatch: 'The office fingerprint does not match the one on your invitation sheet.',
   not_found: 'That item no longer exists.',
   conflict: 'Someone else changed this entry at the same time. Choose which version to keep.',
+  account_exists:
+    'Someone with this email already has a Keyroom account. Find them under People; if they lost their password, reset their account there.',
+  last_admin:
+    'The office must keep at least one active administrator. Make someone else an administrator first.',
+  not_enrolled: 'This person has not set up Keyroom on their PC yet. Confirm them once they have.',
+  changed_meanwhile: 'Something changed on the server while you were doing this. Try again.',
+  admin_still_signs:
+    'Colleagues’ access still rests on this administrator’s signature. Make them a member first (that hands what they signed to you), then try again.',
+  office_root:
+    'The office’s first administrator cannot be deleted: only their key certifies administrators. Disable the account instead.',
+  version_not_newer: 'That version is not newer than the latest published release.',
   damaged: 'This item could not be opened. Ask your administrator to check it.',
   offline: 'You are offline. This needs a connection to the office server.',
   disabled: 'Your account has been disabled. Contact your administrator.',

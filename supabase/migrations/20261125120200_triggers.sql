@@ -105,14 +105,11 @@ begin
       when new.status = 'disabled' then 'user.disable'
       else 'user.reset'
     end;
-    -- A reset of a disabled user also leaves `disabled`; admin_reset says so, as it clears the keys.
-    if v_action = 'user.enable' and current_setting('keyroom.resetting', true) = 'on' then
-      v_action := 'user.reset';
-    end if;
     perform private.audit(v_action, null, null, new.id,
       jsonb_build_object('from', old.status, 'to', new.status));
   end if;
-  if new.status is not distinct from old.status and (
+  -- A reset that keeps the status (invited, disabled) is audited by admin_reset itself.
+  if new.status is not distinct from old.status and current_setting('keyroom.resetting', true) is distinct from 'on' and (
     new.x25519_public is distinct from old.x25519_public or new.ed25519_public is distinct from old.ed25519_public
     or new.kdf is distinct from old.kdf or new.wrapped_keys is distinct from old.wrapped_keys
     or new.key_certificate is distinct from old.key_certificate) then

@@ -182,6 +182,8 @@ $$;
 
 -- reset: back to invited with no key material and no grants; the user enrolls again. The status change is
 -- audited by the profiles trigger; a user who was still invited (a lost one-time password) gets its own row.
+-- A disabled user stays disabled (a reset is not an enable): the keys go, and enabling them later makes them
+-- invited, to enroll with the new one-time password; that case, too, is audited here.
 create function public.admin_reset(p_actor uuid, p_user uuid) returns public.profiles
 language plpgsql security definer set search_path = ''
 as $$
@@ -193,16 +195,17 @@ begin
   perform private.keep_office_root(p_user, true);
   r := private.require_profile(p_user);
   perform private.keep_signatures(r);
-  if r.status = 'invited' then
-    perform private.audit('user.reset', null, null, p_user, '{"from": "invited", "to": "invited"}'::jsonb);
-  end if;
   delete from public.vault_grants g where g.member_id = p_user;
   perform set_config('keyroom.resetting', 'on', true);
   update public.profiles
-  set status = 'invited', x25519_public = null, ed25519_public = null, kdf = null, wrapped_keys = null,
+  set status = case when r.status = 'disabled' then 'disabled' else 'invited' end,
+    x25519_public = null, ed25519_public = null, kdf = null, wrapped_keys = null,
     key_certificate = null, enrolled_at = null, confirmed_at = null, confirmed_by = null
   where id = p_user;
   perform set_config('keyroom.resetting', 'off', true);
+  if r.status in ('invited', 'disabled') then
+    perform private.audit('user.reset', null, null, p_user, jsonb_build_object('from', r.status, 'to', r.status));
+  end if;
   perform private.drop_sessions(p_user);
   return private.require_profile(p_user);
 end;

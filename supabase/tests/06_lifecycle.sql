@@ -3,7 +3,7 @@
 -- the last active admin; the minimum version switched off. Each rule is also tried as the wrong user.
 begin;
 \ir fixtures/keyroom.psql
-select plan(54);
+select plan(55);
 
 create function tests.state(p_name text) returns text
 language sql stable as $$
@@ -132,11 +132,15 @@ select is((select count(*)::int from public.vault_grants where member_id = tests
   'holding exactly one grant for v1, the new one');
 select tests.act_as_service();
 select public.admin_set_status(tests.id('member'), tests.id('disabled'), true);
-select is((select status from public.admin_reset(tests.id('member'), tests.id('disabled'))), 'invited',
-  'a disabled person reset');
+select is((select status || '/' || coalesce(x25519_public, 'no-keys')
+  from public.admin_reset(tests.id('member'), tests.id('disabled'))), 'disabled/no-keys',
+  'a disabled person reset stays disabled, with no keys');
 select tests.reset();
-select is(tests.last_audit('disabled'), 'user.reset {"to": "invited", "from": "disabled"}',
-  'is audited as a reset, not an enable');
+select is(tests.last_audit('disabled'), 'user.reset {"to": "disabled", "from": "disabled"}',
+  'is audited as a reset, not an enable (and once: no separate user.keys row)');
+select tests.act_as_service();
+select is((select status from public.admin_set_status(tests.id('member'), tests.id('disabled'), false)), 'invited',
+  'enabled after the reset: invited, to enroll with the new one-time password');
 
 -- Someone disabled before enrolling comes back invited; a role change while disabled keeps them disabled.
 select tests.act_as_service();

@@ -306,6 +306,28 @@ describe('reset', () => {
     expect(confirm.status).toBe(200);
     expect((await auditRows(office, member.id)).map((a) => a.action)).toContain('user.reset');
   });
+
+  it('keeps a disabled person disabled (and banned): the new one-time password works once they are enabled', async () => {
+    const member = await colleague(office, 'gone-for-now@office.test');
+    expect((await admin({ action: 'disable', user_id: member.id })).status).toBe(200);
+    const r = await admin({ action: 'reset', user_id: member.id });
+    expect(r.status).toBe(200);
+    expect(r.body.user).toMatchObject({ status: 'disabled' });
+    expect(await profile(member.id)).toMatchObject({ status: 'disabled', x25519_public: null, kdf: null });
+    const password = r.body.one_time_password as string;
+    const whileDisabled = await newClient(office.stack).auth.signInWithPassword({
+      email: member.email,
+      password,
+    });
+    expect(whileDisabled.error).not.toBeNull();
+
+    expect((await admin({ action: 'enable', user_id: member.id })).body.user).toMatchObject({
+      status: 'invited',
+    });
+    const again = await signIn(office.stack, member.email, password);
+    await enroll(again);
+    expect((await profile(member.id))?.status).toBe('enrolled');
+  });
 });
 
 describe('set-role', () => {

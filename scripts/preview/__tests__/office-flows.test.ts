@@ -119,7 +119,7 @@ describe('the office in two browser windows (Electron binary not available here:
     const seenAfterMs = Date.now() - saved;
     expect(seenAfterMs).toBeLessThan(1000);
     await employeePage
-      .locator('.toast', { hasText: 'Alex Admin updated “Printer admin (2nd floor)”' })
+      .locator('.toast', { hasText: 'Printer admin (2nd floor): title changed by Alex Admin' })
       .waitFor();
     expect(employee.notifications.some((n) => n.includes('Printer admin (2nd floor)'))).toBe(true);
     await shoot(employeePage, shots, 'employee-sees-admin-edit');

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { OFFICE_ROOT_MESSAGES } from '../../shared/errors';
 import { CoreError, mapServerError } from './errors';
@@ -64,5 +67,48 @@ describe('mapServerError', () => {
     const e = mapServerError({ code: 'XX000', message: 'internal detail: table secrets at 10.0.0.3' });
     expect(e.code).toBe('internal');
     expect(e.message).not.toMatch(/10\.0\.0\.3/);
+  });
+});
+
+describe('mapServerError over every refusal the edge functions send', () => {
+  it('says a duplicate invite is an existing account, not an edit conflict', () => {
+    const e = mapServerError({
+      code: 'email_exists',
+      status: 409,
+      message: 'a user with the email … exists',
+    });
+    expect(e.code).toBe('account_exists');
+    expect(e.message).toMatch(/already has a Keyroom account/);
+  });
+
+  // Read from the functions' source, so a new refusal added there without a mapping here fails this test.
+  it('maps each function refusal code to its own meaning (none of them is an entry conflict)', () => {
+    const dir = fileURLToPath(new URL('../../../supabase/functions', import.meta.url));
+    const sources = ['_shared/http.ts', '_shared/rpc.ts', '_shared/caller.ts', '_shared/input.ts']
+      .concat(['admin-users/actions.ts', 'app-updates/index.ts'])
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
+    const thrown = [...sources.matchAll(/HttpError\(\s*(\d{3}),\s*'([a-z_]+)'/g)].map((m) => ({
+      status: Number(m[1]),
+      code: m[2] as string,
+    }));
+    expect(thrown.length).toBeGreaterThan(15);
+    for (const { status, code } of thrown) {
+      const mapped = mapServerError({ code, status, message: 'the server’s own words' }).code;
+      expect({ code, mapped }).not.toEqual({ code, mapped: 'conflict' });
+      if (status === 409) expect({ code, mapped }).not.toEqual({ code, mapped: 'internal' });
+    }
+    const codeOf = (code: string, status: number) => mapServerError({ code, status }).code;
+    expect(codeOf('last_admin', 409)).toBe('last_admin');
+    expect(codeOf('not_enrolled', 409)).toBe('not_enrolled');
+    expect(codeOf('still_signs', 409)).toBe('admin_still_signs');
+    expect(codeOf('office_root', 409)).toBe('office_root');
+    expect(codeOf('version_not_newer', 409)).toBe('version_not_newer');
+    expect(codeOf('forbidden', 403)).toBe('forbidden');
+    expect(codeOf('invalid_input', 400)).toBe('invalid_request');
+  });
+
+  it('still reads an RPC’s stale base version (P0001 conflict) as a conflict', () => {
+    expect(mapServerError({ code: 'P0001', message: 'conflict', status: 409 }).code).toBe('conflict');
   });
 });

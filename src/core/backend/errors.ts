@@ -39,6 +39,26 @@ export interface ErrorContext {
   notFound?: string;
 }
 
+// The edge functions' own refusal codes (supabase/functions/_shared/rpc.ts, admin-users, app-updates). Most are
+// HTTP 409, which the fallbacks below would read as an entry edit conflict: each is mapped by its code first.
+const FUNCTION_REFUSALS: Readonly<Record<string, CoreErrorCode>> = {
+  email_exists: 'account_exists',
+  last_admin: 'last_admin',
+  not_enrolled: 'not_enrolled',
+  grant_mismatch: 'changed_meanwhile',
+  key_version_mismatch: 'changed_meanwhile',
+  take_over_mismatch: 'changed_meanwhile',
+  still_signs: 'admin_still_signs',
+  active_admin: 'admin_still_signs',
+  office_root: 'office_root',
+  version_not_newer: 'version_not_newer',
+  invalid_input: 'invalid_request',
+  invalid_json: 'invalid_request',
+  method_not_allowed: 'internal',
+  auth_failed: 'internal',
+  unauthorized: 'not_signed_in',
+};
+
 function isNetworkFailure(e: ServerErrorShape): boolean {
   const text = typeof e.message === 'string' ? e.message : '';
   return (
@@ -64,6 +84,8 @@ export function mapServerError(err: unknown, ctx: ErrorContext = {}): CoreError 
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : '';
   const status = typeof e.status === 'number' ? e.status : 0;
+  const refusal = Object.hasOwn(FUNCTION_REFUSALS, code) ? FUNCTION_REFUSALS[code] : undefined;
+  if (refusal) return new CoreError(refusal);
   // The concurrency RPCs raise P0001 'conflict' when the base version is stale (docs/data-model.md).
   if (code === 'P0001' && /conflict/i.test(message)) return new CoreError('conflict');
   if (code === 'user_banned' || code === 'disabled') return new CoreError('disabled');

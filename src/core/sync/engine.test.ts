@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Backend, type ChannelHandlers } from '../backend/client';
+import { CoreError } from '../backend/errors';
 import { envNetwork } from '../backend/network/network';
 import type { EntryRow } from '../backend/rows';
 import { FileCacheStore, FileOutboxStore } from '../storage/file';
@@ -65,7 +66,7 @@ describe('SyncEngine.applyPage', () => {
   });
   afterEach(async () => {
     await local.flush();
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
 
   it('applies verified rows in order and moves the cursor past the page', () => {
@@ -121,6 +122,9 @@ describe('SyncEngine.applyPage', () => {
 class FakeRealtime {
   readonly joined = new Map<string, ChannelHandlers>();
   readonly left: string[] = [];
+  /** The server stopped answering: pulls fail as a refused connection does. */
+  down = false;
+  pulls = 0;
   asBackend(): Backend {
     return {
       subscribe: (topic: string, handlers: ChannelHandlers) => {
@@ -133,7 +137,11 @@ class FakeRealtime {
         this.left.push(topic);
         this.joined.delete(topic);
       },
-      pullEntries: async () => ({ rows: [], rejected: 0, pageSize: 0 }),
+      pullEntries: async () => {
+        this.pulls += 1;
+        if (this.down) throw new CoreError('offline');
+        return { rows: [], rejected: 0, pageSize: 0 };
+      },
     } as unknown as Backend;
   }
   poke(topic: string, event: string, payload: unknown = {}): void {
@@ -185,7 +193,7 @@ describe('SyncEngine channels (Realtime checks access only at join and refresh)'
   });
   afterEach(async () => {
     await engine.stop();
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
 
   it('leaves every vault channel on the disabled poke before telling the core, and rejoins what it still holds', async () => {
@@ -222,5 +230,53 @@ describe('SyncEngine channels (Realtime checks access only at join and refresh)'
     expect(rt.left.slice(before)).toEqual([`vault:${v1}`]);
     expect(rt.joined.has(`vault:${v1}`)).toBe(true);
     expect(engine.connection.live).toBe(true);
+  });
+});
+
+describe('SyncEngine noticing an outage (the 30 s poll beat of the app)', () => {
+  let dir: string;
+  let engine: SyncEngine;
+  const rt = new FakeRealtime();
+  const until = async (ok: () => boolean, ms: number) => {
+    const start = Date.now();
+    while (!ok() && Date.now() - start < ms) await new Promise((r) => setTimeout(r, 20));
+    return Date.now() - start;
+  };
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'keyroom-engine-'));
+    const local = new LocalState({
+      cache: await FileCacheStore.open(join(dir, 'cache.json')),
+      outbox: await FileOutboxStore.open(join(dir, 'outbox.json')),
+    });
+    const hooks = {
+      accept: () => 'ok' as const,
+      changed: () => {},
+      rollback: () => {},
+      damaged: () => {},
+      memberEvent: () => {},
+      officeEvent: () => {},
+      presence: () => {},
+      connection: () => {},
+    };
+    engine = new SyncEngine(rt.asBackend(), local, randomUUID(), hooks, { pollMs: 30_000 });
+    await engine.start([randomUUID()]);
+  });
+  afterEach(async () => {
+    await engine.stop();
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  });
+
+  it('checks at once when the socket drops joined channels, and retries every 5 s until the server is back', {
+    timeout: 15_000,
+  }, async () => {
+    expect(engine.connection).toMatchObject({ online: true, live: true });
+    rt.down = true;
+    for (const handlers of rt.joined.values()) handlers.status?.('CHANNEL_ERROR');
+    expect(await until(() => !engine.connection.online, 2000)).toBeLessThan(1000);
+    const pulls = rt.pulls;
+    rt.down = false;
+    expect(await until(() => engine.connection.online, 7000)).toBeLessThan(6000);
+    expect(rt.pulls).toBeGreaterThan(pulls);
   });
 });

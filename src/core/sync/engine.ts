@@ -63,6 +63,8 @@ const PAGE = 500;
 // The member-channel poke of the grants trigger: which vault, and whether the grant was made or taken.
 const grantsPokeSchema = z.object({ vault_id: z.string(), op: z.string() }).passthrough();
 const GRANT_ENDED = new Set(['delete', 'revoke']);
+/** How often a PC that cannot reach the server tries again, so that a recovery shows within seconds. */
+const OFFLINE_CHECK_MS = 5_000;
 
 interface Slot {
   channel: RealtimeChannel;
@@ -129,11 +131,19 @@ export class SyncEngine {
     );
     await this.setVaults(vaultIds);
     const every = this.opts.pollMs ?? 30_000;
-    this.timer = setInterval(() => {
-      if (this.allLive()) return;
-      this.rejoinClosed();
-      void this.pullAll().catch(() => {});
-    }, every);
+    let last = Date.now();
+    // While the server is known unreachable the beat is OFFLINE_CHECK_MS, so a recovery is noticed soon;
+    // otherwise (Realtime not joined, the server answering) it stays at `every`, as before.
+    this.timer = setInterval(
+      () => {
+        if (this.allLive()) return;
+        if (this.state.online && Date.now() - last < every) return;
+        last = Date.now();
+        this.rejoinClosed();
+        void this.pullAll().catch(() => {});
+      },
+      Math.min(every, OFFLINE_CHECK_MS),
+    );
     this.timer.unref?.();
   }
 
@@ -222,6 +232,9 @@ export class SyncEngine {
           if (slot.live && !wasLive && topic.startsWith('vault:'))
             void this.pull(topic.slice(6)).catch(() => {});
           if (slot.live && !wasLive && topic.startsWith('member:')) this.hooks.memberEvent('grants');
+          // The socket dropped a joined channel: one light pull says at once whether the server is gone,
+          // rather than the next poll beat (one check for however many channels drop together).
+          if (wasLive && !slot.live) this.checkSoon();
           this.publishState();
         },
         ...(presence ? { presence: () => this.hooks.presence() } : {}),
@@ -243,6 +256,17 @@ export class SyncEngine {
 
   presenceState(): Record<string, unknown[]> {
     return (this.officeChannel?.presenceState() ?? {}) as Record<string, unknown[]>;
+  }
+
+  private checking: NodeJS.Timeout | null = null;
+
+  private checkSoon(): void {
+    if (this.checking || this.stopped) return;
+    this.checking = setTimeout(() => {
+      this.checking = null;
+      if (!this.stopped) void this.pullAll().catch(() => {});
+    }, 200);
+    this.checking.unref?.();
   }
 
   /** Every channel joined, none missing: pokes arrive for every vault, no polling needed. */
@@ -385,6 +409,8 @@ export class SyncEngine {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.checking) clearTimeout(this.checking);
+    this.checking = null;
     this.timer = null;
     const slots = [...this.channels.values()];
     this.channels.clear();

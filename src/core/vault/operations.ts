@@ -12,6 +12,7 @@ import { newVaultKeyBytes, openSealedVaultKey, sealVaultKey } from '../crypto/ke
 import type { SyncEngine } from '../sync/engine';
 import type { ConflictRecord, LocalState, OutboxOp, RefusedRecord, WriteOp } from '../sync/state';
 import { decodeEntry, type Entry, type EntryInput, EntrySchema, encodeEntry } from './entry-schema';
+import { type HistoryVersion, listHistory, versionPassword } from './history';
 import type { Keyring } from './keyring';
 import type { OpenEntry, Replica } from './replica';
 import { parseTotpField, totpNow } from './totp';
@@ -54,17 +55,7 @@ export type EntryUpdate = Omit<EntryInput, 'password' | 'fields'> & {
   fields?: { name: string; value: string | null; hidden: boolean }[];
 };
 
-export interface HistoryVersion {
-  version: number;
-  changedAt: string;
-  changedBy: string;
-  title: string;
-  username: string;
-  url: string;
-  passwordChanged: boolean;
-  deleted: boolean;
-  damaged: boolean;
-}
+export type { HistoryVersion } from './history';
 
 export type CopyField = 'password' | 'username' | 'totp';
 
@@ -462,28 +453,23 @@ export class VaultOperations {
     return this.summary(this.openEntry(row.id));
   }
 
-  async history(id: string): Promise<HistoryVersion[]> {
-    if (!this.ctx.isAdmin())
-      throw new CoreError('forbidden', 'Only an admin can see the history of an entry.');
-    const rows = await this.ctx.backend.history(id);
-    const out: HistoryVersion[] = [];
-    let newer: Entry | null = this.ctx.replica.get(id)?.entry ?? null;
-    for (const h of rows) {
-      const entry = this.ctx.replica.decrypt({ ...h, id: h.entry_id });
-      out.push({
-        version: h.version,
-        changedAt: h.changed_at,
-        changedBy: this.ctx.nameOf(h.changed_by),
-        title: entry?.title ?? '',
-        username: entry?.username ?? '',
-        url: entry?.url ?? '',
-        passwordChanged: entry !== null && newer !== null && entry.password !== newer.password,
-        deleted: h.deleted_at !== null,
-        damaged: entry === null,
-      });
-      if (entry) newer = entry;
-    }
-    return out;
+  history(id: string): Promise<HistoryVersion[]> {
+    return listHistory(this.ctx, id);
+  }
+
+  /** An earlier version's password, shown or copied: audited as a reveal or copy of the entry. */
+  async versionPassword(id: string, version: number, use: 'reveal' | 'copy'): Promise<string> {
+    const password = await versionPassword(this.ctx, id, version);
+    await this.audit(use === 'reveal' ? 'entry.reveal' : 'entry.copy', id);
+    return password;
+  }
+
+  /** Makes an earlier version's password the current one, as an ordinary update on `baseVersion`. */
+  async restorePassword(id: string, baseVersion: number, version: number): Promise<EntrySummary> {
+    if (!this.ctx.isAdmin()) throw new CoreError('forbidden', ADMIN_ONLY);
+    const password = await versionPassword(this.ctx, id, version);
+    const e = this.openEntry(id);
+    return this.write(e.vaultId, id, baseVersion, encodeEntry({ ...e.entry, password }));
   }
 
   // ---- Outbox ----

@@ -79,6 +79,20 @@ describe('SearchIndex', () => {
     expect(idx.search('  ..  ')).toEqual([]);
   });
 
+  it('forgives punctuation both ways, with case, accents and a typo, title matches first', () => {
+    const idx = officeIndex();
+    idx.upsert(doc('router', { title: 'Router', notes: 'the wifi box in the hall' }));
+    idx.upsert(doc('mail', { title: 'E-Mail archive', url: 'https://mail.example.com' }));
+    for (const q of ['wifi', 'WiFi', 'wi-fi', 'Wi Fi', 'wífi', 'wfii', 'office wifi']) {
+      expect(ids(idx.search(q))[0], q).toBe('wifi');
+    }
+    expect(ids(idx.search('wifi'))).toContain('router');
+    expect(ids(idx.search('email'))).toEqual(['mail']);
+    idx.upsert(doc('wifi2', { title: 'Guest WiFi' }));
+    expect(ids(idx.search('wi-fi'))).toContain('wifi2');
+    expect(ids(idx.search('mailexample'))).toEqual(['mail']);
+  });
+
   it('updates and removes incrementally', () => {
     const idx = officeIndex();
     idx.upsert(doc('gh', { title: 'GitLab', url: 'https://gitlab.example' }));

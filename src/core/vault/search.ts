@@ -3,6 +3,8 @@
 // four letters or more — a prefix within a small edit distance (typos, swapped letters), found
 // through a trigram index over the distinct words. Results are ranked by match quality times the
 // weight of the field it hit. Add, update and remove are incremental (one entry at a time).
+// Punctuation inside a word is forgiven both ways: "Wi-Fi" is also indexed as "wifi", and a query "wi-fi"
+// is also tried as "wifi" (so it finds "WiFi").
 
 export interface SearchDoc {
   id: string;
@@ -44,6 +46,23 @@ export function tokenize(text: string): string[] {
   const out: string[] = [];
   for (const t of folded.split(ascii ? ASCII_SPLIT : UNICODE_SPLIT)) {
     if (t) out.push(t.slice(0, MAX_TOKEN));
+    if (out.length >= MAX_TOKENS_PER_FIELD) break;
+  }
+  return out;
+}
+
+const INNER_PUNCTUATION = /[\p{L}\p{N}][^\s\p{L}\p{N}]+[\p{L}\p{N}]/u;
+
+/**
+ * The words of each run without spaces joined pairwise: "Wi-Fi" → "wifi", "github.com" → "githubcom", so
+ * that what is typed without the punctuation finds them.
+ */
+export function joinedWords(text: string): string[] {
+  if (!INNER_PUNCTUATION.test(text)) return [];
+  const out: string[] = [];
+  for (const run of text.split(/\s+/)) {
+    const parts = tokenize(run);
+    for (let i = 0; i + 1 < parts.length; i++) out.push(`${parts[i]}${parts[i + 1]}`.slice(0, MAX_TOKEN));
     if (out.length >= MAX_TOKENS_PER_FIELD) break;
   }
   return out;
@@ -118,6 +137,7 @@ export class SearchIndex {
     const tokens = new Map<string, number>();
     FIELDS.forEach((f, i) => {
       for (const t of tokenize(doc[f])) tokens.set(t, (tokens.get(t) ?? 0) | (1 << i));
+      for (const t of joinedWords(doc[f])) tokens.set(t, (tokens.get(t) ?? 0) | (1 << i));
     });
     for (const [t, mask] of tokens) {
       let posting = this.#postings.get(t);
@@ -231,6 +251,16 @@ export class SearchIndex {
       }
       // One substitution spoils up to 3 trigrams, a swap of two letters up to 4.
       const need = Math.max(1, grams.length - 4 * k);
+      // A short word ("wfii") can share no trigram with what was meant: its candidates are the words with its
+      // first letter (a bounded range of the sorted list; the first letter is kept for short words anyway).
+      if (q.length < 6) {
+        const first = q[0] as string;
+        for (let i = this.#lowerBound(first); i < this.#sorted.length; i++) {
+          const t = this.#sorted[i] as string;
+          if (!t.startsWith(first)) break;
+          shared.set(t, need);
+        }
+      }
       for (const [t, c] of shared) {
         if (c < need || matched.has(t) || t.length < q.length - k) continue;
         // Short words: a typo in the first letter is rare and would flood the list with noise.
@@ -258,6 +288,20 @@ export class SearchIndex {
   search(query: string, limit = 50): SearchHit[] {
     const words = [...new Set(tokenize(query))].slice(0, 8);
     if (words.length === 0 || limit < 1) return [];
+    const hits = this.#searchWords(words, query, limit);
+    // "wi-fi" or "e-mail" typed with the punctuation: also as one word each, the better score per entry kept.
+    const joined = [...new Set(query.split(/\s+/).map((run) => tokenize(run).join('').slice(0, MAX_TOKEN)))]
+      .filter(Boolean)
+      .slice(0, 8);
+    if (joined.length === words.length) return hits;
+    const merged = new Map(hits.map((h) => [h.id, h]));
+    for (const h of this.#searchWords(joined, query, limit)) {
+      if ((merged.get(h.id)?.score ?? -1) < h.score) merged.set(h.id, h);
+    }
+    return [...merged.values()].sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  #searchWords(words: string[], query: string, limit: number): SearchHit[] {
     this.#flush();
     const { best, total, count } = this.#scratchFor(this.#slots.length);
     let alive: number[] = [];

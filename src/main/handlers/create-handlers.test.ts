@@ -150,6 +150,10 @@ describe('handlers over the real core', () => {
       vaultId: vault!.id,
       entry: { ...entryInput, title: 'NAS' },
     });
+    // The employee's PC holds the first version, so the change can be named by field ("title changed").
+    await expect
+      .poll(() => employee.core.vault.list().some((e) => e.id === created.id), { timeout: 5000 })
+      .toBe(true);
     employeeEvents.length = 0;
     const updated: { version: number } = await answer(admin, 'vault.update', {
       id: created.id,
@@ -163,7 +167,9 @@ describe('handlers over the real core', () => {
     const detail: { customFields: unknown } = await answer(admin, 'vault.get', { id: created.id });
     expect(detail.customFields).toEqual([{ label: 'Serial', value: 'RT-1' }]);
     await expect
-      .poll(() => employee.notifications.includes('Alex Admin updated “NAS (basement)”'), { timeout: 5000 })
+      .poll(() => employee.notifications.includes('NAS (basement): title changed by Alex Admin'), {
+        timeout: 5000,
+      })
       .toBe(true);
     const changes = employeeEvents
       .filter((e) => e.name === 'entriesChanged')

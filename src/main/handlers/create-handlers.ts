@@ -2,6 +2,7 @@
 // mapping onto the KeyroomCore facade, with the OS pieces injected. dispatch() has already validated the
 // request and will validate (and strip) the response; here, failures become the contract's {code, message}.
 import type { KeyroomCore } from '../../core';
+import { generatePassphrase, passphraseEntropyBits } from '../../core/vault/generator';
 import type { Conflict, ConflictSide } from '../../shared/domain';
 import { auditCsvFilename, auditToCsv } from '../audit-csv';
 import type { Handlers } from '../ipc-registry';
@@ -124,6 +125,15 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     'vault.delete': mapped(({ id, baseVersion }) => core.vault.remove(id, baseVersion)),
     'vault.restore': mapped(({ id, baseVersion }) => core.vault.restore(id, baseVersion)),
     'vault.history': mapped(async ({ id }) => ({ versions: await core.vault.history(id) })),
+    'vault.historyReveal': mapped(async ({ id, version }) => ({
+      password: await core.vault.versionPassword(id, version, 'reveal'),
+    })),
+    'vault.historyCopy': mapped(async ({ id, version }) =>
+      os.clipboard.copy(await core.vault.versionPassword(id, version, 'copy')),
+    ),
+    'vault.historyRestore': mapped(({ id, baseVersion, version }) =>
+      core.vault.restorePassword(id, baseVersion, version),
+    ),
     ...importHandlers(core, os),
 
     'conflicts.list': mapped(() => ({
@@ -184,6 +194,10 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
       core.office.setPolicy(autoLockMinutes, allowStayUnlocked),
     ),
 
+    'generator.passphrase': mapped(async (opts) => ({
+      passphrase: generatePassphrase(opts),
+      bits: passphraseEntropyBits(opts),
+    })),
     'settings.get': mapped(() => os.settings.get()),
     'settings.set': mapped((patch) => os.settings.set(patch)),
     'network.route': mapped(() => core.route()),

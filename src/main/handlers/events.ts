@@ -2,22 +2,23 @@
 // changes someone else made ("Anna updated Wi-Fi"). Lock, sign-out and disable also clear the clipboard if it
 // still holds a password we put there.
 import type { KeyroomCore } from '../../core';
+import { describeBurst, describeChange } from '../../shared/change-words';
 import type { EntryChange } from '../../shared/contract';
 import { OFFICE_ROOT_MESSAGES } from '../../shared/errors';
 import type { EmitEvent } from '../events';
 import type { HandlerOs } from './os';
 import { toSession } from './shapes';
 
-const VERB: Record<EntryChange['op'], string> = {
-  insert: 'added',
-  update: 'updated',
-  delete: 'deleted',
-  restore: 'restored',
-};
-
 function describe(
   core: KeyroomCore,
-  change: { id: string; vaultId: string; by: string | null; byName: string; op: 'upsert' | 'delete' },
+  change: {
+    id: string;
+    vaultId: string;
+    by: string | null;
+    byName: string;
+    op: 'upsert' | 'delete';
+    fields: EntryChange['fields'];
+  },
   me: string | null,
 ): EntryChange {
   let title = '';
@@ -37,6 +38,7 @@ function describe(
     op,
     actorName: change.byName,
     byMe: me !== null && change.by === me,
+    fields: op === 'update' ? change.fields : [],
   };
 }
 
@@ -56,16 +58,9 @@ export function forwardCoreEvents(
       emit('entriesChanged', { changes: described });
       const others = described.filter((c) => !c.byMe);
       const [only] = others;
-      if (others.length === 1 && only) {
-        const who = only.actorName || 'Someone';
-        os.notifier.notify(
-          'Keyroom',
-          only.title ? `${who} ${VERB[only.op]} “${only.title}”` : `${who} ${VERB[only.op]} an entry`,
-        );
-      } else if (others.length > 1) {
-        // A burst (an import, a key rotation) is one notification, not dozens.
-        os.notifier.notify('Keyroom', `${others.length} entries were changed.`);
-      }
+      if (others.length === 1 && only) os.notifier.notify('Keyroom', describeChange(only));
+      // A burst (an import, a key rotation) is one notification, not dozens.
+      else if (others.length > 1) os.notifier.notify('Keyroom', describeBurst(others));
     }),
     core.events.on('conflictsChanged', ({ count }) => emit('conflictsChanged', { count })),
     core.events.on('refusedChanged', ({ count }) => emit('refusedChanged', { count })),
@@ -81,6 +76,12 @@ export function forwardCoreEvents(
     }),
     core.events.on('officeRootRefused', () =>
       emit('toast', { kind: 'warning', message: OFFICE_ROOT_MESSAGES.refusedClaim }),
+    ),
+    core.events.on('policyChanged', ({ autoLockMinutes, allowStayUnlocked }) =>
+      emit('policyChanged', { autoLockMinutes, allowStayUnlocked }),
+    ),
+    core.events.on('peopleChanged', ({ changes }) =>
+      emit('peopleChanged', { changes: changes.slice(0, 1000) }),
     ),
     core.events.on('updateRequired', ({ running, required }) => {
       // The updater may already know the download's progress or why it failed: the screen shows it at once.

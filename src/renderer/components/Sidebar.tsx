@@ -13,6 +13,8 @@ function NavItem(props: {
   count?: number;
   onClick: () => void;
   alert?: boolean;
+  /** Says what the count counts, for screen readers and the tooltip. */
+  hint?: string;
 }) {
   return (
     <li>
@@ -25,7 +27,13 @@ function NavItem(props: {
         <Icon name={props.icon} />
         <span class="nav-label">{props.label}</span>
         {props.count !== undefined && (
-          <span class={`nav-count${props.alert ? ' alert' : ''}`}>{props.count}</span>
+          <span
+            class={`nav-count${props.alert ? ' alert' : ''}`}
+            title={props.hint ? `${props.count} ${props.hint}` : undefined}
+          >
+            {props.count}
+            {props.hint && <span class="sr-only"> {props.hint}</span>}
+          </span>
         )}
       </button>
     </li>
@@ -35,7 +43,8 @@ function NavItem(props: {
 const ADMIN_PAGES: { page: AdminPage; label: string; icon: IconName }[] = [
   { page: 'users', label: 'People', icon: 'users' },
   { page: 'audit', label: 'Audit log', icon: 'list' },
-  { page: 'devices', label: 'Devices', icon: 'monitor' },
+  // "Office PCs", not "Devices": a category of entries is often called Devices too.
+  { page: 'devices', label: 'Office PCs', icon: 'monitor' },
   { page: 'updates', label: 'Updates', icon: 'download' },
 ];
 
@@ -105,8 +114,10 @@ export function Sidebar() {
             </ul>
           </>
         )}
-        <h3 class="nav-heading">Categories</h3>
-        <ul class="nav-list">
+        <h3 class="nav-heading" id="nav-categories">
+          Categories
+        </h3>
+        <ul class="nav-list" aria-labelledby="nav-categories">
           {categoryCounts(state.entries).map(([category, count]) => (
             <NavItem
               key={category}
@@ -128,14 +139,19 @@ export function Sidebar() {
         </ul>
         {admin && (
           <>
-            <h3 class="nav-heading">Admin</h3>
-            <ul class="nav-list">
+            <h3 class="nav-heading nav-heading-admin" id="nav-admin">
+              Administration
+            </h3>
+            <ul class="nav-list" aria-labelledby="nav-admin">
               {ADMIN_PAGES.map((p) => (
                 <NavItem
                   key={p.page}
                   icon={p.icon}
                   label={p.label}
                   active={view.kind === 'admin' && view.page === p.page}
+                  {...(p.page === 'users' && state.waitingForConfirmation > 0
+                    ? { count: state.waitingForConfirmation, alert: true, hint: 'waiting for confirmation' }
+                    : {})}
                   onClick={() => go({ kind: 'admin', page: p.page })}
                 />
               ))}

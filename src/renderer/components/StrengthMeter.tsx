@@ -1,7 +1,8 @@
-import { estimateStrength } from '../state/generator';
+import { estimateStrength, strengthOfBits } from '../state/generator';
 
-export function StrengthMeter({ password }: { password: string }) {
-  const { score, label } = estimateStrength(password);
+/** `bits` when the entropy is known (a generated passphrase); otherwise estimated from the characters. */
+export function StrengthMeter({ password, bits }: { password: string; bits?: number }) {
+  const { score, label } = bits === undefined ? estimateStrength(password) : strengthOfBits(bits);
   if (password.length === 0) return null;
   return (
     <div class={`strength strength-${score}`}>

@@ -18,7 +18,12 @@ export function SyncStatus() {
   const { state } = useStore();
   const now = useNow(10_000);
   const { connection, lastSyncedAt, pendingChanges, liveBlocked } = state.sync;
-  const label = connection === 'online' ? 'Online' : connection === 'syncing' ? 'Syncing…' : 'Offline';
+  const label = {
+    connecting: 'Connecting…',
+    online: 'Online',
+    syncing: 'Syncing…',
+    offline: 'Offline',
+  }[connection];
   return (
     <div class={`sync-status sync-${connection}`}>
       <span class="sync-dot" aria-hidden="true" />
@@ -28,8 +33,10 @@ export function SyncStatus() {
           {label}
         </div>
         <div class="sync-detail">
-          Synced {relativeTime(lastSyncedAt, now)}
-          {connection !== 'offline' && liveBlocked && ' · checking every 30 s'}
+          {connection === 'connecting' && lastSyncedAt === null
+            ? 'Reaching the office server'
+            : `Synced ${relativeTime(lastSyncedAt, now)}`}
+          {connection !== 'offline' && connection !== 'connecting' && liveBlocked && ' · checking every 30 s'}
           {pendingChanges > 0 && ` · ${pendingChanges} waiting to send`}
         </div>
       </div>

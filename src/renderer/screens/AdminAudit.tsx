@@ -4,6 +4,7 @@ import type { AuditEvent, Member } from '../../shared/domain';
 import { call, errorMessage } from '../api';
 import { Icon } from '../components/Icon';
 import { type AuditFilterForm, actionLabel, EMPTY_AUDIT_FORM, toAuditFilter } from '../state/audit-filter';
+import { auditDetailsText } from '../state/audit-words';
 import { dateTime } from '../state/format';
 import { useStore, useToast } from '../state/store';
 
@@ -154,7 +155,7 @@ export function AdminAudit() {
           Clear
         </button>
       </form>
-      <table class="table card">
+      <table class="table card audit-table">
         <thead>
           <tr>
             <th scope="col">When</th>
@@ -173,7 +174,7 @@ export function AdminAudit() {
                 <span class={`action action-${e.action.split('.')[0]}`}>{actionLabel(e.action)}</span>
               </td>
               <td>{e.entryTitle ?? e.targetEmail ?? ''}</td>
-              <td class="muted small">{e.details}</td>
+              <td class="muted small audit-details">{auditDetailsText(e.details)}</td>
             </tr>
           ))}
         </tbody>

@@ -34,7 +34,7 @@ export function AdminDevices() {
   return (
     <main class="page" aria-labelledby="devices-title">
       <header class="page-header">
-        <h1 id="devices-title">Devices</h1>
+        <h1 id="devices-title">Office PCs</h1>
         <p class="muted">
           {online} of {sorted.length} PCs online now.
         </p>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Member, Role, InvitationSheet as Sheet } from '../../shared/domain';
+import { KeyroomError } from '../../shared/errors';
 import { call, errorMessage } from '../api';
 import { FormError } from '../components/AuthLayout';
 import { Field } from '../components/Field';
@@ -29,6 +30,8 @@ function InviteDialog({ onDone, onClose }: { onDone: (sheet: Sheet) => void; onC
   const [role, setRole] = useState<Role>('member');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A refusal about the email itself (an existing account) sits under that field until the email changes.
+  const [emailError, setEmailError] = useState<string | null>(null);
   async function submit(e: Event) {
     e.preventDefault();
     setBusy(true);
@@ -36,7 +39,8 @@ function InviteDialog({ onDone, onClose }: { onDone: (sheet: Sheet) => void; onC
     try {
       onDone(await call('admin.invite', { email: email.trim(), displayName: name.trim(), role }));
     } catch (err) {
-      setError(errorMessage(err));
+      if (err instanceof KeyroomError && err.code === 'account_exists') setEmailError(err.message);
+      else setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -45,7 +49,17 @@ function InviteDialog({ onDone, onClose }: { onDone: (sheet: Sheet) => void; onC
     <Modal title="Invite a colleague" onClose={onClose}>
       <form class="stack" onSubmit={submit}>
         <Field label="Name" value={name} onInput={setName} autoFocus required maxLength={200} />
-        <Field label="Work email" type="email" value={email} onInput={setEmail} required />
+        <Field
+          label="Work email"
+          type="email"
+          value={email}
+          onInput={(v) => {
+            setEmail(v);
+            setEmailError(null);
+          }}
+          error={emailError}
+          required
+        />
         <fieldset class="segmented">
           <legend>Role</legend>
           {(['member', 'admin'] as const).map((r) => (
@@ -162,7 +176,10 @@ function describe(p: Exclude<Pending, null>): {
     case 'reset':
       return {
         title: `Reset ${name}?`,
-        text: `${name} must set up Keyroom again with a new one-time password, and you confirm their new fingerprint. Nothing in the vault is lost.`,
+        text:
+          p.member.status === 'disabled'
+            ? `${name} stays disabled. Their keys are removed and you get a new one-time password, which works once you enable them; then they set up Keyroom again and you confirm their new fingerprint. Nothing in the vault is lost.`
+            : `${name} must set up Keyroom again with a new one-time password, and you confirm their new fingerprint. Nothing in the vault is lost.`,
         label: 'Reset account',
         danger: true,
       };
@@ -195,7 +212,7 @@ export function AdminUsers() {
       (r) => setMembers(r.members),
       (err) => toast('error', errorMessage(err)),
     );
-  useEffect(() => void load(), [state.revision]);
+  useEffect(() => void load(), [state.revision, state.peopleRevision]);
 
   async function run(p: Exclude<Pending, null>) {
     setBusy(true);
@@ -257,7 +274,9 @@ export function AdminUsers() {
             <th scope="col">Name</th>
             <th scope="col">Role</th>
             <th scope="col">Status</th>
-            <th scope="col">Fingerprint</th>
+            <th scope="col" class="cell-fingerprint">
+              Fingerprint
+            </th>
             <th scope="col">
               <span class="sr-only">Actions</span>
             </th>
@@ -283,7 +302,7 @@ export function AdminUsers() {
               <td>
                 <span class={`status status-${m.status}`}>{STATUS_LABEL[m.status]}</span>
               </td>
-              <td class="mono small">{m.fingerprint ?? '—'}</td>
+              <td class="mono small cell-fingerprint">{m.fingerprint ?? '—'}</td>
               <td class="cell-actions">
                 {/* The office root is not reset, disabled or demoted: it is handed on with the recovery kit. */}
                 {m.id !== me && !m.isOfficeRoot && (

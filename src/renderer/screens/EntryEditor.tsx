@@ -9,6 +9,7 @@ import { Icon } from '../components/Icon';
 import { StrengthMeter } from '../components/StrengthMeter';
 import { categoryCounts } from '../state/app-state';
 import { useStore, useToast } from '../state/store';
+import { normalizeWebsite } from '../state/website';
 
 const SUGGESTED_CATEGORIES = ['Login', 'Wi-Fi', 'Server', 'Email', 'Finance', 'Software licence', 'Note'];
 
@@ -22,8 +23,10 @@ export function EntryEditor({ id }: { id: string | null }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [url, setUrl] = useState('');
+  const [urlError, setUrlError] = useState<string | null>(null);
   const [category, setCategory] = useState(
-    state.view.kind === 'vault' && state.view.category ? state.view.category : 'Login',
+    // No category nobody chose: empty unless the list is filtered to one.
+    state.view.kind === 'vault' && state.view.category ? state.view.category : '',
   );
   const [notes, setNotes] = useState('');
   const [totp, setTotp] = useState('');
@@ -57,14 +60,20 @@ export function EntryEditor({ id }: { id: string | null }) {
 
   async function save(e: Event) {
     e.preventDefault();
+    const website = normalizeWebsite(url);
+    if (!website.ok) {
+      setUrlError(website.message);
+      return;
+    }
+    setUrl(website.url);
     setBusy(true);
     setError(null);
     const entry: EntryInput = {
       title: title.trim(),
       username,
       password: id !== null && password === '' ? null : password,
-      url: url.trim(),
-      category: category.trim() || 'Login',
+      url: website.url,
+      category: category.trim(),
       notes,
       totpSecret: removeTotp
         ? ''
@@ -167,10 +176,13 @@ export function EntryEditor({ id }: { id: string | null }) {
         )}
         <Field
           label="Website"
-          type="url"
           value={url}
-          onInput={setUrl}
-          placeholder="https://"
+          onInput={(v) => {
+            setUrl(v);
+            setUrlError(null);
+          }}
+          placeholder="mail.example.com"
+          error={urlError}
           maxLength={2048}
         />
         <Field label="Category" value={category} onInput={setCategory} maxLength={40} />

@@ -286,7 +286,14 @@ export function EntryView({ id }: { id: string }) {
           onCancel={() => setConfirmDelete(false)}
         />
       )}
-      {history && <HistoryDialog id={entry.id} title={entry.title} onClose={() => setHistory(false)} />}
+      {history && (
+        <HistoryDialog
+          id={entry.id}
+          title={entry.title}
+          currentVersion={entry.version}
+          onClose={() => setHistory(false)}
+        />
+      )}
     </article>
   );
 }

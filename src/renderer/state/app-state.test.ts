@@ -145,12 +145,22 @@ describe('describeChanges', () => {
     op: 'update' as const,
     actorName: 'Ann',
     byMe: false,
+    fields: [] as ('password' | 'title' | 'username')[],
     ...over,
   });
-  it('says who changed what, and stays quiet about my own changes', () => {
-    expect(describeChanges([change({})])).toBe('Ann updated “Wi-Fi”');
+  it('says which entry, which fields (never a value) and who, and stays quiet about my own changes', () => {
+    expect(describeChanges([change({ fields: ['password'] })])).toBe('Wi-Fi: password changed by Ann');
+    expect(describeChanges([change({ fields: ['title', 'username', 'password'] })])).toBe(
+      'Wi-Fi: title, username and password changed by Ann',
+    );
+    expect(describeChanges([change({ op: 'insert' })])).toBe('Wi-Fi: added by Ann');
+    expect(describeChanges([change({})])).toBe('Wi-Fi: updated by Ann');
     expect(describeChanges([change({ byMe: true })])).toBeNull();
     expect(describeChanges([change({}), change({ title: 'Bank' })])).toBe('Ann changed 2 entries');
+    // An import by one person: said as what it is.
+    expect(describeChanges([change({ op: 'insert' }), change({ op: 'insert', title: 'Bank' })])).toBe(
+      'Ann added 2 entries',
+    );
     expect(describeChanges([change({}), change({ actorName: 'Bob' })])).toBe('2 entries changed by 2 people');
   });
 });

@@ -1,5 +1,6 @@
 // The renderer's app state and the pure reducer that changes it. Data that only one screen uses (an entry's
 // details, the audit log page) stays in that screen; what several parts share lives here.
+import { describeBurst, describeChange } from '../../shared/change-words';
 import type { CallResponse, EventPayload } from '../../shared/contract';
 import type {
   EntrySummary,
@@ -49,13 +50,17 @@ export interface AppState {
   clipboardClearsAt: number | null;
   // Bumped whenever entries change, so open detail views reload.
   revision: number;
+  /** Bumped when someone's status or role changes: the People list reads itself again. */
+  peopleRevision: number;
+  /** People who enrolled and wait for an admin to compare their fingerprint (the People badge). */
+  waitingForConfirmation: number;
   nextToastId: number;
 }
 
 export const initialState: AppState = {
   session: null,
   info: null,
-  sync: { connection: 'offline', lastSyncedAt: null, pendingChanges: 0, liveBlocked: false },
+  sync: { connection: 'connecting', lastSyncedAt: null, pendingChanges: 0, liveBlocked: false },
   update: { kind: 'none' },
   settings: null,
   vaults: [],
@@ -70,17 +75,22 @@ export const initialState: AppState = {
   // Locking clears the clipboard in the main process, so the reset on leaving "unlocked" drops this too.
   clipboardClearsAt: null,
   revision: 0,
+  peopleRevision: 0,
+  waitingForConfirmation: 0,
   nextToastId: 1,
 };
 
 export type Action =
   | { type: 'session'; session: SessionState }
   | { type: 'info'; info: AppInfo }
+  | { type: 'policy'; policy: NonNullable<AppInfo['policy']> }
   | { type: 'sync'; sync: SyncState }
   | { type: 'update'; update: UpdateStatus }
   | { type: 'settings'; settings: Settings }
   | { type: 'list'; vaults: VaultInfo[]; entries: EntrySummary[] }
   | { type: 'entriesChanged' }
+  | { type: 'peopleChanged' }
+  | { type: 'waiting'; count: number }
   | { type: 'query'; query: string }
   | { type: 'searchResults'; query: string; entries: EntrySummary[] }
   | { type: 'navigate'; view: View }
@@ -113,6 +123,8 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'info':
       return { ...state, info: action.info, sync: action.info.sync, update: action.info.update };
+    case 'policy':
+      return state.info ? { ...state, info: { ...state.info, policy: action.policy } } : state;
     case 'sync':
       return { ...state, sync: action.sync };
     case 'update':
@@ -130,6 +142,10 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'entriesChanged':
       return { ...state, revision: state.revision + 1 };
+    case 'peopleChanged':
+      return { ...state, peopleRevision: state.peopleRevision + 1 };
+    case 'waiting':
+      return { ...state, waitingForConfirmation: action.count };
     case 'query':
       return {
         ...state,
@@ -184,8 +200,9 @@ export function visibleEntries(state: AppState): EntrySummary[] {
 
 export function categoryCounts(entries: readonly EntrySummary[]): [string, number][] {
   const counts = new Map<string, number>();
+  // An entry without a category is under All items only: no nameless category in the sidebar.
   for (const e of entries)
-    if (e.deletedAt === null) counts.set(e.category, (counts.get(e.category) ?? 0) + 1);
+    if (e.deletedAt === null && e.category !== '') counts.set(e.category, (counts.get(e.category) ?? 0) + 1);
   return [...counts].sort((a, b) => a[0].localeCompare(b[0]));
 }
 
@@ -202,16 +219,10 @@ export function moveSelection(
   return list[next]?.id ?? null;
 }
 
-// The text of the notification for changes made by others: "Ann updated Wi-Fi" or "Ann changed 3 entries".
+// The text of the toast for changes made by others: "Wi-Fi: password changed by Ann" or "Ann added 3 entries".
 export function describeChanges(changes: EventPayload<'entriesChanged'>['changes']): string | null {
   const others = changes.filter((c) => !c.byMe);
-  if (others.length === 0) return null;
-  const verbs = { insert: 'added', update: 'updated', delete: 'deleted', restore: 'restored' } as const;
-  const first = others[0];
+  const [first] = others;
   if (!first) return null;
-  if (others.length === 1) return `${first.actorName} ${verbs[first.op]} “${first.title}”`;
-  const actors = new Set(others.map((c) => c.actorName));
-  return actors.size === 1
-    ? `${first.actorName} changed ${others.length} entries`
-    : `${others.length} entries changed by ${actors.size} people`;
+  return others.length === 1 ? describeChange(first) : describeBurst(others);
 }

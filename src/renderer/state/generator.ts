@@ -91,6 +91,15 @@ const SEQUENCES = ['abcdefghijklmnopqrstuvwxyz', '01234567890', 'qwertyuiop', 'a
 
 // A deliberately simple estimate: pool-size entropy, with runs, keyboard/alphabet sequences and common words
 // counted as one character. Good enough to steer people to the generator, not a cracking model.
+const LABELS: StrengthLabel[] = ['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'];
+
+/** The meter for a known entropy (a generated passphrase: its words, not its characters, are what count). */
+export function strengthOfBits(exact: number): Strength {
+  const bits = Math.round(exact);
+  const score = bits < 28 ? 0 : bits < 40 ? 1 : bits < 60 ? 2 : bits < 80 ? 3 : 4;
+  return { score, label: LABELS[score] ?? 'Very weak', bits };
+}
+
 export function estimateStrength(password: string): Strength {
   if (password.length === 0) return { score: 0, label: 'Very weak', bits: 0 };
   let pool = 0;
@@ -108,8 +117,5 @@ export function estimateStrength(password: string): Strength {
       }
     }
   }
-  const bits = Math.round(effective.length * Math.log2(Math.max(pool, 2)));
-  const score = bits < 28 ? 0 : bits < 40 ? 1 : bits < 60 ? 2 : bits < 80 ? 3 : 4;
-  const labels: StrengthLabel[] = ['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'];
-  return { score, label: labels[score] ?? 'Very weak', bits };
+  return strengthOfBits(effective.length * Math.log2(Math.max(pool, 2)));
 }

@@ -18,6 +18,7 @@ export function StoreProvider({ children }: { children: ComponentChildren }) {
     const offs = [
       on('sessionChanged', (session) => dispatch({ type: 'session', session })),
       on('syncStateChanged', (sync) => dispatch({ type: 'sync', sync })),
+      on('policyChanged', (policy) => dispatch({ type: 'policy', policy })),
       on('conflictsChanged', ({ count }) => dispatch({ type: 'conflicts', count })),
       on('toast', ({ kind, message }) => dispatch({ type: 'toast', kind, message })),
       // A new office root: the admin pages read the people and the root again (a revision, like an entry change).

@@ -169,7 +169,13 @@ export async function runAction(
     case 'reset': {
       const profile = await adminRpc<Profile>(service, 'admin_reset', { ...actor, p_user: input.user_id });
       const password = oneTimePassword();
-      await authUpdate(service, input.user_id, { password, ban_duration: 'none' });
+      // A disabled person stays banned (admin_reset keeps them disabled); enabling lifts it, and then this
+      // one-time password works.
+      await authUpdate(
+        service,
+        input.user_id,
+        profile.status === 'disabled' ? { password } : { password, ban_duration: 'none' },
+      );
       return [200, { user: publicFields(profile), one_time_password: password }];
     }
     case 'set-role': {
