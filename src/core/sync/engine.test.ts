@@ -137,6 +137,8 @@ class FakeRealtime {
         this.left.push(topic);
         this.joined.delete(topic);
       },
+      // With the server down the socket is closed too (the engine tells a closed socket from a refused join).
+      socketOpen: () => !this.down,
       pullEntries: async () => {
         this.pulls += 1;
         if (this.down) throw new CoreError('offline');
