@@ -16,7 +16,6 @@ export const ERROR_CODES = [
   'not_enrolled',
   'changed_meanwhile',
   'admin_still_signs',
-  'office_root',
   'version_not_newer',
   'damaged',
   'offline',
@@ -64,8 +63,6 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   changed_meanwhile: 'Something changed on the server while you were doing this. Try again.',
   admin_still_signs:
     'Colleagues’ access still rests on this administrator’s signature. Make them a member first (that hands what they signed to you), then try again.',
-  office_root:
-    'The office’s first administrator cannot be deleted: only their key certifies administrators. Disable the account instead.',
   version_not_newer: 'That version is not newer than the latest published release.',
   damaged: 'This item could not be opened. Ask your administrator to check it.',
   offline: 'You are offline. This needs a connection to the office server.',

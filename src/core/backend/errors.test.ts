@@ -102,7 +102,8 @@ describe('mapServerError over every refusal the edge functions send', () => {
     expect(codeOf('last_admin', 409)).toBe('last_admin');
     expect(codeOf('not_enrolled', 409)).toBe('not_enrolled');
     expect(codeOf('still_signs', 409)).toBe('admin_still_signs');
-    expect(codeOf('office_root', 409)).toBe('office_root');
+    expect(codeOf('office_root', 409)).toBe('forbidden');
+    expect(codeOf('take_root_mismatch', 409)).toBe('changed_meanwhile');
     expect(codeOf('version_not_newer', 409)).toBe('version_not_newer');
     expect(codeOf('forbidden', 403)).toBe('forbidden');
     expect(codeOf('invalid_input', 400)).toBe('invalid_request');

@@ -50,7 +50,6 @@ const FUNCTION_REFUSALS: Readonly<Record<string, CoreErrorCode>> = {
   take_over_mismatch: 'changed_meanwhile',
   still_signs: 'admin_still_signs',
   active_admin: 'admin_still_signs',
-  office_root: 'office_root',
   version_not_newer: 'version_not_newer',
   invalid_input: 'invalid_request',
   invalid_json: 'invalid_request',
@@ -84,15 +83,17 @@ export function mapServerError(err: unknown, ctx: ErrorContext = {}): CoreError 
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : '';
   const status = typeof e.status === 'number' ? e.status : 0;
+  // admin-users' office-root refusals (409, supabase/functions/_shared/rpc.ts), in the words the app uses when it
+  // refuses the same itself (admin/succession.ts): not an entry conflict.
+  if (code === 'office_root') return new CoreError('forbidden', OFFICE_ROOT_MESSAGES.refused);
+  if (code === 'already_root') return new CoreError('invalid_request', OFFICE_ROOT_MESSAGES.already);
+  if (code === 'take_root_mismatch')
+    return new CoreError('changed_meanwhile', OFFICE_ROOT_MESSAGES.meanwhile);
   const refusal = Object.hasOwn(FUNCTION_REFUSALS, code) ? FUNCTION_REFUSALS[code] : undefined;
   if (refusal) return new CoreError(refusal);
   // The concurrency RPCs raise P0001 'conflict' when the base version is stale (docs/data-model.md).
   if (code === 'P0001' && /conflict/i.test(message)) return new CoreError('conflict');
   if (code === 'user_banned' || code === 'disabled') return new CoreError('disabled');
-  // admin-users' office-root refusals (409, supabase/functions/_shared/rpc.ts): not an entry conflict.
-  if (code === 'office_root') return new CoreError('forbidden', OFFICE_ROOT_MESSAGES.refused);
-  if (code === 'already_root') return new CoreError('invalid_request', OFFICE_ROOT_MESSAGES.already);
-  if (code === 'take_root_mismatch') return new CoreError('conflict', OFFICE_ROOT_MESSAGES.meanwhile);
   if (code === '42501' || code === 'forbidden' || status === 403)
     return new CoreError('forbidden', ctx.forbidden ?? MESSAGES.forbidden);
   // PT404: an RPC's "not found" (supabase/migrations raise it so PostgREST answers 404 with that code).
