@@ -104,6 +104,33 @@ describe('admin.rotateVault over the real core', () => {
     expect(await keyVersionOf(vault!.id)).toBe(before);
   });
 
+  it('refuses, in words, to rotate a vault with an entry that does not open, and keeps the key', async () => {
+    const payroll = await admin.core.admin.createVault('Payroll');
+    const sample = { username: '', url: '', category: '', notes: '', totp: '', fields: [] };
+    const a = await admin.core.vault.create(payroll.id, { ...sample, title: 'Bank', password: 'one-pass' });
+    const b = await admin.core.vault.create(payroll.id, {
+      ...sample,
+      title: 'Payslips',
+      password: 'two-pass',
+    });
+    // Acting as the server: one entry's row carries the other's envelope (bound to another id, so it fails).
+    await stack.db.query(
+      `update public.entries set envelope = (select envelope from public.entries where id = $2) where id = $1`,
+      [a.id, b.id],
+    );
+    const before = await keyVersionOf(payroll.id);
+    const refused = await call(admin, 'admin.rotateVault', { vaultId: payroll.id, leaverId: null });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'damaged',
+        message: 'An entry in this vault could not be opened; the key was not rotated.',
+      },
+    });
+    expect(await keyVersionOf(payroll.id)).toBe(before);
+    expect(await grantees(payroll.id)).toEqual([userId(admin)]);
+  });
+
   it('names someone the server lists with a grant nobody signed, and gives them no new key', async () => {
     const finance = await admin.core.admin.createVault('Finance');
     const outsider = userId(employee);

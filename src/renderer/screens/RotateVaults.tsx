@@ -20,7 +20,7 @@ const DONE: Record<string, string> = {
   'entry.totp': 'viewed the one-time code',
 };
 
-function VaultOutcome({ outcome }: { outcome: Outcome }) {
+function VaultOutcome({ outcome, leaver }: { outcome: Outcome; leaver: string }) {
   const name = outcome.vault.name;
   if (!outcome.ok)
     return (
@@ -37,10 +37,12 @@ function VaultOutcome({ outcome }: { outcome: Outcome }) {
         <Icon name="check" size={16} /> New key: version {keyVersion}.
       </p>
       {exposed.length === 0 ? (
-        <p class="muted">They revealed or copied nothing in this vault.</p>
+        <p class="muted">{leaver} revealed or copied nothing in this vault.</p>
       ) : (
         <>
-          <p>Change these at the source (the website or system), they revealed or copied them:</p>
+          <p>
+            {leaver} revealed or copied these. Change each password where it is set (the website or system):
+          </p>
           <ul data-testid="exposed-entries">
             {exposed.map((e) => (
               <li key={e.entryId}>
@@ -174,12 +176,12 @@ export function RotateVaultsDialog({ leaver, onClose }: { leaver: Member; onClos
             </>
           )}
           {outcomes.map((o) => (
-            <VaultOutcome key={o.vault.id} outcome={o} />
+            <VaultOutcome key={o.vault.id} outcome={o} leaver={name} />
           ))}
           {finished && (
             <div class="modal-actions">
               <button type="button" class="btn btn-primary" onClick={onClose}>
-                Close
+                Done
               </button>
             </div>
           )}
