@@ -2,7 +2,8 @@
 // offered the key rotation right away, confirms it, and reads the result: the new key version and the entry the
 // employee copied, to change at the source. Then, with the server gone, the same action says so in words.
 // (Electron binary not available here: tested through the preview host.)
-import type { Browser, Page } from 'playwright-core';
+import { randomBytes } from 'node:crypto';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROFILES } from '../../demo-office';
 import { type RunningStack, startStack } from '../../local-stack/server';
@@ -38,6 +39,17 @@ afterAll(async () => {
   await host?.stop();
   if (!stopped) await stack?.stop();
 });
+
+/** Ticks exactly one vault in the rotation dialog. */
+async function only(dialog: Locator, name: string) {
+  // The list comes from vault.list after the dialog opens.
+  await dialog.getByRole('checkbox', { name }).waitFor();
+  for (const box of await dialog.getByRole('checkbox').all()) {
+    const label = (await box.locator('xpath=..').textContent()) ?? '';
+    if (label.includes(name)) await box.check();
+    else await box.uncheck();
+  }
+}
 
 const keyVersion = async (vaultId: string) =>
   (
@@ -105,8 +117,7 @@ describe('rotating vault keys after offboarding, in the UI (Electron binary not 
       .getByRole('button', { name: 'Rotate vault keys' })
       .click();
     const dialog = adminPage.getByRole('dialog', { name: 'Rotate vault keys after Sam Employee' });
-    await dialog.getByRole('checkbox', { name: /Office/ }).uncheck();
-    await dialog.getByRole('checkbox', { name: /Payroll/ }).check();
+    await only(dialog, 'Payroll');
     await dialog.getByRole('button', { name: 'Rotate 1 vault' }).click();
     const failed = dialog.getByRole('region', { name: 'Payroll' }).getByRole('alert');
     await failed.waitFor({ timeout: 30_000 });
@@ -116,6 +127,62 @@ describe('rotating vault keys after offboarding, in the UI (Electron binary not 
     expect(await keyVersion(payroll.id)).toBe(before);
     await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('warns about a holder the server lists with a grant nobody signed: they are not given the new key', {
+    timeout: 120_000,
+  }, async () => {
+    // A third colleague, invited, enrolled on their own PC and confirmed; then a vault only the admin holds.
+    const third = await host.open('third-pc');
+    const invitation = await admin.core.admin.invite(
+      'robin.third@demo.keyroom.test',
+      'Robin Third',
+      'member',
+    );
+    await third.core.signIn('robin.third@demo.keyroom.test', invitation.oneTimePassword);
+    const pending = await third.core.enroll('a long enough master password', invitation.officeFingerprint);
+    if (pending.state !== 'pendingConfirmation') throw new Error(`Robin is ${pending.state}`);
+    await admin.core.admin.confirm(invitation.memberId, pending.fingerprint);
+    const board = await admin.core.admin.createVault('Board');
+    const me = admin.core.state;
+    if (me.state !== 'unlocked') throw new Error(`the admin is ${me.state}`);
+    const { rows } = await stack.db.query<{ x25519_public: string; key_version: number }>(
+      `select p.x25519_public, v.key_version from public.profiles p, public.vaults v where p.id = $1 and v.id = $2`,
+      [invitation.memberId, board.id],
+    );
+    // Acting as the server: a grant row for Robin, sealed and signed by no one.
+    await stack.db.query(
+      `insert into public.vault_grants (vault_id, member_id, key_version, sealed_key, member_public, granted_by, signature)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        board.id,
+        invitation.memberId,
+        rows[0]!.key_version,
+        randomBytes(80).toString('base64url'),
+        rows[0]!.x25519_public,
+        me.user.id,
+        randomBytes(64).toString('base64url'),
+      ],
+    );
+    await adminPage
+      .getByRole('row', { name: /Sam Employee/ })
+      .getByRole('button', { name: 'Rotate vault keys' })
+      .click();
+    const dialog = adminPage.getByRole('dialog', { name: 'Rotate vault keys after Sam Employee' });
+    await only(dialog, 'Board');
+    await dialog.getByRole('button', { name: 'Rotate 1 vault' }).click();
+    const result = dialog.getByRole('region', { name: 'Board' });
+    await result.getByText(`New key: version ${rows[0]!.key_version + 1}.`).waitFor({ timeout: 30_000 });
+    const warning = result.getByRole('alert');
+    expect(await warning.textContent()).toContain('Not given the new key');
+    expect(await result.getByTestId('unverified-holders').getByRole('listitem').allTextContents()).toEqual([
+      'Robin Third (robin.third@demo.keyroom.test) — listed by the server without a valid grant',
+    ]);
+    expect(await auditBothThemes(adminPage, 'rotate-unverified')).toEqual([]);
+    await shoot(adminPage, shots, 'admin-rotation-unverified-holder');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await third.close();
   });
 
   it('says in words that the server cannot be reached', {
@@ -128,7 +195,7 @@ describe('rotating vault keys after offboarding, in the UI (Electron binary not 
       .getByRole('button', { name: 'Rotate vault keys' })
       .click();
     const dialog = adminPage.getByRole('dialog', { name: 'Rotate vault keys after Sam Employee' });
-    await dialog.getByRole('checkbox', { name: /Payroll/ }).uncheck();
+    await only(dialog, 'Office');
     await dialog.getByRole('button', { name: 'Rotate 1 vault' }).click();
     const failed = dialog.getByRole('region', { name: 'Office' }).getByRole('alert');
     await failed.waitFor({ timeout: 30_000 });

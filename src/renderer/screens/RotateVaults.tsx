@@ -60,8 +60,9 @@ function VaultOutcome({ outcome, leaver }: { outcome: Outcome; leaver: string })
           <Icon name="alert" size={16} />
           <div>
             <p>
-              Not given the new key: the server lists them as holding this vault, but without a valid grant.
-              Check with them in person; if they should have access, grant it again.
+              Not given the new key: the server lists them as holding this vault, but without a grant this PC
+              can verify. If they should have access, check with them in person and confirm their fingerprint
+              again.
             </p>
             <ul data-testid="unverified-holders">
               {unverified.map((u) => (
