@@ -178,6 +178,12 @@ describe('rotating vault keys after offboarding, in the UI (Electron binary not 
     expect(await result.getByTestId('unverified-holders').getByRole('listitem').allTextContents()).toEqual([
       'Robin Third (robin.third@demo.keyroom.test) — listed by the server without a valid grant',
     ]);
+    const holders = await stack.db.query<{ member_id: string }>(
+      `select g.member_id from public.vault_grants g join public.vaults v on v.id = g.vault_id
+       and v.key_version = g.key_version where g.vault_id = $1`,
+      [board.id],
+    );
+    expect(holders.rows.map((r) => r.member_id)).toEqual([me.user.id]);
     expect(await auditBothThemes(adminPage, 'rotate-unverified')).toEqual([]);
     await shoot(adminPage, shots, 'admin-rotation-unverified-holder');
     await dialog.getByRole('button', { name: 'Done' }).click();
