@@ -38,6 +38,7 @@ export const CALL_NAMES = [
   'admin.disable',
   'admin.enable',
   'admin.reset',
+  'admin.rotateVault',
   'admin.setRole',
   'admin.audit',
   'admin.auditExport',

@@ -230,6 +230,36 @@ export const calls = {
   // A reset issues a new one-time password: the member enrolls again and is confirmed again.
   'admin.reset': call(byMember, invitationSheetSchema),
   'admin.setRole': call(z.object({ memberId: uuid, role: roleSchema }).strict(), memberSchema),
+  // After offboarding: a new vault key, every entry re-encrypted on this PC and granted again to the members it
+  // verified. `exposed` is what the leaver revealed or copied (change it at the source); `unverified` is whom the
+  // server lists as holding the vault without a grant this PC can verify: they were not given the new key.
+  'admin.rotateVault': call(
+    z.object({ vaultId: uuid, leaverId: uuid.nullable() }).strict(),
+    z.object({
+      keyVersion: z.number().int().positive(),
+      exposed: z
+        .array(
+          z.object({
+            entryId: uuid,
+            title: z.string().max(LIMITS.title),
+            action: z.string().max(40),
+            at: isoTime,
+          }),
+        )
+        .max(5000),
+      unverified: z
+        .array(
+          z.object({
+            memberId: uuid,
+            // Empty when the server lists someone this PC has no profile for.
+            email: z.union([email, z.literal('')]),
+            displayName: z.string().max(200),
+            reason: z.string().max(200),
+          }),
+        )
+        .max(1000),
+    }),
+  ),
   'admin.audit': call(
     z
       .object({

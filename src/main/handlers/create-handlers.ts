@@ -163,6 +163,7 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     'admin.enable': mapped(({ memberId }) => core.admin.enable(memberId)),
     'admin.reset': mapped(({ memberId }) => core.admin.reset(memberId)),
     'admin.setRole': mapped(({ memberId, role }) => core.admin.setRole(memberId, role)),
+    'admin.rotateVault': mapped(({ vaultId, leaverId }) => core.admin.rotateVault(vaultId, leaverId)),
     'admin.audit': mapped(({ filter, before, limit }) =>
       core.office.audit(filter, {
         ...(before === undefined ? {} : { before }),

@@ -11,6 +11,7 @@ import { fingerprintsMatch, initials, relativeTime } from '../state/format';
 import { useStore, useToast } from '../state/store';
 import { InvitationSheet } from './InvitationSheet';
 import { OfficeRootCard } from './OfficeRoot';
+import { RotateVaultsDialog } from './RotateVaults';
 
 type Pending =
   | { kind: 'disable' | 'enable' | 'reset'; member: Member }
@@ -162,7 +163,7 @@ function describe(p: Exclude<Pending, null>): {
     case 'disable':
       return {
         title: `Disable ${name}?`,
-        text: `${name} loses access immediately on every PC. Afterwards, change the passwords they revealed or copied (see the audit log).`,
+        text: `${name} loses access immediately on every PC. Next, you rotate the vault keys they held and get the list of passwords they revealed or copied, to change.`,
         label: 'Disable',
         danger: true,
       };
@@ -205,6 +206,8 @@ export function AdminUsers() {
   const [confirming, setConfirming] = useState<Member | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [busy, setBusy] = useState(false);
+  // Offboarding's next step, offered right after a disable and from a disabled person's row.
+  const [rotating, setRotating] = useState<Member | null>(null);
   const me = state.session?.state === 'unlocked' ? state.session.user.id : null;
 
   const load = () =>
@@ -215,6 +218,7 @@ export function AdminUsers() {
   useEffect(() => void load(), [state.revision, state.peopleRevision]);
 
   async function run(p: Exclude<Pending, null>) {
+    let disabled = false;
     setBusy(true);
     try {
       const memberId = p.member.id;
@@ -223,12 +227,14 @@ export function AdminUsers() {
       else await call(p.kind === 'disable' ? 'admin.disable' : 'admin.enable', { memberId });
       toast('success', 'Done.');
       await load();
+      disabled = p.kind === 'disable';
     } catch (err) {
       toast('error', errorMessage(err));
     } finally {
       setBusy(false);
       setPending(null);
     }
+    if (disabled) setRotating(p.member);
   }
 
   const waiting = members?.filter((m) => m.status === 'enrolled') ?? [];
@@ -331,6 +337,11 @@ export function AdminUsers() {
                         Reset
                       </button>
                     )}
+                    {m.status === 'disabled' && (
+                      <button type="button" class="btn btn-small" onClick={() => setRotating(m)}>
+                        Rotate vault keys
+                      </button>
+                    )}
                     {m.status === 'disabled' ? (
                       <button
                         type="button"
@@ -366,6 +377,7 @@ export function AdminUsers() {
           }}
         />
       )}
+      {rotating && <RotateVaultsDialog leaver={rotating} onClose={() => setRotating(null)} />}
       {sheet && <InvitationSheet sheet={sheet} onClose={() => setSheet(null)} />}
       {confirming && (
         <ConfirmMemberDialog
