@@ -9,7 +9,7 @@ import { type ColleagueRow, type ProfileRow, roleSchema, statusSchema } from '..
 import { wipe } from '../crypto/bytes';
 import { fingerprint } from '../crypto/fingerprint';
 import { newVaultKeyBytes } from '../crypto/keys';
-import { certificateKey, revokedSet, signRevocation } from '../crypto/revocation';
+import { certificateKey, signRevocation, verifiedRevocations } from '../crypto/revocation';
 import { type KeyCertificate, KeyCertificateSchema, type Role, signKeyCertificate } from '../crypto/trust';
 import { memberFingerprint, sameFingerprint } from '../session/enrollment';
 import type { LocalState } from '../sync/state';
@@ -58,7 +58,7 @@ export interface AdminContext {
   /** The holder of the office root role as this PC verified it (admin/succession.ts). */
   rootHolder(): string;
   /** Where this PC keeps the revocations it signed or saw (sync/state.ts). */
-  revoked: Pick<LocalState, 'rememberRevoked'>;
+  revoked: Pick<LocalState, 'rememberRevoked' | 'revokedCertificates'>;
 }
 
 type ConfirmGrant = Pick<NewGrant, 'vault_id' | 'key_version' | 'sealed_key' | 'member_public' | 'signature'>;
@@ -188,10 +188,18 @@ export class AdminOperations {
     return this.revoking(memberId, () => this.simple({ action: 'set-role', user_id: memberId, role }));
   }
 
-  /** Every revocation this PC has signed or seen, and the ones the server lists now (kept from here on). */
-  private async revokedNow(): Promise<Set<string>> {
-    const listed = await this.ctx.backend.revocations();
-    return this.ctx.revoked.rememberRevoked(revokedSet(this.ctx.keyring.root.id, listed));
+  /** Every revocation this PC has signed or seen, and the ones the server lists now that verify (kept from here on). */
+  private async revokedNow(colleagues?: ColleagueRow[]): Promise<Set<string>> {
+    const [rows, listed] = await Promise.all([
+      colleagues ?? this.ctx.backend.colleagues(),
+      this.ctx.backend.revocations(),
+    ]);
+    const keys = colleagueKeys(rows);
+    const known = await this.ctx.revoked.revokedCertificates();
+    const lookup = (id: string) => keys.get(id.toLowerCase());
+    return this.ctx.revoked.rememberRevoked(
+      verifiedRevocations(this.ctx.keyring.root, listed, lookup, known).revoked,
+    );
   }
 
   /**
@@ -234,7 +242,7 @@ export class AdminOperations {
     const me = this.ctx.keyring;
     // The root's signing key is pinned on every PC: what it signed verifies whatever its certificate says.
     if (from?.role !== 'admin' || from.status !== 'active' || fromId === me.root.id) return;
-    const lookup = colleagueKeys(colleagues, await this.revokedNow());
+    const lookup = colleagueKeys(colleagues, await this.revokedNow(colleagues));
     const signedByFrom = (id: string | null | undefined) => id?.toLowerCase() === fromId.toLowerCase();
     // Already unverifiable (or revoked): taking it over would vouch for what nobody can check.
     const vouchable = (c: ColleagueRow | undefined) =>
