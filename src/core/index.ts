@@ -745,7 +745,15 @@ export class KeyroomCore {
       refused: () => this.events.emit('officeRootRefused', {}),
     });
     const rootHolder = () => open.succession.holder();
-    open.admin = new AdminOperations({ backend, keyring, replica, isAdmin, rootHolder, revoked: this.local });
+    open.admin = new AdminOperations({
+      backend,
+      keyring,
+      replica,
+      isAdmin,
+      rootHolder,
+      revoked: this.local,
+      colleagues: () => [...open.colleagues.values()],
+    });
     open.office = new OfficeAdmin({
       backend,
       isAdmin,

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../backend/client';
+import { CoreError } from '../backend/errors';
 import type { KeyroomCore } from '../index';
 import { MASTER, Office, type Pc, SLOW, STARTUP, waitFor } from './office';
 
@@ -27,6 +28,21 @@ describe('a malicious server cannot cut people off with revocations nobody signe
         [memberId],
       )
     ).rows[0]!.key_certificate;
+
+  const grantees = async (vaultId: string) =>
+    (
+      await office.stack.db.query<{ member_id: string }>(
+        `select g.member_id from public.vault_grants g join public.vaults v on v.id = g.vault_id
+         and v.key_version = g.key_version where g.vault_id = $1 order by 1`,
+        [vaultId],
+      )
+    ).rows.map((r) => r.member_id);
+  /** The server puts a disabled person back: active, with the certificate and confirmation they had. */
+  const reinstate = async (memberId: string, cert: string | null) =>
+    tamper(
+      `update public.profiles set status = 'active', key_certificate = $2, confirmed_at = now() where id = $1`,
+      [memberId, cert],
+    );
 
   beforeAll(async () => {
     office = await Office.start('postgres');
@@ -80,6 +96,56 @@ describe('a malicious server cannot cut people off with revocations nobody signe
       await member.core.unlock(MASTER);
       await member.core.syncNow();
       expect(member.core.vaults().map((v) => v.id)).toContain(office1);
+    },
+    SLOW,
+  );
+
+  it(
+    'the server lists no certificate for a leaver at the moment of the disable: the one this PC verified is revoked all the same, the admin is told, and the next rotation does not seal the leaver back in',
+    async () => {
+      const leaver = await office.colleague(admin, 'rp-leaver@office.test');
+      const id = idOf(leaver);
+      await admin.core.syncNow();
+      const cert = await certificateOf(id);
+      await tamper(`update public.profiles set key_certificate = null where id = $1`, [id]);
+      const err = await admin.core.admin.disable(id).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(CoreError);
+      expect((err as CoreError).message).toMatch(
+        /^The change was made and the certificate this PC verified was revoked/,
+      );
+      const rows = await office.stack.db.query(`select 1 from public.key_revocations where user_id = $1`, [
+        id,
+      ]);
+      expect(rows.rows).toHaveLength(1);
+      await reinstate(id, cert);
+      const rotated = await admin.core.admin.rotateVault(office1, null);
+      expect(rotated.unverified.map((u) => u.memberId)).toContain(id);
+      expect(await grantees(office1)).not.toContain(id);
+    },
+    SLOW,
+  );
+
+  it(
+    'an admin who revoked a member is disabled: their revocation is signed again first, so a new admin PC still refuses the member the server puts back',
+    async () => {
+      const second = await office.colleague(admin, 'rt-admin@office.test', 'admin');
+      // Certified by the root: only the revocation stands between the certificate served back and a new grant.
+      const member = await office.colleague(admin, 'rt-member@office.test');
+      const id = idOf(member);
+      await second.core.syncNow();
+      const cert = await certificateOf(id);
+      await second.core.admin.disable(id);
+      await admin.core.syncNow();
+      await admin.core.admin.disable(idOf(second));
+      const fresh = await office.colleague(admin, 'rt-fresh@office.test', 'admin');
+      await reinstate(id, cert);
+      await fresh.core.syncNow();
+      const rotated = await fresh.core.admin.rotateVault(office1, null);
+      expect(rotated.unverified.map((u) => u.memberId)).toContain(id);
+      expect(await grantees(office1)).not.toContain(id);
     },
     SLOW,
   );
