@@ -1,16 +1,20 @@
 // The server (and a rogue admin) as the adversary for revocations and deletes (docs/security.md): rows are
 // rewritten or inserted directly, triggers off, as in tamper.test.ts. A revocation nobody with an admin key signed
-// takes nobody's access away, now or later.
+// takes nobody's access away, now or later; a delete proof names one row and hides no other.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import type { KeyroomCore } from '../index';
+import { encodeEntry } from '../vault/entry-schema';
+import type { Keyring } from '../vault/keyring';
 import { MASTER, Office, type Pc, SLOW, STARTUP, waitFor } from './office';
 
 const idOf = (pc: Pc) => (pc.core.state.state === 'unlocked' ? pc.core.state.user.id : '');
 /** The rogue admin's own server calls: what any admin's PC can send. */
 const backendOf = (core: KeyroomCore) => (core as unknown as { backend: Backend }).backend;
+/** The rogue insider's own vault keys: what any member's PC holds once unlocked. */
+const keyringOf = (core: KeyroomCore) => (core as unknown as { open: { keyring: Keyring } }).open.keyring;
 
 describe('a malicious server cannot cut people off with revocations nobody signed', () => {
   let office: Office;
@@ -128,6 +132,58 @@ describe('a malicious server cannot cut people off with revocations nobody signe
     SLOW,
   );
 
+  it(
+    'an old delete proof carried onto a later, member-encrypted tombstone: a PC that never saw the entry lists it as damaged, not deleted',
+    async () => {
+      const id = (await admin.core.vault.create(office1, { title: 'replayed', password: 'replayed-secret' }))
+        .id;
+      await admin.core.vault.remove(id, admin.core.vault.get(id).version);
+      const proof = (
+        await office.stack.db.query<{ state_proof: unknown }>(
+          `select state_proof from public.entries where id = $1`,
+          [id],
+        )
+      ).rows[0]!.state_proof;
+      await admin.core.vault.restore(id, admin.core.vault.get(id).version);
+      await admin.core.vault.update(id, admin.core.vault.get(id).version, { title: 'replayed, edited' });
+      const insider = await office.colleague(admin, 'rd-insider@office.test');
+      await insider.core.syncNow();
+      const v = admin.core.vault.get(id).version;
+      const tombstone = keyringOf(insider.core).encrypt(
+        office1,
+        id,
+        v + 1,
+        encodeEntry({ title: 'replayed', password: 'x' }),
+        true,
+      );
+      await tamper(
+        `update public.entries set envelope = $2, deleted_at = now(), version = version + 1, state_proof = $3,
+         seq = nextval('public.entries_seq') where id = $1`,
+        [id, JSON.stringify(tombstone), typeof proof === 'string' ? proof : JSON.stringify(proof)],
+      );
+      const fresh = await office.colleague(admin, 'rd-fresh@office.test');
+      await fresh.core.syncNow();
+      expect(fresh.core.vault.list(true).find((x) => x.id === id)).toMatchObject({ damaged: true });
+    },
+    SLOW,
+  );
+
+  it(
+    'a genuine tombstone across a key rotation: a PC that never saw the entry takes it as deleted, no alarm',
+    async () => {
+      const id = (await admin.core.vault.create(office1, { title: 'rotated', password: 'rotated-secret' }))
+        .id;
+      await admin.core.vault.remove(id, admin.core.vault.get(id).version);
+      await admin.core.admin.rotateVault(office1, null);
+      const fresh = await office.colleague(admin, 'rr-fresh@office.test');
+      await fresh.core.syncNow();
+      expect(fresh.core.vault.list(true).find((x) => x.id === id)).toMatchObject({ damaged: false });
+      expect(fresh.core.vault.list().some((x) => x.id === id)).toBe(false);
+    },
+    SLOW,
+  );
+
+  // Last: another admin's rotation leaves the first admin's PC a key version behind until its next refresh.
   it(
     'an admin who revoked a member is disabled: their revocation is signed again first, so a new admin PC still refuses the member the server puts back',
     async () => {

@@ -1,9 +1,10 @@
 // Rotating a vault key after offboarding: a new key, every entry re-encrypted client-side for the version the
 // rotation gives it (a tombstone stays a tombstone), and grants only for the colleagues this PC verified
-// (admin/recipients.ts), all in one rotate_vault_key call.
+// (admin/recipients.ts), all in one rotate_vault_key call. Tombstones get a delete proof for their new row.
 import type { RotatedEntry, RotatedGrant } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import { wipe } from '../crypto/bytes';
+import { signEntryState } from '../crypto/entry-state';
 import { encryptEntry, VaultKey } from '../crypto/envelope';
 import { newVaultKeyBytes } from '../crypto/keys';
 import { encodeEntry } from '../vault/entry-schema';
@@ -39,11 +40,17 @@ export async function rotateVaultKey(
         entryVersion: row.version + 1,
         deleted: row.deleted_at !== null,
       };
-      entries.push({
-        id: row.id,
-        base_version: row.version,
-        envelope: encryptEntry(newKey, slot, encodeEntry(plain)),
-      });
+      const envelope = encryptEntry(newKey, slot, encodeEntry(plain));
+      // A tombstone's proof names its row exactly (crypto/entry-state.ts): the rotated row gets one of its own.
+      const stateProof = slot.deleted
+        ? signEntryState(
+            { vaultId, entryId: row.id },
+            { version: slot.entryVersion, keyVersion: next, envelope },
+            'deleted',
+            { id: me.userId, ed25519Secret: me.user.ed25519Secret },
+          )
+        : null;
+      entries.push({ id: row.id, base_version: row.version, envelope, state_proof: stateProof });
     }
     const [colleagues, listed] = await Promise.all([
       ctx.backend.colleagues(),
@@ -70,3 +77,4 @@ export async function rotateVaultKey(
     wipe(raw);
   }
 }
+
