@@ -164,6 +164,8 @@ describe('a malicious server cannot cut people off with revocations nobody signe
       const fresh = await office.colleague(admin, 'rd-fresh@office.test');
       await fresh.core.syncNow();
       expect(fresh.core.vault.list(true).find((x) => x.id === id)).toMatchObject({ damaged: true });
+      // Damaged on the admin's PC too, which refuses to rotate past it: out of the way of the tests after this one.
+      await tamper(`delete from public.entries where id = $1`, [id]);
     },
     SLOW,
   );
@@ -179,6 +181,55 @@ describe('a malicious server cannot cut people off with revocations nobody signe
       await fresh.core.syncNow();
       expect(fresh.core.vault.list(true).find((x) => x.id === id)).toMatchObject({ damaged: false });
       expect(fresh.core.vault.list().some((x) => x.id === id)).toBe(false);
+    },
+    SLOW,
+  );
+
+  it(
+    'a delete the server forged with a member-made tombstone is damaged on the admin’s PC: the rotation refuses, naming the entry, and changes nothing',
+    async () => {
+      const id = (await admin.core.vault.create(office1, { title: 'forged tomb', password: 'ft-secret' })).id;
+      const insider = await office.colleague(admin, 'ft-insider@office.test');
+      await insider.core.syncNow();
+      const v = admin.core.vault.get(id).version;
+      const tombstone = keyringOf(insider.core).encrypt(
+        office1,
+        id,
+        v + 1,
+        encodeEntry({ title: 'forged tomb', password: 'ft-secret' }),
+        true,
+      );
+      await tamper(
+        `update public.entries set envelope = $2, deleted_at = now(), version = version + 1,
+         seq = nextval('public.entries_seq') where id = $1`,
+        [id, JSON.stringify(tombstone)],
+      );
+      await admin.core.syncNow();
+      expect(admin.core.vault.list(true).find((x) => x.id === id)).toMatchObject({ damaged: true });
+      const keyVersion = async () =>
+        (
+          await office.stack.db.query<{ key_version: number }>(
+            `select key_version from public.vaults where id = $1`,
+            [office1],
+          )
+        ).rows[0]!.key_version;
+      const before = await keyVersion();
+      const err = await admin.core.admin.rotateVault(office1, null).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(CoreError);
+      expect((err as CoreError).message).toBe(
+        '“forged tomb” is damaged on this PC; the key was not rotated.',
+      );
+      const row = await office.stack.db.query<{ version: number }>(
+        `select version from public.entries where id = $1`,
+        [id],
+      );
+      expect(row.rows[0]!.version).toBe(v + 1);
+      expect(await keyVersion()).toBe(before);
+      // Out of the way of the tests after this one.
+      await tamper(`delete from public.entries where id = $1`, [id]);
     },
     SLOW,
   );
