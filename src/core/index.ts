@@ -18,7 +18,7 @@ import { WrappedEnvelopeSchema } from './crypto/envelope';
 import { fingerprint } from './crypto/fingerprint';
 import { deriveMasterKey, type KdfParams, KdfParamsSchema, splitMasterKey } from './crypto/kdf';
 import { type UserKeys, unwrapUserKeys, WrapKey, wipeUserKeys } from './crypto/keys';
-import { certificateKey, revokedSet } from './crypto/revocation';
+import { certificateKey, verifiedRevocations } from './crypto/revocation';
 import { type Account, AccountStore } from './session/account';
 import { lowerMinimumAsBlockedAdmin } from './session/blocked-admin';
 import {
@@ -112,6 +112,8 @@ export interface CoreEvents {
   officeRootChanged: RootChange;
   /** The server named a new office root the pinned key did not sign: ignored. */
   officeRootRefused: Record<string, never>;
+  /** The server lists revocations no admin's key signed (crypto/revocation.ts): ignored. */
+  revocationRefused: { count: number };
 }
 
 interface Open {
@@ -531,10 +533,20 @@ export class KeyroomCore {
    * The colleagues as every trust decision on this PC sees them: a revoked certificate (crypto/revocation.ts) is
    * taken off its holder, so nothing they sign as an admin verifies, whatever the server still serves. Revocations
    * seen once are kept (LocalState.rememberRevoked), and the rows are cached like this, offline unlocks included.
+   * Only revocations an admin's key signed count, and only those are kept.
    */
   private async listColleagues(): Promise<ColleagueRow[]> {
     const [rows, listed] = await Promise.all([this.backend.colleagues(), this.backend.revocations()]);
-    const revoked = await this.local.rememberRevoked(revokedSet(this.account!.root.id, listed));
+    const keys = colleagueKeys(rows);
+    const verified = verifiedRevocations(
+      this.pinnedRoot(this.account!),
+      listed,
+      (id) => keys.get(id.toLowerCase()),
+      await this.local.revokedCertificates(),
+    );
+    if (verified.refused.length > 0)
+      this.events.emit('revocationRefused', { count: verified.refused.length });
+    const revoked = await this.local.rememberRevoked(verified.revoked);
     return rows.map((c) =>
       c.key_certificate && revoked.has(certificateKey(c.id, c.key_certificate))
         ? { ...c, key_certificate: null }
@@ -749,7 +761,15 @@ export class KeyroomCore {
       refused: () => this.events.emit('officeRootRefused', {}),
     });
     const rootHolder = () => open.succession.holder();
-    open.admin = new AdminOperations({ backend, keyring, replica, isAdmin, rootHolder, revoked: this.local });
+    open.admin = new AdminOperations({
+      backend,
+      keyring,
+      replica,
+      isAdmin,
+      rootHolder,
+      revoked: this.local,
+      colleagues: () => [...open.colleagues.values()],
+    });
     open.office = new OfficeAdmin({
       backend,
       isAdmin,

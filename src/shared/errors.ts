@@ -104,4 +104,6 @@ export const OFFICE_ROOT_MESSAGES = {
   meanwhile: 'The office root role was handed on meanwhile. Open People again and retry.',
   refusedClaim:
     'The server named a new office root without the office key’s signature. Keyroom ignored it; tell your administrator.',
+  refusedRevocation:
+    'The server lists a revoked certificate no admin’s key signed. Keyroom ignored it; tell your administrator.',
 } as const;

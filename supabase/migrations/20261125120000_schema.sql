@@ -305,7 +305,8 @@ create table public.key_revocations (
   revoked_by uuid not null default auth.uid(),
   signature text not null check (length(signature) <= 100),
   created_at timestamptz not null default now(),
-  primary key (user_id, certificate)
+  -- One per revoker: an admin taking over a leaving admin's work signs the same revocation again.
+  primary key (user_id, certificate, revoked_by)
 );
 
 alter table public.key_revocations enable row level security;

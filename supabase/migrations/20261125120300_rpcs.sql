@@ -131,8 +131,11 @@ begin
   v_new := v_current + 1;
   update public.vaults set key_version = v_new where id = p_vault_id;
 
-  for x in select * from jsonb_to_recordset(p_entries) as r (id uuid, base_version int, envelope jsonb) loop
-    update public.entries set envelope = x.envelope, key_version = v_new
+  -- A tombstone comes with a delete proof for its new row (the old one names the old row); a live row keeps its own.
+  for x in select * from jsonb_to_recordset(p_entries)
+    as r (id uuid, base_version int, envelope jsonb, state_proof jsonb) loop
+    update public.entries set envelope = x.envelope, key_version = v_new,
+      state_proof = case when deleted_at is null then state_proof else x.state_proof end
     where id = x.id and vault_id = p_vault_id and version = x.base_version;
     if not found then
       raise exception 'conflict' using errcode = 'P0001';

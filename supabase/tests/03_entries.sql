@@ -2,7 +2,7 @@
 -- key versions, vault deletion, key rotation, log_event, grant checks, realtime pokes.
 begin;
 \ir fixtures/keyroom.psql
-select plan(55);
+select plan(56);
 
 create temp table seen (k text primary key, v bigint) on commit drop;
 grant all on seen to authenticated, service_role;
@@ -119,8 +119,10 @@ select throws_ok($$select public.rotate_vault_key(tests.id('v1'), 9, '[]', '[]')
   'rotation from a stale key version');
 select is(public.rotate_vault_key(tests.id('v1'), 1,
   jsonb_build_array(
-    jsonb_build_object('id', tests.id('e1'), 'base_version', 6, 'envelope', '{"v": 1, "kv": 2, "ct": "r1"}'::jsonb),
-    jsonb_build_object('id', tests.id('e2'), 'base_version', 2, 'envelope', '{"v": 1, "kv": 2, "ct": "r2"}'::jsonb),
+    jsonb_build_object('id', tests.id('e1'), 'base_version', 6, 'envelope', '{"v": 1, "kv": 2, "ct": "r1"}'::jsonb,
+      'state_proof', '{"sig": "not-for-a-live-row"}'::jsonb),
+    jsonb_build_object('id', tests.id('e2'), 'base_version', 2, 'envelope', '{"v": 1, "kv": 2, "ct": "r2"}'::jsonb,
+      'state_proof', '{"sig": "r2p"}'::jsonb),
     jsonb_build_object('id', 'c0000000-0000-4000-8000-0000000000f1', 'base_version', 1,
       'envelope', '{"v": 1, "kv": 2, "ct": "r3"}'::jsonb)),
   jsonb_build_array(
@@ -131,6 +133,9 @@ select tests.reset();
 select is((select array_agg(key_version || ':' || (envelope ->> 'ct') order by id)::text from public.entries
   where vault_id = tests.id('v1') and id in (tests.id('e1'), tests.id('e2'))), '{2:r1,2:r2}',
   'every entry now carries the new key version and ciphertext');
+select is((select array_agg(coalesce(state_proof ->> 'sig', '-') order by id)::text from public.entries
+  where id in (tests.id('e1'), tests.id('e2'))), '{l,r2p}',
+  'rotation stores the tombstone''s new delete proof and keeps the live row''s restore proof');
 select is((select count(*)::int from public.vault_grants where vault_id = tests.id('v1') and key_version = 2), 2,
   'grants replaced at the new key version (the disabled member is gone)');
 select is((select count(*)::int from public.audit_log where vault_id = tests.id('v1') and action = 'vault.rotate'), 1,

@@ -184,7 +184,7 @@ describe('a malicious server cannot widen access or hide entries', () => {
       await admin.core.vault.remove(id, admin.core.vault.get(id).version);
       await until(() => watcher.core.vault.list(true).some((x) => x.id === id && x.deletedAt !== null));
       expect(watcher.core.vault.list().some((x) => x.id === id)).toBe(false);
-      // The rotation re-encrypts the tombstone as a tombstone; the delete proof carries over.
+      // The rotation re-encrypts the tombstone as a tombstone and signs a delete proof for the new row.
       await admin.core.admin.rotateVault(office1, null);
       await admin.core.syncNow();
       await admin.core.vault.restore(id, admin.core.vault.get(id).version);

@@ -3,19 +3,18 @@
 // compared fingerprints; rotating a vault key (admin/rotation.ts) re-encrypts every entry client-side and swaps
 // key, entries and grants in one atomic server call, sealed only to colleagues this PC verified.
 import { z } from 'zod';
-import type { Backend, NewGrant, RotatedGrant } from '../backend/client';
+import type { NewGrant, RotatedGrant } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import { type ColleagueRow, type ProfileRow, roleSchema, statusSchema } from '../backend/rows';
 import { wipe } from '../crypto/bytes';
 import { fingerprint } from '../crypto/fingerprint';
 import { newVaultKeyBytes } from '../crypto/keys';
-import { certificateKey, revokedSet, signRevocation } from '../crypto/revocation';
-import { type KeyCertificate, KeyCertificateSchema, type Role, signKeyCertificate } from '../crypto/trust';
+import { type KeyCertificate, type Role, signKeyCertificate } from '../crypto/trust';
 import { memberFingerprint, sameFingerprint } from '../session/enrollment';
-import type { LocalState } from '../sync/state';
-import { colleagueKeys, type Keyring } from '../vault/keyring';
+import { colleagueKeys } from '../vault/keyring';
 import type { Replica } from '../vault/replica';
 import { grantHolds, sealGrant, type UnverifiedHolder, verifiedKeys } from './recipients';
+import { type RevokingContext, revokedNow, revoking, takeOverRevocations } from './revoking';
 import { rotateVaultKey } from './rotation';
 import { refuseEndingRoot } from './succession';
 
@@ -50,15 +49,11 @@ export interface ExposedEntry {
   at: string;
 }
 
-export interface AdminContext {
-  backend: Backend;
-  keyring: Keyring;
+export interface AdminContext extends RevokingContext {
   replica: Replica;
   isAdmin(): boolean;
   /** The holder of the office root role as this PC verified it (admin/succession.ts). */
   rootHolder(): string;
-  /** Where this PC keeps the revocations it signed or saw (sync/state.ts). */
-  revoked: Pick<LocalState, 'rememberRevoked'>;
 }
 
 type ConfirmGrant = Pick<NewGrant, 'vault_id' | 'key_version' | 'sealed_key' | 'member_public' | 'signature'>;
@@ -142,7 +137,7 @@ export class AdminOperations {
     this.guard();
     this.keepRoot(memberId, true);
     await this.takeOver(memberId);
-    const data = await this.revoking(memberId, () =>
+    const data = await revoking(this.ctx, memberId, () =>
       this.ctx.backend.invoke('admin-users', { action: 'reset', user_id: memberId }),
     );
     const r = passwordReply.safeParse(data);
@@ -172,7 +167,7 @@ export class AdminOperations {
     this.guard();
     this.keepRoot(memberId, false);
     await this.takeOver(memberId);
-    return this.revoking(memberId, () => this.simple({ action: 'disable', user_id: memberId }));
+    return revoking(this.ctx, memberId, () => this.simple({ action: 'disable', user_id: memberId }));
   }
 
   enable(memberId: string): Promise<Member> {
@@ -185,47 +180,13 @@ export class AdminOperations {
       this.keepRoot(memberId, false);
       await this.takeOver(memberId);
     }
-    return this.revoking(memberId, () => this.simple({ action: 'set-role', user_id: memberId, role }));
-  }
-
-  /** Every revocation this PC has signed or seen, and the ones the server lists now (kept from here on). */
-  private async revokedNow(): Promise<Set<string>> {
-    const listed = await this.ctx.backend.revocations();
-    return this.ctx.revoked.rememberRevoked(revokedSet(this.ctx.keyring.root.id, listed));
-  }
-
-  /**
-   * Disable, reset and a role change clear the person's certificate on the server; the admin's PC revokes it
-   * once that went through, so no admin PC seals to it again when a server serves it back (crypto/revocation.ts).
-   * The certificate is read before the change (after it the server lists none) and is kept on this PC's disk
-   * before it is sent, so this PC refuses it even when the upload fails; a failed upload is reported, the change
-   * stays.
-   */
-  private async revoking<T>(memberId: string, change: () => Promise<T>): Promise<T> {
-    const me = this.ctx.keyring;
-    const listed = (await this.ctx.backend.colleagues()).find((c) => c.id === memberId)?.key_certificate;
-    const cert = KeyCertificateSchema.safeParse(listed);
-    const result = await change();
-    // The root's certificate vouches for the key every PC pinned; what becomes of the root is not a revocation.
-    if (!cert.success || memberId === me.root.id) return result;
-    const revocation = signRevocation(memberId, cert.data, {
-      id: me.userId,
-      ed25519Secret: me.user.ed25519Secret,
-    });
-    await this.ctx.revoked.rememberRevoked([certificateKey(memberId, cert.data)]);
-    await this.ctx.backend.insertRevocation(revocation).catch((err: unknown) => {
-      throw new CoreError(
-        err instanceof CoreError && err.code === 'offline' ? 'offline' : 'internal',
-        'The change was made, but revoking the old certificate did not reach the server: do it again.',
-      );
-    });
-    return result;
+    return revoking(this.ctx, memberId, () => this.simple({ action: 'set-role', user_id: memberId, role }));
   }
 
   /**
    * Before an active admin stops being one (demoted, disabled, reset): their certificate goes, and with it every grant
-   * and member certificate they signed would stop verifying, so colleagues would lose the vault. This admin re-signs
-   * those first, each checked against the chain while it still holds; admin-users swaps them in one transaction.
+   * and member certificate (and revocation) they signed would stop verifying, so colleagues would lose the vault. This
+   * admin re-signs those first, each checked against the chain while it still holds; admin-users swaps them in one transaction.
    * People who are not active are left out: they are confirmed again, with new grants, before they read anything.
    */
   private async takeOver(fromId: string): Promise<void> {
@@ -234,7 +195,8 @@ export class AdminOperations {
     const me = this.ctx.keyring;
     // The root's signing key is pinned on every PC: what it signed verifies whatever its certificate says.
     if (from?.role !== 'admin' || from.status !== 'active' || fromId === me.root.id) return;
-    const lookup = colleagueKeys(colleagues, await this.revokedNow());
+    const revoked = await revokedNow(this.ctx, colleagues);
+    const lookup = colleagueKeys(colleagues, revoked);
     const signedByFrom = (id: string | null | undefined) => id?.toLowerCase() === fromId.toLowerCase();
     // Already unverifiable (or revoked): taking it over would vouch for what nobody can check.
     const vouchable = (c: ColleagueRow | undefined) =>
@@ -281,9 +243,11 @@ export class AdminOperations {
         wipe(raw);
       }
     }
-    if (grants.length === 0 && certificates.length === 0) return;
+    const revocations = await takeOverRevocations(this.ctx, fromId, revoked);
+    if (grants.length === 0 && certificates.length === 0 && revocations.length === 0) return;
     if (fromId === me.userId)
       throw new CoreError('invalid_request', 'Ask another admin: what you signed must be taken over first.');
+    for (const r of revocations) await this.ctx.backend.insertRevocation(r);
     await this.ctx.backend.invoke('admin-users', {
       action: 'take-over',
       user_id: fromId,
@@ -388,7 +352,7 @@ export class AdminOperations {
     this.guard();
     const { keyVersion, unverified } = await rotateVaultKey(
       this.ctx,
-      await this.revokedNow(),
+      await revokedNow(this.ctx),
       vaultId,
       leaverId,
     );

@@ -1,11 +1,14 @@
 // Rotating a vault key after offboarding: a new key, every entry re-encrypted client-side for the version the
 // rotation gives it (a tombstone stays a tombstone), and grants only for the colleagues this PC verified
-// (admin/recipients.ts), all in one rotate_vault_key call.
+// (admin/recipients.ts), all in one rotate_vault_key call. Tombstones get a delete proof for their new row.
 import type { RotatedEntry, RotatedGrant } from '../backend/client';
 import { CoreError } from '../backend/errors';
+import type { EntryRow } from '../backend/rows';
 import { wipe } from '../crypto/bytes';
+import { signEntryState } from '../crypto/entry-state';
 import { encryptEntry, VaultKey } from '../crypto/envelope';
 import { newVaultKeyBytes } from '../crypto/keys';
+import { entryDigest } from '../session/snapshot';
 import { encodeEntry } from '../vault/entry-schema';
 import type { AdminContext } from './operations';
 import { sealGrant, type UnverifiedHolder, vaultRecipients } from './recipients';
@@ -25,7 +28,9 @@ export async function rotateVaultKey(
   const newKey = new VaultKey(raw.slice(), next);
   try {
     const entries: RotatedEntry[] = [];
+    const accepted = new Map(ctx.replica.snapshotItems().map((s) => [s.id, s.digest]));
     for (const row of await ctx.backend.allEntries(vaultId)) {
+      refuseUnaccepted(ctx, row, accepted.get(row.id));
       const plain = ctx.replica.decrypt(row);
       if (!plain)
         throw new CoreError(
@@ -39,11 +44,17 @@ export async function rotateVaultKey(
         entryVersion: row.version + 1,
         deleted: row.deleted_at !== null,
       };
-      entries.push({
-        id: row.id,
-        base_version: row.version,
-        envelope: encryptEntry(newKey, slot, encodeEntry(plain)),
-      });
+      const envelope = encryptEntry(newKey, slot, encodeEntry(plain));
+      // A tombstone's proof names its row exactly (crypto/entry-state.ts): the rotated row gets one of its own.
+      const stateProof = slot.deleted
+        ? signEntryState(
+            { vaultId, entryId: row.id },
+            { version: slot.entryVersion, keyVersion: next, envelope },
+            'deleted',
+            { id: me.userId, ed25519Secret: me.user.ed25519Secret },
+          )
+        : null;
+      entries.push({ id: row.id, base_version: row.version, envelope, state_proof: stateProof });
     }
     const [colleagues, listed] = await Promise.all([
       ctx.backend.colleagues(),
@@ -69,4 +80,21 @@ export async function rotateVaultKey(
     newKey.wipe();
     wipe(raw);
   }
+}
+
+/**
+ * The server's rows are re-encrypted only where they are the very rows this PC accepted (state proof, version
+ * floor: vault/replica.ts): else a delete the server forged, a rollback or a row it swapped since would be
+ * re-encrypted under the new key and carry this admin's signature from then on. The entry is named.
+ */
+function refuseUnaccepted(ctx: AdminContext, row: EntryRow, digest: string | undefined): void {
+  if (digest !== undefined && digest === entryDigest(row) && !ctx.replica.isDamaged(row.id)) return;
+  const seen = ctx.replica.get(row.id);
+  const name = seen?.entry.title ? `“${seen.entry.title}”` : 'An entry';
+  const why = ctx.replica.isDamaged(row.id)
+    ? 'is damaged on this PC'
+    : seen && row.version < seen.version
+      ? 'is older on the server than this PC has seen'
+      : 'on the server is not the one this PC has: sync and try again';
+  throw new CoreError('damaged', `${name} ${why}; the key was not rotated.`);
 }

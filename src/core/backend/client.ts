@@ -75,6 +75,8 @@ export interface RotatedEntry {
   id: string;
   base_version: number;
   envelope: unknown;
+  /** A tombstone's delete proof for the rotated row; null keeps a live row's proof. */
+  state_proof: StateProof | null;
 }
 
 export type ClientEventAction =

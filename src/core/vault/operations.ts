@@ -439,10 +439,16 @@ export class VaultOperations {
     if (keyVersion === undefined) throw new CoreError('damaged');
     const version = baseVersion + 1;
     const envelope = keyring.encrypt(e.vaultId, id, version, encodeEntry(e.entry), deleted);
-    const proof = signEntryState({ vaultId: e.vaultId, entryId: id }, version, deleted ? 'deleted' : 'live', {
-      id: keyring.userId,
-      ed25519Secret: keyring.user.ed25519Secret,
-    });
+    const state = deleted ? 'deleted' : 'live';
+    const proof = signEntryState(
+      { vaultId: e.vaultId, entryId: id },
+      { version, keyVersion, envelope },
+      state,
+      {
+        id: keyring.userId,
+        ed25519Secret: keyring.user.ed25519Secret,
+      },
+    );
     return this.applyOwn(
       await this.ctx.backend.setEntryDeleted({ id, baseVersion, deleted, envelope, keyVersion, proof }),
     );

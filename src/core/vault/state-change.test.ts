@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../crypto/bytes';
 import { signEntryState } from '../crypto/entry-state';
@@ -36,12 +37,27 @@ const directory = new Map([
 const signers = (id: string) => directory.get(id);
 
 const slot = { vaultId: ids.vault, entryId: ids.entry };
-const proof = (version: number, state: 'deleted' | 'live', by = { id: ids.admin, keys: adminKeys }) =>
-  signEntryState(slot, version, state, { id: by.id, ed25519Secret: by.keys.ed25519Secret });
-const row = (version: number, deleted: boolean, state_proof: unknown) => ({
+/** An envelope as the server lists it, one per (version, key version): the proof names it by its digest. */
+const envelopes = new Map<string, unknown>();
+const envelopeAt = (version: number, kv = 1) => {
+  const key = `${version}:${kv}`;
+  if (!envelopes.has(key)) {
+    const b = (n: number) => toBase64Url(randomBytes(n));
+    envelopes.set(key, { v: 1, kv, alg: 'xchacha20poly1305', nonce: b(24), ct: b(40), cm: b(32) });
+  }
+  return envelopes.get(key);
+};
+const proof = (version: number, state: 'deleted' | 'live', by = { id: ids.admin, keys: adminKeys }, kv = 1) =>
+  signEntryState(slot, { version, keyVersion: kv, envelope: envelopeAt(version, kv) }, state, {
+    id: by.id,
+    ed25519Secret: by.keys.ed25519Secret,
+  });
+const row = (version: number, deleted: boolean, state_proof: unknown, kv = 1) => ({
   id: ids.entry,
   vault_id: ids.vault,
   version,
+  key_version: kv,
+  envelope: envelopeAt(version, kv) as never,
   deleted_at: deleted ? '2026-01-01T00:00:00Z' : null,
   state_proof: state_proof as never,
 });
@@ -62,8 +78,22 @@ describe('a change between live and deleted', () => {
     expect(holds(row(4, true, proof(4, 'deleted')), live(3))).toBe(true);
     expect(holds(row(5, false, proof(5, 'live')), gone(4))).toBe(true);
     expect(holds(row(2, true, proof(2, 'deleted', { id: ids.root, keys: rootKeys })), live(1))).toBe(true);
-    // A PC that never saw the entry: a signed tombstone, at or after the version it was signed for.
-    expect(holds(row(6, true, proof(4, 'deleted')))).toBe(true);
+    // A PC that never saw the entry: a tombstone with the proof of its own row.
+    expect(holds(row(6, true, proof(6, 'deleted')))).toBe(true);
+    // A restore's proof stays on the row through later edits.
+    expect(holds(row(7, false, proof(5, 'live')), gone(4))).toBe(true);
+  });
+
+  it('refuses a tombstone whose proof names another row: an older version, another key version, another envelope', () => {
+    // Deleted at 4 and later re-encrypted (by a member) as a tombstone of 6: the old delete proof does not carry over.
+    expect(holds(row(6, true, proof(4, 'deleted')))).toBe(false);
+    expect(holds(row(6, true, proof(4, 'deleted')), live(5))).toBe(false);
+    expect(holds(row(4, true, proof(4, 'deleted', undefined, 2)), live(3))).toBe(false);
+    const swapped = { ...row(4, true, proof(4, 'deleted')), envelope: envelopeAt(4, 3) as never };
+    expect(holds(swapped, live(3))).toBe(false);
+    // A restore made for this very version must name this very envelope.
+    const relabelled = { ...row(5, false, proof(5, 'live')), envelope: envelopeAt(5, 3) as never };
+    expect(holds(relabelled, gone(4))).toBe(false);
   });
 
   it('refuses a state change with no proof, a proof for the other state, or one from a member', () => {
@@ -86,13 +116,18 @@ describe('a change between live and deleted', () => {
   });
 
   it('refuses a proof for another entry or vault, and a malformed one', () => {
-    const other = signEntryState({ ...slot, entryId: ids.vault }, 4, 'deleted', {
-      id: ids.admin,
-      ed25519Secret: adminKeys.ed25519Secret,
-    });
+    const other = signEntryState(
+      { ...slot, entryId: ids.vault },
+      { version: 4, keyVersion: 1, envelope: envelopeAt(4) },
+      'deleted',
+      {
+        id: ids.admin,
+        ed25519Secret: adminKeys.ed25519Secret,
+      },
+    );
     expect(holds(row(4, true, other), live(3))).toBe(false);
     expect(holds(row(4, true, { ...proof(4, 'deleted'), v: 3 }), live(2))).toBe(false);
-    expect(holds(row(4, true, { signer: ids.admin, v: 4, sig: 'x' }), live(3))).toBe(false);
+    expect(holds(row(4, true, { ...proof(4, 'deleted'), sig: 'x' }), live(3))).toBe(false);
     expect(holds(row(4, true, 'deleted'), live(3))).toBe(false);
   });
 });

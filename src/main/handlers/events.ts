@@ -83,6 +83,9 @@ export function forwardCoreEvents(
     core.events.on('peopleChanged', ({ changes }) =>
       emit('peopleChanged', { changes: changes.slice(0, 1000) }),
     ),
+    core.events.on('revocationRefused', () =>
+      emit('toast', { kind: 'warning', message: OFFICE_ROOT_MESSAGES.refusedRevocation }),
+    ),
     core.events.on('updateRequired', ({ running, required }) => {
       // The updater may already know the download's progress or why it failed: the screen shows it at once.
       const u = os.updater.status();
