@@ -11,6 +11,7 @@ import { DEMO_PROFILES } from '../../demo-office';
 import { type RunningStack, startStack } from '../../local-stack/server';
 import type { PreviewHost } from '../host';
 import type { CoreSession } from '../session';
+import { auditBothThemes } from './axe';
 import { launchChromium, openPreviewOffice, screenshotDir, shoot } from './browser';
 
 let stack: RunningStack;
@@ -70,6 +71,7 @@ describe('the office recovery kit in the UI (Electron binary not available here:
     const secret = await openRecoveryKit(code, JSON.parse(kit), { id, ed25519Public: rootPublic });
     expect(secret).toHaveLength(32);
     await shoot(adminPage, shots, 'admin-recovery-kit');
+    expect(await auditBothThemes(adminPage, 'office recovery kit sheet')).toEqual([]);
 
     await sheet.getByRole('button', { name: 'Done' }).click();
     await sheet.waitFor({ state: 'hidden' });
@@ -98,6 +100,7 @@ describe('the office recovery kit in the UI (Electron binary not available here:
     await dialog.getByLabel('Recovery code').fill(code.toLowerCase());
     await dialog.getByLabel('Your master password').fill(employeePassword);
     await shoot(employeePage, shots, 'admin-take-over-root');
+    expect(await auditBothThemes(employeePage, 'take over as office root')).toEqual([]);
     await dialog.getByRole('button', { name: 'Take over', exact: true }).click();
     await employeePage.getByText('You are now the office root.').waitFor();
     await employeePage
