@@ -8,27 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDemoOffice } from '../../../scripts/demo-office';
 import { type RunningStack, startStack } from '../../../scripts/local-stack/server';
 import { type CoreSession, coreSessions } from '../../../scripts/preview/session';
-import type { CallName, CallRequest, CallResponse, EventName } from '../../shared/contract';
-import { type IpcResult, OFFICE_ROOT_MESSAGES } from '../../shared/errors';
-import { type CallHandler, dispatch } from '../ipc-registry';
-import { APP_ORIGIN } from '../sender';
-
-const frame = { url: `${APP_ORIGIN}/index.html` };
-const sender = { senderFrame: frame, sender: { mainFrame: frame } };
+import type { EventName } from '../../shared/contract';
+import { OFFICE_ROOT_MESSAGES } from '../../shared/errors';
+import { call } from './test-dispatch';
 
 let stack: RunningStack;
 let admin: CoreSession;
 let employee: CoreSession;
 const employeeEvents: [EventName, unknown][] = [];
-
-function call<C extends CallName>(
-  session: CoreSession,
-  name: C,
-  request: CallRequest<C>,
-): Promise<IpcResult<CallResponse<C>>> {
-  const handler = session.handlers[name] as CallHandler<C>;
-  return dispatch(name, handler, sender, request, () => {}) as Promise<IpcResult<CallResponse<C>>>;
-}
 
 beforeAll(async () => {
   stack = await startStack({ port: 0 });

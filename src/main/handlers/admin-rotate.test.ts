@@ -10,43 +10,13 @@ import { openDemoOffice } from '../../../scripts/demo-office';
 import { type RunningStack, startStack } from '../../../scripts/local-stack/server';
 import { type CoreSession, coreSessions } from '../../../scripts/preview/session';
 import { createTestDatabase, type TestDatabase } from '../../../scripts/test/pg';
-import type { CallName, CallRequest, CallResponse } from '../../shared/contract';
-import type { IpcResult } from '../../shared/errors';
-import { type CallHandler, dispatch } from '../ipc-registry';
-import { APP_ORIGIN } from '../sender';
-
-const frame = { url: `${APP_ORIGIN}/index.html` };
-const sender = { senderFrame: frame, sender: { mainFrame: frame } };
+import type { CallRequest } from '../../shared/contract';
+import { answer, call, userId } from './test-dispatch';
 
 let db: TestDatabase;
 let stack: RunningStack;
 let admin: CoreSession;
 let employee: CoreSession;
-
-function call<C extends CallName>(
-  session: CoreSession,
-  name: C,
-  request: CallRequest<C>,
-): Promise<IpcResult<CallResponse<C>>> {
-  const handler = session.handlers[name] as CallHandler<C>;
-  return dispatch(name, handler, sender, request, () => {}) as Promise<IpcResult<CallResponse<C>>>;
-}
-
-async function answer<C extends CallName>(
-  session: CoreSession,
-  name: C,
-  request: CallRequest<C>,
-): Promise<CallResponse<C>> {
-  const result = await call(session, name, request);
-  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
-
-function userId(session: CoreSession): string {
-  const s = session.core.state;
-  if (s.state !== 'unlocked') throw new Error(`not unlocked: ${s.state}`);
-  return s.user.id;
-}
 
 const keyVersionOf = async (vaultId: string) =>
   (
