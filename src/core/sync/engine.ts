@@ -232,12 +232,6 @@ export class SyncEngine {
           if (slot.live && !wasLive && topic.startsWith('vault:'))
             void this.pull(topic.slice(6)).catch(() => {});
           if (slot.live && !wasLive && topic.startsWith('member:')) this.hooks.memberEvent('grants');
-          // Broadcasts are not kept for a channel that is still joining: a policy or people change made meanwhile
-          // is read again, as the other channels catch up.
-          if (slot.live && !wasLive && topic === 'office') {
-            this.hooks.officeEvent('policy');
-            this.hooks.officeEvent('profile');
-          }
           // The socket dropped a joined channel: one light pull says at once whether the server is gone,
           // rather than the next poll beat (one check for however many channels drop together).
           if (wasLive && !slot.live) this.checkSoon();
