@@ -51,6 +51,16 @@ describe('stay unlocked on this PC: the main-process wiring beneath Electron (re
   }
 
   async function policy(allow: boolean): Promise<void> {
+    // Realtime keeps no broadcast for a channel still joining: after a restart or an unlock, wait until this PC
+    // is back on the office channel (its own presence claim shows) so the policy poke reaches it.
+    const me = emp.core.accountUserId;
+    await until(() => {
+      try {
+        return emp.core.presence().some((p) => p.userId === me);
+      } catch {
+        return false;
+      }
+    }, 20_000);
     const seen = waitFor(emp.core, 'policyChanged', (p) => p.allowStayUnlocked === allow, 30_000);
     await admin.core.office.setPolicy(10, allow);
     await seen;
