@@ -1,606 +1,211 @@
 // Typed data access to the office server over @supabase/supabase-js. Every response is parsed with zod
-// before it leaves this module and every failure becomes a CoreError; nothing above this file sees a raw
-// server value or a server message.
-import { randomUUID } from 'node:crypto';
-import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import { z } from 'zod';
-import type { StateProof } from '../crypto/entry-state';
-import type { KeyCertificate } from '../crypto/trust';
-import { CoreError, type ErrorContext, mapServerError } from './errors';
-import type { Network } from './network/network';
-import {
-  type AuditRow,
-  auditRowSchema,
-  type ColleagueRow,
-  colleagueRowSchema,
-  type DeviceRow,
-  deviceRowSchema,
-  type EntryRow,
-  entryRowSchema,
-  type GrantRow,
-  grantRowSchema,
-  type HistoryRow,
-  historyRowSchema,
-  type PolicyRow,
-  type ProfileRow,
-  parseRows,
-  policyRowSchema,
-  profileRowSchema,
-  type RevocationRow,
-  revocationRowSchema,
-  type VaultRow,
-  vaultRowSchema,
+// before it leaves the backend and every failure becomes a CoreError; nothing above it sees a raw server value
+// or a server message. This facade composes the calls, grouped one idea a file: the connection
+// (connection.ts), Auth (auth.ts), profiles, policy and devices (profiles.ts), vaults and grants (vaults.ts),
+// entries (entries.ts), the audit log (audit.ts) and Realtime (realtime.ts).
+import type { RealtimeChannel } from '@supabase/supabase-js';
+import * as auditCalls from './audit';
+import * as authCalls from './auth';
+import { type BackendOptions, Connection } from './connection';
+import * as entryCalls from './entries';
+import type { ErrorContext } from './errors';
+import * as profileCalls from './profiles';
+import * as realtimeCalls from './realtime';
+import type {
+  AuditRow,
+  ColleagueRow,
+  DeviceRow,
+  EntryRow,
+  GrantRow,
+  HistoryRow,
+  PolicyRow,
+  ProfileRow,
+  RevocationRow,
+  VaultRow,
 } from './rows';
+import * as vaultCalls from './vaults';
 
-export interface BackendOptions {
-  url: string;
-  /** The project's publishable key (`sb_publishable_…`), or its legacy anon key. */
-  publishableKey: string;
-  /** Where fetch and the Realtime socket come from: one route for REST, Auth, Functions and Realtime. */
-  network: Network;
-}
-
-const COLLEAGUE_COLUMNS =
-  'id,email,display_name,role,status,x25519_public,ed25519_public,key_certificate,confirmed_at';
-const PROFILE_COLUMNS = `${COLLEAGUE_COLUMNS},kdf,wrapped_keys,enrolled_at,confirmed_by,created_at`;
-const ENTRY_COLUMNS =
-  'id,vault_id,envelope,key_version,version,seq,created_by,created_at,updated_by,updated_at,deleted_at,state_proof';
-const GRANT_COLUMNS =
-  'id,vault_id,member_id,key_version,sealed_key,member_public,granted_by,signature,revoked_at';
-const POLICY_COLUMNS =
-  'min_version,latest_version,critical,release_notes,auto_lock_minutes,allow_stay_unlocked,office_root_id,office_root_public,root_holder,updated_at';
-
-export interface NewEntry {
-  id: string;
-  vault_id: string;
-  envelope: unknown;
-  key_version: number;
-}
-
-/** A grant as rotate_vault_key takes it (the vault, key version and signer are implied). */
-export interface RotatedGrant {
-  member_id: string;
-  member_public: string;
-  sealed_key: string;
-  signature: string;
-}
-
-export interface NewGrant extends RotatedGrant {
-  vault_id: string;
-  key_version: number;
-  granted_by: string;
-}
-
-export interface RotatedEntry {
-  id: string;
-  base_version: number;
-  envelope: unknown;
-  /** A tombstone's delete proof for the rotated row; null keeps a live row's proof. */
-  state_proof: StateProof | null;
-}
-
-export type ClientEventAction =
-  | 'entry.reveal'
-  | 'entry.copy'
-  | 'entry.copy_username'
-  | 'entry.totp'
-  | 'vault.export';
-
-export interface AuditQuery {
-  actorId?: string;
-  entryId?: string;
-  action?: string;
-  actions?: string[];
-  /** Only rows with a smaller id (paging newest-first). */
-  before?: string;
-  /** ISO times, inclusive. */
-  from?: string;
-  to?: string;
-  limit?: number;
-}
-
-/** Result of one failed or successful PostgREST / RPC call, as supabase-js returns it. */
-interface Response {
-  data: unknown;
-  error: unknown;
-}
-
-export type RealtimeStatus = 'SUBSCRIBED' | 'TIMED_OUT' | 'CLOSED' | 'CHANNEL_ERROR';
-
-export interface ChannelHandlers {
-  /** Broadcast events by name; the payload is untrusted and parsed by the caller. */
-  broadcast: Record<string, (payload: unknown) => void>;
-  status?: (status: RealtimeStatus) => void;
-  presence?: () => void;
-}
-
-function check(res: Response, ctx?: ErrorContext): unknown {
-  if (res.error) throw mapServerError(res.error, ctx);
-  return res.data;
-}
-
-function one<T>(schema: z.ZodType<T>, data: unknown): T {
-  const r = schema.safeParse(Array.isArray(data) ? data[0] : data);
-  if (!r.success) throw new CoreError('damaged');
-  return r.data;
-}
-
-function many<T>(schema: z.ZodType<T>, data: unknown): T[] {
-  // Listing calls fail closed: a list with a malformed row is refused whole, except for entries (see pull).
-  const { rows, rejected } = parseRows(schema, data);
-  if (rejected > 0) throw new CoreError('damaged');
-  return rows;
-}
-
-const sessionSchema = z.object({
-  access_token: z.string().min(1),
-  user: z.object({ id: z.uuid(), email: z.string().max(254).optional() }),
-});
+export type { AuditQuery, ClientEventAction } from './audit';
+export type { BackendOptions } from './connection';
+export type { NewEntry } from './entries';
+export type { ChannelHandlers, RealtimeStatus } from './realtime';
+export type { NewGrant, RotatedEntry, RotatedGrant } from './vaults';
 
 export class Backend {
   readonly url: string;
-  private readonly client: SupabaseClient;
-  private signedInAs: { id: string; email: string } | null = null;
+  private readonly c: Connection;
 
   constructor(opts: BackendOptions) {
-    this.url = opts.url;
-    this.client = createClient(opts.url, opts.publishableKey, {
-      global: { fetch: retryStaleSocket(opts.network.fetch) },
-      auth: { persistSession: false, autoRefreshToken: true, detectSessionInUrl: false },
-      // Realtime's own HTTP calls (broadcast over REST) take the same route as everything else: realtime-js
-      // falls back to the global fetch otherwise, which would go around the proxy and Chromium's certificates.
-      realtime: {
-        transport: opts.network.WebSocket as never,
-        fetch: opts.network.fetch,
-        heartbeatIntervalMs: 15_000,
-      },
-    });
+    this.c = new Connection(opts);
+    this.url = this.c.url;
   }
 
   get userId(): string | null {
-    return this.signedInAs?.id ?? null;
+    return this.c.signedInAs?.id ?? null;
   }
 
   get email(): string | null {
-    return this.signedInAs?.email ?? null;
-  }
-
-  private requireUser(): string {
-    if (!this.signedInAs) throw new CoreError('not_signed_in');
-    return this.signedInAs.id;
+    return this.c.signedInAs?.email ?? null;
   }
 
   // ---- Auth ----
 
-  async signIn(email: string, password: string): Promise<{ id: string; email: string }> {
-    let res: Awaited<ReturnType<SupabaseClient['auth']['signInWithPassword']>>;
-    try {
-      res = await this.client.auth.signInWithPassword({ email, password });
-    } catch (err) {
-      throw mapServerError(err);
-    }
-    if (res.error) throw mapServerError(res.error);
-    const s = sessionSchema.safeParse(res.data.session);
-    if (!s.success) throw new CoreError('internal');
-    this.signedInAs = { id: s.data.user.id, email: s.data.user.email ?? email };
-    await this.client.realtime.setAuth(s.data.access_token);
-    return this.signedInAs;
+  signIn(email: string, password: string): Promise<{ id: string; email: string }> {
+    return authCalls.signIn(this.c, email, password);
   }
 
-  /** Changes the Supabase Auth password (the derived authSecret, never the master password). */
-  async setAuthPassword(password: string): Promise<void> {
-    this.requireUser();
-    const res = await this.client.auth.updateUser({ password }).catch((err: unknown) => ({ error: err }));
-    if (res.error) throw mapServerError(res.error);
+  setAuthPassword(password: string): Promise<void> {
+    return authCalls.setAuthPassword(this.c, password);
   }
 
-  async signOut(): Promise<void> {
-    await this.closeRealtime();
-    if (this.signedInAs) await this.client.auth.signOut({ scope: 'local' }).catch(() => {});
-    this.signedInAs = null;
+  signOut(): Promise<void> {
+    return authCalls.signOut(this.c);
   }
 
   /** Stops timers and sockets; the object is not used afterwards. */
   async dispose(): Promise<void> {
-    await this.closeRealtime();
-    await this.client.auth.stopAutoRefresh().catch(() => {});
+    await realtimeCalls.closeRealtime(this.c);
+    await this.c.client.auth.stopAutoRefresh().catch(() => {});
   }
 
-  private async call(run: () => PromiseLike<Response>, ctx?: ErrorContext): Promise<unknown> {
-    let res: Response;
-    try {
-      res = await run();
-    } catch (err) {
-      throw mapServerError(err, ctx);
-    }
-    return check(res, ctx);
+  // ---- Profiles, policy and devices ----
+
+  ownProfile(): Promise<ProfileRow | null> {
+    return profileCalls.ownProfile(this.c);
   }
 
-  // ---- Profiles and policy ----
-
-  /** The own profile, or null when the server shows none (a disabled account sees nothing). */
-  async ownProfile(): Promise<ProfileRow | null> {
-    const id = this.requireUser();
-    const data = await this.call(() =>
-      this.client.from('profiles').select(PROFILE_COLUMNS).eq('id', id).limit(1),
-    );
-    if (Array.isArray(data) && data.length === 0) return null;
-    return one(profileRowSchema, data);
+  updateOwnProfile(fields: profileCalls.OwnProfileFields): Promise<ProfileRow> {
+    return profileCalls.updateOwnProfile(this.c, fields);
   }
 
-  async updateOwnProfile(fields: {
-    x25519_public?: string;
-    ed25519_public?: string;
-    kdf?: unknown;
-    wrapped_keys?: unknown;
-    key_certificate?: KeyCertificate;
-    display_name?: string;
-  }): Promise<ProfileRow> {
-    const id = this.requireUser();
-    const data = await this.call(() =>
-      this.client.from('profiles').update(fields).eq('id', id).select(PROFILE_COLUMNS),
-    );
-    if (Array.isArray(data) && data.length === 0) throw new CoreError('forbidden');
-    return one(profileRowSchema, data);
+  profiles(): Promise<ProfileRow[]> {
+    return profileCalls.profiles(this.c);
   }
 
-  /** Every profile with all columns (admins only; RLS returns only the own row to others). */
-  async profiles(): Promise<ProfileRow[]> {
-    const data = await this.call(() => this.client.from('profiles').select(PROFILE_COLUMNS).order('email'));
-    return many(profileRowSchema, data);
+  colleagues(): Promise<ColleagueRow[]> {
+    return profileCalls.colleagues(this.c);
   }
 
-  async colleagues(): Promise<ColleagueRow[]> {
-    const data = await this.call(() => this.client.from('colleagues').select(COLLEAGUE_COLUMNS));
-    return many(colleagueRowSchema, data);
+  recoveryKit(): Promise<unknown> {
+    return profileCalls.recoveryKit(this.c);
   }
 
-  /** The office recovery kit as the server keeps it (untrusted: crypto/recovery-kit.ts opens it), or null. */
-  async recoveryKit(): Promise<unknown> {
-    const data = await this.call(() => this.client.from('client_policy').select('recovery_kit').limit(1));
-    return Array.isArray(data)
-      ? ((data[0] as { recovery_kit?: unknown } | undefined)?.recovery_kit ?? null)
-      : null;
+  policy(): Promise<PolicyRow | null> {
+    return profileCalls.policy(this.c);
   }
 
-  async policy(): Promise<PolicyRow | null> {
-    const data = await this.call(() => this.client.from('client_policy').select(POLICY_COLUMNS).limit(1));
-    if (Array.isArray(data) && data.length === 0) return null;
-    return one(policyRowSchema, data);
+  upsertDevice(device: profileCalls.DeviceReport): Promise<void> {
+    return profileCalls.upsertDevice(this.c, device);
+  }
+
+  devices(): Promise<DeviceRow[]> {
+    return profileCalls.devices(this.c);
   }
 
   // ---- Vaults and grants ----
 
-  async vaults(): Promise<VaultRow[]> {
-    const data = await this.call(() =>
-      this.client.from('vaults').select('id,name,key_version').order('name'),
-    );
-    return many(vaultRowSchema, data);
+  vaults(): Promise<VaultRow[]> {
+    return vaultCalls.vaults(this.c);
   }
 
-  /**
-   * The id is chosen here and the row read back separately: the vaults select policy goes through a stable
-   * function that cannot see the row its own INSERT … RETURNING is adding, so RETURNING is refused.
-   */
-  async createVault(name: string): Promise<VaultRow> {
-    const id = randomUUID();
-    await this.call(() => this.client.from('vaults').insert({ id, name }), {
-      forbidden: 'Only an admin can create a vault.',
-    });
-    const data = await this.call(() => this.client.from('vaults').select('id,name,key_version').eq('id', id));
-    return one(vaultRowSchema, data);
+  createVault(name: string): Promise<VaultRow> {
+    return vaultCalls.createVault(this.c, name);
   }
 
-  /** The signed-in user's live grants (admins see everyone's; the filter keeps the own ones). */
-  async ownGrants(): Promise<GrantRow[]> {
-    const id = this.requireUser();
-    const data = await this.call(() =>
-      this.client.from('vault_grants').select(GRANT_COLUMNS).eq('member_id', id).is('revoked_at', null),
-    );
-    return many(grantRowSchema, data);
+  ownGrants(): Promise<GrantRow[]> {
+    return vaultCalls.ownGrants(this.c);
   }
 
-  async grantsForVault(vaultId: string): Promise<GrantRow[]> {
-    const data = await this.call(() =>
-      this.client.from('vault_grants').select(GRANT_COLUMNS).eq('vault_id', vaultId).is('revoked_at', null),
-    );
-    return many(grantRowSchema, data);
+  grantsForVault(vaultId: string): Promise<GrantRow[]> {
+    return vaultCalls.grantsForVault(this.c, vaultId);
   }
 
-  async revocations(): Promise<RevocationRow[]> {
-    const data = await this.call(() =>
-      this.client.from('key_revocations').select('user_id,certificate,revoked_by,signature'),
-    );
-    return many(revocationRowSchema, data);
+  revocations(): Promise<RevocationRow[]> {
+    return vaultCalls.revocations(this.c);
   }
 
-  /** Idempotent: revoking a certificate that is already revoked changes nothing. */
-  async insertRevocation(r: RevocationRow): Promise<void> {
-    try {
-      await this.call(() => this.client.from('key_revocations').insert(r), {
-        forbidden: 'Only an admin can revoke a certificate.',
-      });
-    } catch (err) {
-      if (!(err instanceof CoreError && err.code === 'conflict')) throw err;
-    }
+  insertRevocation(r: RevocationRow): Promise<void> {
+    return vaultCalls.insertRevocation(this.c, r);
   }
 
-  async insertGrants(grants: NewGrant[]): Promise<void> {
-    if (grants.length === 0) return;
-    await this.call(() => this.client.from('vault_grants').insert(grants), {
-      forbidden: 'Only an admin can grant access to a vault.',
-    });
+  insertGrants(grants: vaultCalls.NewGrant[]): Promise<void> {
+    return vaultCalls.insertGrants(this.c, grants);
+  }
+
+  rotateVaultKey(
+    vaultId: string,
+    oldVersion: number,
+    entries: vaultCalls.RotatedEntry[],
+    grants: vaultCalls.RotatedGrant[],
+  ): Promise<void> {
+    return vaultCalls.rotateVaultKey(this.c, vaultId, oldVersion, entries, grants);
   }
 
   // ---- Entries ----
 
-  /** One page of the delta: rows of one vault after a cursor, in seq order. Malformed rows are counted. */
-  async pullEntries(
+  pullEntries(
     vaultId: string,
     afterSeq: number,
     limit: number,
   ): Promise<{ rows: EntryRow[]; rejected: number; pageSize: number }> {
-    const data = await this.call(() =>
-      this.client
-        .from('entries')
-        .select(ENTRY_COLUMNS)
-        .eq('vault_id', vaultId)
-        .gt('seq', afterSeq)
-        .order('seq', { ascending: true })
-        .limit(limit)
-        // postgrest-js retries a failed GET three times (1 s, 2 s, 4 s): 7 s before an outage shows. A pull
-        // is repeated by the sync engine anyway, so it fails at once and the PC says it is offline.
-        .retry(false),
-    );
-    const pageSize = Array.isArray(data) ? data.length : 0;
-    return { ...parseRows(entryRowSchema, data), pageSize };
+    return entryCalls.pullEntries(this.c, vaultId, afterSeq, limit);
   }
 
-  async allEntries(vaultId: string): Promise<EntryRow[]> {
-    const out: EntryRow[] = [];
-    let cursor = 0;
-    for (;;) {
-      const page = await this.pullEntries(vaultId, cursor, 1000);
-      out.push(...page.rows);
-      if (page.pageSize < 1000) return out;
-      cursor = page.rows.at(-1)?.seq ?? cursor;
-    }
+  allEntries(vaultId: string): Promise<EntryRow[]> {
+    return entryCalls.allEntries(this.c, vaultId);
   }
 
-  async insertEntry(entry: NewEntry): Promise<EntryRow> {
-    const data = await this.call(() => this.client.from('entries').insert(entry).select(ENTRY_COLUMNS), {
-      forbidden: 'You cannot add entries to this vault.',
-    });
-    return one(entryRowSchema, data);
+  insertEntry(entry: entryCalls.NewEntry): Promise<EntryRow> {
+    return entryCalls.insertEntry(this.c, entry);
   }
 
-  /** One request for many rows (an import): RLS and the insert triggers still see each row. */
-  async insertEntries(entries: NewEntry[]): Promise<EntryRow[]> {
-    if (entries.length === 0) return [];
-    const data = await this.call(() => this.client.from('entries').insert(entries).select(ENTRY_COLUMNS), {
-      forbidden: 'You cannot add entries to this vault.',
-    });
-    const rows = many(entryRowSchema, data);
-    if (rows.length !== entries.length) throw new CoreError('damaged');
-    return rows;
+  insertEntries(entries: entryCalls.NewEntry[]): Promise<EntryRow[]> {
+    return entryCalls.insertEntries(this.c, entries);
   }
 
-  async updateEntry(
-    id: string,
-    baseVersion: number,
-    envelope: unknown,
-    keyVersion: number,
-  ): Promise<EntryRow> {
-    const data = await this.call(
-      () =>
-        this.client.rpc('update_entry', {
-          p_id: id,
-          p_base_version: baseVersion,
-          p_envelope: envelope,
-          p_key_version: keyVersion,
-        }),
-      { forbidden: 'Only an admin can change this entry.' },
-    );
-    return this.changedRow(data, 'Only an admin can change this entry.');
+  updateEntry(id: string, baseVersion: number, envelope: unknown, keyVersion: number): Promise<EntryRow> {
+    return entryCalls.updateEntry(this.c, id, baseVersion, envelope, keyVersion);
   }
 
-  /** A delete or restore: the ciphertext re-written for the new state and the admin's proof, in one call. */
-  async setEntryDeleted(change: {
-    id: string;
-    baseVersion: number;
-    deleted: boolean;
-    envelope: unknown;
-    keyVersion: number;
-    proof: StateProof;
-  }): Promise<EntryRow> {
-    const msg = change.deleted
-      ? 'Only an admin can delete this entry.'
-      : 'Only an admin can restore this entry.';
-    const data = await this.call(
-      () =>
-        this.client.rpc('set_entry_deleted', {
-          p_id: change.id,
-          p_base_version: change.baseVersion,
-          p_deleted: change.deleted,
-          p_envelope: change.envelope,
-          p_key_version: change.keyVersion,
-          p_proof: change.proof,
-        }),
-      { forbidden: msg },
-    );
-    return this.changedRow(data, msg);
+  setEntryDeleted(change: entryCalls.DeletedChange): Promise<EntryRow> {
+    return entryCalls.setEntryDeleted(this.c, change);
   }
 
-  // RLS hides the row from a member's UPDATE, so the RPC returns nothing instead of raising: a refusal.
-  private changedRow(data: unknown, forbidden: string): EntryRow {
-    if (data === null || (Array.isArray(data) && data.length === 0))
-      throw new CoreError('forbidden', forbidden);
-    return one(entryRowSchema, data);
+  history(entryId: string): Promise<HistoryRow[]> {
+    return entryCalls.history(this.c, entryId);
   }
 
-  async history(entryId: string): Promise<HistoryRow[]> {
-    const data = await this.call(
-      () =>
-        this.client
-          .from('entry_history')
-          .select('entry_id,vault_id,envelope,key_version,version,changed_by,changed_at,deleted_at')
-          .eq('entry_id', entryId)
-          .order('version', { ascending: false }),
-      { forbidden: 'Only an admin can see the history of an entry.' },
-    );
-    return parseRows(historyRowSchema, data).rows;
+  // ---- Audit ----
+
+  logEvent(action: auditCalls.ClientEventAction, entryId: string | null): Promise<void> {
+    return auditCalls.logEvent(this.c, action, entryId);
   }
 
-  async rotateVaultKey(
-    vaultId: string,
-    oldVersion: number,
-    entries: RotatedEntry[],
-    grants: RotatedGrant[],
-  ): Promise<void> {
-    await this.call(
-      () =>
-        this.client.rpc('rotate_vault_key', {
-          p_vault_id: vaultId,
-          p_old_version: oldVersion,
-          p_entries: entries,
-          p_grants: grants,
-        }),
-      { forbidden: 'Only an admin can rotate a vault key.' },
-    );
+  logImport(vaultId: string, count: number, format: string): Promise<void> {
+    return auditCalls.logImport(this.c, vaultId, count, format);
   }
 
-  // ---- Audit and devices ----
-
-  async logEvent(action: ClientEventAction, entryId: string | null): Promise<void> {
-    await this.call(() => this.client.rpc('log_event', { p_action: action, p_entry_id: entryId }));
-  }
-
-  /** The one audit event of an import (the entries themselves are audited one by one by the server). */
-  async logImport(vaultId: string, count: number, format: string): Promise<void> {
-    await this.call(() =>
-      this.client.rpc('log_import', { p_vault_id: vaultId, p_count: count, p_format: format }),
-    );
-  }
-
-  async audit(q: AuditQuery = {}): Promise<AuditRow[]> {
-    const data = await this.call(
-      () => {
-        let b = this.client
-          .from('audit_log')
-          .select('id,at,actor_id,actor_email,action,entry_id,vault_id,target_user_id,details');
-        if (q.actorId) b = b.eq('actor_id', q.actorId);
-        if (q.entryId) b = b.eq('entry_id', q.entryId);
-        if (q.action) b = b.eq('action', q.action);
-        if (q.actions) b = b.in('action', q.actions);
-        if (q.before) b = b.lt('id', q.before);
-        if (q.from) b = b.gte('at', q.from);
-        if (q.to) b = b.lte('at', q.to);
-        return b.order('id', { ascending: false }).limit(q.limit ?? 1000);
-      },
-      { forbidden: 'Only an admin can read the audit log.' },
-    );
-    return many(auditRowSchema, data);
-  }
-
-  async upsertDevice(device: {
-    id: string;
-    name: string;
-    platform: string;
-    app_version: string;
-  }): Promise<void> {
-    const user = this.requireUser();
-    await this.call(() =>
-      this.client.from('devices').upsert(
-        // devices_fields_size bounds the name at 200 characters; a long host name is cut, not refused.
-        { ...device, name: device.name.slice(0, 200), user_id: user, last_seen: new Date().toISOString() },
-        { onConflict: 'id' },
-      ),
-    );
-  }
-
-  async devices(): Promise<DeviceRow[]> {
-    const data = await this.call(() =>
-      this.client.from('devices').select('id,user_id,name,platform,app_version,last_seen'),
-    );
-    return many(deviceRowSchema, data);
+  audit(q: auditCalls.AuditQuery = {}): Promise<AuditRow[]> {
+    return auditCalls.audit(this.c, q);
   }
 
   // ---- Edge functions ----
 
-  /** Calls an edge function; its failures are {error: {code, message}} (DESIGN.md §6). */
-  async invoke(name: string, body: Record<string, unknown>, ctx?: ErrorContext): Promise<unknown> {
-    let res: { data: unknown; error: unknown };
-    try {
-      res = await this.client.functions.invoke(name, { body });
-    } catch (err) {
-      throw mapServerError(err, ctx);
-    }
-    if (res.error) throw mapServerError(await functionError(res.error), ctx);
-    return res.data;
+  invoke(name: string, body: Record<string, unknown>, ctx?: ErrorContext): Promise<unknown> {
+    return this.c.invoke(name, body, ctx);
   }
 
   // ---- Realtime ----
 
-  /** Joins a private broadcast channel; returns a function that leaves it. */
-  subscribe(topic: string, handlers: ChannelHandlers, presenceKey?: string): RealtimeChannel {
-    const channel = this.client.channel(topic, {
-      config: {
-        private: true,
-        broadcast: { self: true },
-        ...(presenceKey ? { presence: { key: presenceKey } } : {}),
-      },
-    });
-    for (const [event, cb] of Object.entries(handlers.broadcast)) {
-      channel.on('broadcast', { event }, (msg: { payload?: unknown }) => cb(msg.payload));
-    }
-    if (handlers.presence) channel.on('presence', { event: 'sync' }, handlers.presence);
-    channel.subscribe((status) => handlers.status?.(status as RealtimeStatus));
-    return channel;
+  subscribe(topic: string, handlers: realtimeCalls.ChannelHandlers, presenceKey?: string): RealtimeChannel {
+    return realtimeCalls.subscribe(this.c, topic, handlers, presenceKey);
   }
 
-  /** Realtime's socket is open (a channel error with it closed is the network, not a refused join). */
   socketOpen(): boolean {
-    return this.client.realtime.isConnected();
+    return realtimeCalls.socketOpen(this.c);
   }
 
-  async unsubscribe(channel: RealtimeChannel): Promise<void> {
-    await this.client.removeChannel(channel).catch(() => {});
+  unsubscribe(channel: RealtimeChannel): Promise<void> {
+    return realtimeCalls.unsubscribe(this.c, channel);
   }
-
-  private async closeRealtime(): Promise<void> {
-    await this.client.removeAllChannels().catch(() => {});
-    this.client.realtime.disconnect();
-  }
-}
-
-/**
- * A kept-alive connection the server closed while idle fails the next request at once ("other side closed")
- * before the server has read it; that one failure is retried on a fresh connection. Anything else, and a
- * second failure, is reported as it is (offline).
- */
-function retryStaleSocket(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
-  return async (input, init) => {
-    try {
-      return await fetch(input, init);
-    } catch (err) {
-      const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
-      if (cause?.code !== 'UND_ERR_SOCKET' || cause.message !== 'other side closed') throw err;
-      return fetch(input, init);
-    }
-  };
-}
-
-const functionErrorBody = z.object({ error: z.object({ code: z.string().max(64), message: z.string() }) });
-
-// FunctionsHttpError carries the Response; its JSON body holds the function's own error code.
-async function functionError(err: unknown): Promise<unknown> {
-  const ctx = (err as { context?: unknown }).context;
-  if (ctx && typeof (ctx as { json?: unknown }).json === 'function') {
-    const res = ctx as globalThis.Response;
-    const body = functionErrorBody.safeParse(await res.json().catch(() => null));
-    if (body.success)
-      return { code: body.data.error.code, status: res.status, message: body.data.error.message };
-    return { status: res.status };
-  }
-  return err;
 }
