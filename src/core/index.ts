@@ -11,9 +11,10 @@ import { type ConnectionReport, testConnection } from './backend/network/diagnos
 import { shownRoute } from './backend/network/route';
 import { confirmed } from './session/confirm';
 import { CoreContext, toPolicy } from './session/context';
+import type { Emitter } from './session/events';
 import { closeSession, lock, requireOpen, setIdleLock, touch } from './session/lifecycle';
 import { enroll, signIn } from './session/sign-in';
-import type { CoreOptions, Open, SessionState, SyncStatus } from './session/types';
+import type { CoreEvents, CoreOptions, Open, SessionState, SyncStatus } from './session/types';
 import { unlock, unlockWithKey } from './session/unlock';
 import { lowerMinimumWhileBlocked } from './session/update-required';
 import { changeMasterPassword } from './session/wrapping';
@@ -38,7 +39,7 @@ export type { CopyField, EntryDetail, EntrySummary, EntryUpdate, HistoryVersion 
  * share is one CoreContext.
  */
 export class KeyroomCore {
-  readonly events: CoreContext['events'];
+  readonly events: Emitter<CoreEvents>;
   private readonly ctx: CoreContext;
 
   private constructor(opts: CoreOptions) {

@@ -13,7 +13,7 @@ import { colleagueKeys, type Keyring } from '../vault/keyring';
 export interface RevokingContext {
   backend: Backend;
   keyring: Keyring;
-  /** The colleagues as this session listed and checked them (index.ts listColleagues), not as the server says now. */
+  /** The colleagues as this session listed and checked them (session/colleagues.ts), not as the server says now. */
   colleagues(): ColleagueRow[];
   revoked: Pick<LocalState, 'rememberRevoked' | 'revokedCertificates'>;
 }
