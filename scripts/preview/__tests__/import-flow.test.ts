@@ -105,7 +105,7 @@ describe('import a file in the browser window (Electron binary not available her
     expect(await admin.core.vault.reveal(shop3.id)).toBe(`${SECRET}-3`);
   });
 
-  it('a file over 10 MB chosen in the browser is refused with the app\'s words, and the screen stays on "Choose file…"', async () => {
+  it('a file over 10 MB or not text, chosen in the browser, is refused with the app\'s words; the screen stays on "Choose file…"', async () => {
     await page.getByRole('button', { name: 'Import' }).click();
     await page.getByRole('heading', { name: 'Import passwords' }).waitFor();
     const big = join(filesDir, 'huge.csv');
@@ -116,5 +116,15 @@ describe('import a file in the browser window (Electron binary not available her
       .locator('.toasts .toast', { hasText: 'This file is larger than 10 MB, too large to import.' })
       .waitFor();
     await chooseButton().waitFor();
+
+    // A picture, not an export: read as text it names no columns, as in the app.
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xfe,
+    ]);
+    await (await chooseFile()).setFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
+    await page
+      .locator('.toasts .toast', { hasText: 'The first row of this file does not name its columns' })
+      .waitFor();
+    expect(await page.getByRole('region', { name: 'Import summary' }).count()).toBe(0);
   });
 });
