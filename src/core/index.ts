@@ -19,7 +19,7 @@ import { fingerprint } from './crypto/fingerprint';
 import { deriveMasterKey, type KdfParams, KdfParamsSchema, splitMasterKey } from './crypto/kdf';
 import { type UserKeys, unwrapUserKeys, WrapKey, wipeUserKeys } from './crypto/keys';
 import { certificateKey, verifiedRevocations } from './crypto/revocation';
-import { type Account, AccountStore } from './session/account';
+import { type Account, AccountStore, keyPinOf } from './session/account';
 import { lowerMinimumAsBlockedAdmin } from './session/blocked-admin';
 import {
   deriveSecrets,
@@ -1234,7 +1234,12 @@ export class KeyroomCore {
     } finally {
       check.wrapKey.wipe();
     }
-    const { kdf, wrapped, authSecret } = await wrapForPassword(account.userId, open.keyring.user, next);
+    const { kdf, wrapped, authSecret } = await wrapForPassword(
+      account.userId,
+      open.keyring.user,
+      keyPinOf(account),
+      next,
+    );
     await this.backend.updateOwnProfile({ kdf, wrapped_keys: wrapped });
     await this.backend.setAuthPassword(authSecret);
     this.account = { ...account, kdf, wrappedKeys: wrapped };
