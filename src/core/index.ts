@@ -7,20 +7,28 @@ import { AdminOperations } from './admin/operations';
 import { type PersonChange, peopleChanges } from './admin/people-changes';
 import { type RootChange, Succession } from './admin/succession';
 import { Backend } from './backend/client';
-import { CoreError } from './backend/errors';
+import { CoreError, MESSAGES } from './backend/errors';
 import { type ConnectionReport, testConnection } from './backend/network/diagnose';
 import { envNetwork, type Network } from './backend/network/network';
 import { shownRoute } from './backend/network/route';
 import type { ColleagueRow, GrantRow, PolicyRow, ProfileRow, VaultRow } from './backend/rows';
-import { fromBase64Url } from './crypto/bytes';
+import { equalBytes, fromBase64Url } from './crypto/bytes';
 import { DamagedError } from './crypto/damaged';
 import { WrappedEnvelopeSchema } from './crypto/envelope';
 import { fingerprint } from './crypto/fingerprint';
 import { deriveMasterKey, type KdfParams, KdfParamsSchema, splitMasterKey } from './crypto/kdf';
-import { type UserKeys, unwrapUserKeys, WrapKey, wipeUserKeys } from './crypto/keys';
+import {
+  type UserKeys,
+  unwrapKeyBundle,
+  unwrapUserKeys,
+  WrapKey,
+  wipeUserKeys,
+  wrapUserKeys,
+} from './crypto/keys';
 import { certificateKey, verifiedRevocations } from './crypto/revocation';
 import { type Account, AccountStore, keyPinOf } from './session/account';
 import { lowerMinimumAsBlockedAdmin } from './session/blocked-admin';
+import { type DeviceAdded, type OwnDevice, OwnDevices } from './session/devices';
 import {
   deriveSecrets,
   enroll,
@@ -29,6 +37,7 @@ import {
   wrapForPassword,
 } from './session/enrollment';
 import { Emitter } from './session/events';
+import { reopenAfterPasswordChange, signInOnNewPc } from './session/new-pc';
 import { openSnapshot, SnapshotKey, sealSnapshot } from './session/snapshot';
 import { isBelow } from './session/version';
 import { type Change, type ConnectionState, SyncEngine } from './sync/engine';
@@ -46,6 +55,7 @@ export type { ExposedEntry, Invitation, Member } from './admin/operations';
 export type { OfficeRootInfo, RecoveryKitSheet, RootChange } from './admin/succession';
 export type { CoreErrorCode } from './backend/errors';
 export { CoreError } from './backend/errors';
+export type { DeviceAdded, OwnDevice } from './session/devices';
 export type { CoreStorage } from './sync/state';
 export type { EntryInput } from './vault/entry-schema';
 export type { ImportPlan, ImportPreview, ImportSummary } from './vault/import/plan';
@@ -53,6 +63,14 @@ export type { CopyField, EntryDetail, EntrySummary, EntryUpdate, HistoryVersion 
 
 const KEY_REFUSED =
   'Keyroom could not unlock on its own: the master password may have changed. Type your master password.';
+const CHANGED_ELSEWHERE = 'Your master password was changed on another PC. Type the new one.';
+const OLD_PASSWORD =
+  'That was your previous master password: it was changed on another PC (or your account was reset). Type the new one.';
+const OFFLINE_NEW_PASSWORD =
+  'That master password is not correct. If you changed it on another PC, connect to the office network to use the new one here.';
+
+/** The typed master password does not open this PC's own copy of the key bundle (internal to unlock). */
+class LocalBundleRefused extends Error {}
 
 export interface CoreOptions {
   url: string;
@@ -68,10 +86,12 @@ export interface CoreOptions {
 }
 
 export type SessionState =
-  | { state: 'signedOut' }
+  /** `notice`: why the PC is signed out when it did not do so itself (signed out from another PC, revoked). */
+  | { state: 'signedOut'; notice?: string }
   | { state: 'needsEnrollment'; email: string; officeFingerprint: string | null }
   | { state: 'pendingConfirmation'; email: string; fingerprint: string }
-  | { state: 'locked'; email: string }
+  /** `notice`: why it locked when that is news (the master password was changed on another PC). */
+  | { state: 'locked'; email: string; notice?: string }
   | {
       state: 'unlocked';
       user: { id: string; email: string; displayName: string; role: 'admin' | 'member' };
@@ -114,6 +134,8 @@ export interface CoreEvents {
   officeRootRefused: Record<string, never>;
   /** The server lists revocations no admin's key signed (crypto/revocation.ts): ignored. */
   revocationRefused: { count: number };
+  /** Another PC of this person signed in for the first time. */
+  deviceAdded: DeviceAdded;
 }
 
 interface Open {
@@ -126,6 +148,7 @@ interface Open {
   admin: AdminOperations;
   office: OfficeAdmin;
   succession: Succession;
+  devices: OwnDevices;
   colleagues: Map<string, ColleagueRow>;
   vaultNames: Map<string, string>;
   /** Realtime joined, first pull and outbox flush done (or failed offline). */
@@ -167,6 +190,10 @@ export class KeyroomCore {
   private snapshotTimer: NodeJS.Timeout | null = null;
   private keeper: ((masterKey: Uint8Array) => Promise<void>) | null = null;
   private idleLock = true;
+  /** This PC holds nothing of the account it just signed in to (the next device registration says so). */
+  private freshDevice = false;
+  /** A key bundle from before the pin, re-wrapped with it at unlock: uploaded once the server has confirmed. */
+  private pinnedBundle: ReturnType<typeof wrapUserKeys> | null = null;
 
   private constructor(private readonly opts: CoreOptions) {
     this.network = opts.network ?? envNetwork();
@@ -251,21 +278,57 @@ export class KeyroomCore {
   // ---------------------------------------------------------------- session
 
   /**
-   * First sign-in with the one-time password from the invitation sheet. On a PC that already knows this
-   * account, the password is the master password and this unlocks.
+   * Email and master password. On a PC that knows this account, an unlock. On any other PC (a second one, a
+   * replaced one) the person signs in from data only the master password opens (session/new-pc.ts): no one-time
+   * password, no admin step. An unknown email and a wrong password end in the same error.
    */
-  async signIn(email: string, password: string): Promise<SessionState> {
-    if (this.account && this.account.email.toLowerCase() === email.trim().toLowerCase()) {
-      return this.unlock(password);
+  async signIn(email: string, masterPassword: string): Promise<SessionState> {
+    const typed = email.trim();
+    if (this.account && this.account.email.toLowerCase() === typed.toLowerCase()) {
+      return this.unlock(masterPassword);
     }
-    await this.backend.signIn(email.trim(), password);
+    if (this.open || this.pending) await this.closeSession();
+    let result: Awaited<ReturnType<typeof signInOnNewPc>>;
+    try {
+      result = await signInOnNewPc(this.backend, typed, masterPassword);
+    } catch (err) {
+      await this.backend.signOut();
+      throw err;
+    }
+    if (result.kind === 'disabled') {
+      await this.backend.signOut();
+      return this.setSession({ state: 'disabled', email: typed });
+    }
+    const { account, keys, profile } = result;
+    // One account per PC profile: whoever was here before leaves nothing behind for this one.
+    await this.local.wipe();
+    this.account = account;
+    await this.accounts.save(account);
+    this.freshDevice = true;
+    try {
+      if (profile.status === 'enrolled') return await this.awaitConfirmation(keys, account);
+      await this.openSession(keys, profile);
+    } catch (err) {
+      if (!this.open) {
+        wipeUserKeys(keys);
+        await this.backend.signOut();
+      }
+      throw err;
+    }
+    return this.session;
+  }
+
+  /** First sign-in with the one-time password from the invitation sheet; enrollment follows. */
+  async redeemInvitation(email: string, oneTimePassword: string): Promise<SessionState> {
+    if (this.open || this.pending) await this.closeSession();
+    await this.backend.signIn(email.trim(), oneTimePassword);
     const profile = await this.backend.ownProfile();
     if (!profile) return this.setSession({ state: 'disabled', email });
     if (profile.status !== 'invited') {
       await this.backend.signOut();
       throw new CoreError(
         'invalid_request',
-        'This account is already set up on another PC. Ask your administrator to reset it.',
+        'This account is already set up. Sign in with your email and master password.',
       );
     }
     const policy = await this.backend.policy();
@@ -288,6 +351,7 @@ export class KeyroomCore {
     const root = rootFromPolicy(await this.backend.policy(), officeFingerprint);
     const done = await enroll(this.backend, profile, masterPassword, root);
     this.account = done.account;
+    this.freshDevice = true;
     await this.local.wipe();
     await this.accounts.save(done.account);
     const after = await this.backend.ownProfile();
@@ -362,9 +426,46 @@ export class KeyroomCore {
       // Only a session that opened is worth keeping: a wait for confirmation or an update screen is not.
       if (kept && s.state === 'unlocked') await this.keeper?.(kept).catch(() => {});
       return s;
+    } catch (err) {
+      if (!(err instanceof LocalBundleRefused)) throw err;
+      return this.unlockChanged(account, masterPassword);
     } finally {
       kept?.fill(0);
     }
+  }
+
+  /**
+   * The typed password does not open this PC's copy of the bundle: wrong, or the new one from a change on another
+   * PC. Only the server can tell; offline it stays "not correct" (session/new-pc.ts).
+   */
+  private async unlockChanged(account: Account, masterPassword: string): Promise<SessionState> {
+    let r: Awaited<ReturnType<typeof reopenAfterPasswordChange>>;
+    try {
+      r = await reopenAfterPasswordChange(this.backend, account, masterPassword);
+    } catch (err) {
+      await this.backend.signOut();
+      if (err instanceof CoreError && err.code === 'offline')
+        throw new CoreError('wrong_credentials', OFFLINE_NEW_PASSWORD);
+      throw err;
+    }
+    if (r === 'disabled') {
+      await this.disabled();
+      return this.session;
+    }
+    this.account = r.account;
+    await this.accounts.save(r.account);
+    try {
+      if (r.profile.status === 'enrolled') return await this.awaitConfirmation(r.keys, r.account);
+      if (r.profile.status !== 'active') throw new CoreError('invalid_request');
+      await this.openSession(r.keys, r.profile);
+    } catch (err) {
+      if (!this.open) {
+        wipeUserKeys(r.keys);
+        await this.backend.signOut();
+      }
+      throw err;
+    }
+    return this.session;
   }
 
   /**
@@ -422,11 +523,14 @@ export class KeyroomCore {
         x25519Public: fromBase64Url(account.x25519Public)!,
         ed25519Public: fromBase64Url(account.ed25519Public)!,
       });
+      // Enrolled before bundles carried the pin: re-wrapped with it now, sent once the server has confirmed.
+      this.pinnedBundle =
+        account.wrappedKeys.v === 1
+          ? wrapUserKeys(secrets.wrapKey, account.userId, keys, keyPinOf(account))
+          : null;
     } catch {
-      throw new CoreError(
-        'wrong_credentials',
-        masterPassword === null ? KEY_REFUSED : 'That master password is not correct.',
-      );
+      if (masterPassword === null) throw new CoreError('wrong_credentials', KEY_REFUSED);
+      throw new LocalBundleRefused();
     } finally {
       secrets.wrapKey.wipe();
     }
@@ -476,8 +580,8 @@ export class KeyroomCore {
       if (err instanceof CoreError && err.code === 'offline' && typeof cached === 'object') {
         if (this.refuseOldVersion(keys, cached.policy)) return this.session;
       }
-      if (err instanceof CoreError && err.code === 'wrong_credentials' && masterPassword === null)
-        throw new CoreError('wrong_credentials', KEY_REFUSED);
+      if (err instanceof CoreError && err.code === 'wrong_credentials')
+        throw new CoreError('wrong_credentials', masterPassword === null ? KEY_REFUSED : OLD_PASSWORD);
       if (err instanceof CoreError) throw err;
       if (err instanceof DamagedError) throw new CoreError('damaged');
       throw err;
@@ -569,41 +673,51 @@ export class KeyroomCore {
   }
 
   /**
-   * The server's KDF parameters and wrapped keys differ from this PC's after a master-password change on
-   * another PC. The floor is checked before any derivation; a weakened set is refused, never used.
+   * The server's KDF parameters or key bundle differ from this PC's: a master-password change on another PC not
+   * yet in Auth, or the same password's bundle re-wrapped elsewhere (the pin added, the root role taken over). The
+   * floor is checked before any derivation; the bundle must open to this PC's keys with its pinned root, or it is
+   * damage, never adopted.
    */
   private async adoptRemoteWrapping(profile: ProfileRow, account: Account, masterPassword: string) {
     const kdf = this.sameWrapping(profile, account);
-    if (kdf === true) return;
-    const secrets = await deriveSecrets(masterPassword, kdf);
+    if (kdf === true && JSON.stringify(profile.wrapped_keys) === JSON.stringify(account.wrappedKeys)) return;
+    const params = kdf === true ? account.kdf : kdf;
+    const secrets = await deriveSecrets(masterPassword, params);
+    let rootHolder = account.rootHolder;
     try {
-      const keys = unwrapUserKeys(secrets.wrapKey, account.userId, profile.wrapped_keys, {
+      const { keys, pin } = unwrapKeyBundle(secrets.wrapKey, account.userId, profile.wrapped_keys, {
         x25519Public: fromBase64Url(account.x25519Public)!,
         ed25519Public: fromBase64Url(account.ed25519Public)!,
       });
       wipeUserKeys(keys);
+      if (
+        pin &&
+        (pin.root.id.toLowerCase() !== account.root.id.toLowerCase() ||
+          !equalBytes(pin.root.ed25519Public, this.pinnedRoot(account).ed25519Public))
+      )
+        throw new DamagedError();
+      if (pin?.holder && pin.holder.n > (rootHolder?.n ?? 0)) rootHolder = pin.holder;
     } catch {
       throw new CoreError('damaged');
     } finally {
       secrets.wrapKey.wipe();
     }
     const parsed = WrappedEnvelopeSchema.parse(profile.wrapped_keys);
-    this.account = { ...account, kdf, wrappedKeys: parsed };
+    this.pinnedBundle = null;
+    this.account = { ...account, kdf: params, wrappedKeys: parsed, ...(rootHolder ? { rootHolder } : {}) };
     await this.accounts.save(this.account);
   }
 
   /**
-   * True when the server holds the KDF parameters and wrapped keys this PC has (compared as parsed: jsonb
-   * reorders keys), else the server's parameters, checked against the floor (below it: damaged).
+   * True when the server holds the KDF parameters this PC has (compared as parsed: jsonb reorders keys): the
+   * master password was not changed elsewhere. Else the server's parameters, checked against the floor (below
+   * it: damaged).
    */
   private sameWrapping(profile: ProfileRow, account: Account): true | KdfParams {
     const kdf = KdfParamsSchema.safeParse(profile.kdf);
     const wrapped = WrappedEnvelopeSchema.safeParse(profile.wrapped_keys);
     if (!kdf.success || !wrapped.success) throw new CoreError('damaged');
-    const same =
-      JSON.stringify(kdf.data) === JSON.stringify(account.kdf) &&
-      JSON.stringify(wrapped.data) === JSON.stringify(account.wrappedKeys);
-    return same || kdf.data;
+    return JSON.stringify(kdf.data) === JSON.stringify(account.kdf) || kdf.data;
   }
 
   /** Opens a session from the server's documents (first unlock on this PC, enrollment, confirmation). */
@@ -676,6 +790,7 @@ export class KeyroomCore {
       admin: undefined as unknown as AdminOperations,
       office: undefined as unknown as OfficeAdmin,
       succession: undefined as unknown as Succession,
+      devices: undefined as unknown as OwnDevices,
       started: Promise.resolve(),
       confirmed: credentials === null,
       credentials,
@@ -770,11 +885,18 @@ export class KeyroomCore {
       revoked: this.local,
       colleagues: () => [...open.colleagues.values()],
     });
+    open.devices = new OwnDevices({
+      backend,
+      userId: account.userId,
+      deviceId: this.opts.device.id,
+      announce: (added) => this.events.emit('deviceAdded', added),
+    });
     open.office = new OfficeAdmin({
       backend,
       isAdmin,
       presence: () => this.presence(),
       titleOf: (id) => replica.get(id)?.entry.title ?? null,
+      deviceId: this.opts.device.id,
     });
     this.open = open;
     this.currentPolicy = policy;
@@ -851,7 +973,7 @@ export class KeyroomCore {
       // the next unlock goes through the server and adopts it there.
       if (this.sameWrapping(profile, account) !== true) {
         await this.local.dropServerDocs();
-        return end(new CoreError('locked'), () => this.lock());
+        return end(new CoreError('wrong_credentials', CHANGED_ELSEWHERE), () => this.lock(CHANGED_ELSEWHERE));
       }
       if (profile.status !== 'active') {
         // Awaiting re-confirmation (re-enabled, demoted) or reset: locked, and from now on only an online
@@ -985,15 +1107,39 @@ export class KeyroomCore {
   }
 
   private async startSync(open: Open): Promise<void> {
+    // Before anything is pulled or sent: a PC signed out while it was away learns it here, and erases its copy.
+    try {
+      await this.backend.registerDevice(
+        { ...this.opts.device, app_version: this.opts.appVersion },
+        this.freshDevice,
+      );
+      this.freshDevice = false;
+    } catch (err) {
+      // Ended after this start has settled: closing the session waits for it.
+      if (err instanceof CoreError && err.code === 'device_revoked')
+        return void setImmediate(() => void this.deviceRevoked().catch(() => {}));
+    }
+    if (this.open !== open) return;
+    await this.uploadPinnedBundle(open).catch(() => {});
+    await open.devices.start().catch(() => {});
     await open.engine.start(open.keyring.vaultIds()).catch(() => {});
     await open.vault.flushOutbox().catch(() => {});
-    await this.backend
-      .upsertDevice({ ...this.opts.device, app_version: this.opts.appVersion })
-      .catch(() => {});
     if (this.open === open) {
       this.startWatchdog();
       await this.saveSnapshot().catch(() => {});
     }
+  }
+
+  /** A bundle enrolled before the pin gets it (re-wrapped at unlock, same KDF): a new PC can verify from then on. */
+  private async uploadPinnedBundle(open: Open): Promise<void> {
+    const bundle = this.pinnedBundle;
+    if (!bundle || this.open !== open) return;
+    this.pinnedBundle = null;
+    await this.backend.updateOwnProfile({ kdf: open.account.kdf, wrapped_keys: bundle });
+    const account = { ...open.account, wrappedKeys: bundle };
+    open.account = account;
+    this.account = account;
+    await this.accounts.save(account);
   }
 
   // Without a live socket, pokes (including "disabled") do not arrive: check the account on the poll beat.
@@ -1013,7 +1159,12 @@ export class KeyroomCore {
         profile = null;
       else throw err;
     }
+    if (!profile && (await this.ownDeviceRevoked())) return this.deviceRevoked();
     if (!profile || profile.status === 'disabled') return this.disabled();
+    if (this.open && this.sameWrapping(profile, this.open.account) !== true) {
+      await this.local.dropServerDocs();
+      return void (await this.lock(CHANGED_ELSEWHERE));
+    }
     // A role change voided the key certificate: locked, the next unlock waits for the admin's confirmation.
     if (profile.status === 'enrolled') {
       if (this.open) await this.local.saveServerDocs({ ...this.serverDocsOf(this.open), profile });
@@ -1027,10 +1178,20 @@ export class KeyroomCore {
     }
   }
 
-  private async onMemberEvent(e: 'disabled' | 'grants' | 'profile'): Promise<void> {
-    if (!this.open) return;
+  /** Whether this PC's session was shut out by a revocation (asked when the server shows nothing of the account). */
+  private async ownDeviceRevoked(): Promise<boolean> {
+    return (await this.backend.deviceStatus(this.opts.device.id).catch(() => 'unknown')) === 'revoked';
+  }
+
+  private async onMemberEvent(e: 'disabled' | 'grants' | 'profile' | 'devices'): Promise<void> {
+    const open = this.open;
+    if (!open) return;
     if (e === 'disabled') return this.checkStatus();
     if (e === 'profile') return this.checkStatus();
+    if (e === 'devices') {
+      if ((await open.devices.follow()) === 'revoked' && this.open === open) await this.deviceRevoked();
+      return;
+    }
     await this.reloadGrants();
   }
 
@@ -1156,6 +1317,17 @@ export class KeyroomCore {
     this.setSession({ state: 'disabled', email });
   }
 
+  /**
+   * This PC was signed out from another of the person's PCs or by an admin: keys wiped, the cache and the account
+   * erased; the person may sign in again with email and master password, as on a new PC.
+   */
+  private async deviceRevoked(): Promise<void> {
+    await this.closeSession();
+    await this.local.wipe();
+    this.account = null;
+    this.setSession({ state: 'signedOut', notice: MESSAGES.device_revoked });
+  }
+
   private async closeSession(): Promise<void> {
     this.clearTimers();
     await this.stopPending();
@@ -1190,11 +1362,11 @@ export class KeyroomCore {
     this.snapshotTimer = null;
   }
 
-  /** Keys wiped from memory; the signed-in server session is dropped too. */
-  async lock(): Promise<SessionState> {
+  /** Keys wiped from memory; the signed-in server session is dropped too. `notice`: why, when it is news. */
+  async lock(notice?: string): Promise<SessionState> {
     await this.closeSession();
     if (!this.account) return this.setSession({ state: 'signedOut' });
-    return this.setSession({ state: 'locked', email: this.account.email });
+    return this.setSession({ state: 'locked', email: this.account.email, ...(notice ? { notice } : {}) });
   }
 
   /** Like lock, and the UI goes back to the sign-in screen; this PC keeps the account and its cache. */
@@ -1312,6 +1484,18 @@ export class KeyroomCore {
     await this.confirmed(open);
     await open.engine.pullAll();
     await open.vault.flushOutbox();
+  }
+
+  /** This person's PCs, this one marked. */
+  devices(): Promise<OwnDevice[]> {
+    return this.requireOpen().devices.list();
+  }
+
+  /** Signs another of this person's PCs out: its next request is refused and it erases its copy. */
+  async signOutDevice(id: string): Promise<void> {
+    const open = this.requireOpen();
+    await this.confirmed(open);
+    await open.devices.signOut(id);
   }
 
   /** Who says they are online now, and from which PC: a hint (sync/presence.ts), own claims only. */

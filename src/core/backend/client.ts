@@ -502,25 +502,58 @@ export class Backend {
     return many(auditRowSchema, data);
   }
 
-  async upsertDevice(device: {
-    id: string;
-    name: string;
-    platform: string;
-    app_version: string;
-  }): Promise<void> {
-    const user = this.requireUser();
-    await this.call(() =>
-      this.client.from('devices').upsert(
+  /**
+   * Registers this PC under the signed-in session (supabase/migrations: register_device). `fresh`: the app holds
+   * nothing of this account yet (a first sign-in), which is what may clear an earlier revocation of this PC.
+   */
+  async registerDevice(
+    device: { id: string; name: string; platform: string; app_version: string },
+    fresh: boolean,
+  ): Promise<{ added: boolean }> {
+    this.requireUser();
+    const data = await this.call(() =>
+      this.client.rpc('register_device', {
+        p_id: device.id,
         // devices_fields_size bounds the name at 200 characters; a long host name is cut, not refused.
-        { ...device, name: device.name.slice(0, 200), user_id: user, last_seen: new Date().toISOString() },
-        { onConflict: 'id' },
-      ),
+        p_name: device.name.slice(0, 200),
+        p_platform: device.platform.slice(0, 32),
+        p_app_version: device.app_version.slice(0, 64),
+        p_fresh: fresh,
+      }),
     );
+    const parsed = z.object({ new: z.boolean() }).safeParse(data);
+    if (!parsed.success) throw new CoreError('internal');
+    return { added: parsed.data.new };
+  }
+
+  /** Signs a PC out for good: the owner's other PC, or any PC for an admin (revoke_device). */
+  async revokeDevice(id: string): Promise<void> {
+    this.requireUser();
+    await this.call(() => this.client.rpc('revoke_device', { p_id: id }), {
+      forbidden: 'You can sign out only your own PCs; an administrator can sign out any.',
+      notFound: 'That PC is not listed any more.',
+    });
+  }
+
+  /** Whether this PC was revoked: readable even by a session the revocation shut out (my_device_status). */
+  async deviceStatus(id: string): Promise<'active' | 'revoked' | 'unknown'> {
+    this.requireUser();
+    const data = await this.call(() => this.client.rpc('my_device_status', { p_id: id }));
+    const parsed = z.enum(['active', 'revoked', 'unknown']).safeParse(data);
+    if (!parsed.success) throw new CoreError('internal');
+    return parsed.data;
+  }
+
+  /** The KDF parameters for an email before any sign-in (prelogin): real ones, or stable fake ones. */
+  async prelogin(email: string): Promise<unknown> {
+    return this.call(() => this.client.rpc('prelogin', { p_email: email.trim().toLowerCase() }));
   }
 
   async devices(): Promise<DeviceRow[]> {
     const data = await this.call(() =>
-      this.client.from('devices').select('id,user_id,name,platform,app_version,last_seen'),
+      this.client
+        .from('devices')
+        .select('id,user_id,name,platform,app_version,last_seen,created_at,revoked_at'),
     );
     return many(deviceRowSchema, data);
   }
