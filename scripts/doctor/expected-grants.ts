@@ -5,6 +5,18 @@
 // `npm run doctor -- --print-grants` (SUPABASE_DB_URL set) and review the difference here: the doctor test (green
 // against the local stack) fails until both agree.
 export const EXPECTED_GRANTS: readonly string[] = [
+  'column public.devices.app_version authenticated INSERT',
+  'column public.devices.app_version authenticated UPDATE',
+  'column public.devices.id authenticated INSERT',
+  'column public.devices.id authenticated UPDATE',
+  'column public.devices.last_seen authenticated INSERT',
+  'column public.devices.last_seen authenticated UPDATE',
+  'column public.devices.name authenticated INSERT',
+  'column public.devices.name authenticated UPDATE',
+  'column public.devices.platform authenticated INSERT',
+  'column public.devices.platform authenticated UPDATE',
+  'column public.devices.user_id authenticated INSERT',
+  'column public.devices.user_id authenticated UPDATE',
   'column public.entries.deleted_at authenticated UPDATE',
   'column public.entries.envelope authenticated UPDATE',
   'column public.entries.key_version authenticated UPDATE',

@@ -416,10 +416,22 @@ alter table public.devices enable row level security;
 create policy devices_select on public.devices for select to authenticated
   using ((user_id = (select auth.uid()) and (select public.is_active_member())) or (select public.is_admin()));
 
--- The app registers and revokes PCs only through register_device and revoke_device (part 4), which audit a new PC
--- and a revocation and poke the person's other PCs; a direct write could skip both, or clear a revocation.
+-- The app registers and revokes PCs through register_device and revoke_device (part 4), which audit a new PC and a
+-- revocation and poke the person's other PCs.
+-- TEMPORARY (issue 15), until the app calls register_device: the app still upserts its own row directly, so
+-- INSERT and UPDATE stay granted on the columns it sends (PostgREST's upsert updates every column it sent), never on
+-- session_id or the revocation. devices_touch stamps the request's session, and a revoked device or session cannot
+-- write. Remove these two policies and the two column grants once no client upserts devices.
+create policy devices_insert on public.devices for insert to authenticated
+  with check (user_id = (select auth.uid()) and (select public.is_active_member()));
+create policy devices_update on public.devices for update to authenticated
+  using (user_id = (select auth.uid()) and revoked_at is null and (select public.is_active_member()))
+  with check (user_id = (select auth.uid()) and revoked_at is null and (select public.is_active_member()));
+
 revoke all on public.devices from anon, authenticated, service_role;
 grant select on public.devices to authenticated;
+grant insert (id, user_id, name, platform, app_version, last_seen),
+  update (id, user_id, name, platform, app_version, last_seen) on public.devices to authenticated;
 grant select, insert on public.devices to service_role;
 
 -- ---------------------------------------------------------------------------------------------------------

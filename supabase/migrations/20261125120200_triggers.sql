@@ -401,7 +401,8 @@ create trigger entries_90_after after insert or update on public.entries
 -- ---------------------------------------------------------------------------------------------------------
 
 -- A device stays with its user and keeps its first registration time; last_seen is what register_device stamps
--- (a revocation is not a sighting).
+-- (a revocation is not a sighting). TEMPORARY (issue 15): an app's direct upsert (schema.sql, devices) is a
+-- sighting with the request's own Auth session, never a revocation or its undoing.
 create function private.devices_touch() returns trigger
 language plpgsql set search_path = ''
 as $$
@@ -414,6 +415,17 @@ begin
       raise exception 'permission denied: a device belongs to one user' using errcode = '42501';
     end if;
     new.created_at := old.created_at;
+  end if;
+  if current_user in ('anon', 'authenticated') then
+    new.session_id := nullif(auth.jwt() ->> 'session_id', '')::uuid;
+    new.last_seen := now();
+    if tg_op = 'INSERT' then
+      new.revoked_at := null;
+      new.revoked_by := null;
+    else
+      new.revoked_at := old.revoked_at;
+      new.revoked_by := old.revoked_by;
+    end if;
   end if;
   return new;
 end;

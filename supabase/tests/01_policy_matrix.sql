@@ -9,7 +9,7 @@
 -- grants and policies let through together, these show that nothing more is granted than the matrix needs.
 begin;
 \ir fixtures/keyroom.psql
-select plan(336 + 30 + 3 + 9 + 2);
+select plan(336 + 30 + 4 + 9 + 2);
 
 create temp table statements (tbl text, op text, sql text) on commit drop;
 insert into statements values
@@ -104,8 +104,8 @@ insert into expected values
   ('audit_log', 'delete', '{denied,denied,denied,denied,denied,denied,denied}'),
   ('audit_log', 'truncate', '{denied,denied,denied,denied,denied,denied,denied}'),
   ('devices', 'select', '{denied,0,0,1,0,all,all}'),
-  ('devices', 'insert', '{denied,denied,denied,denied,denied,denied,allowed}'),
-  ('devices', 'update', '{denied,denied,denied,denied,denied,denied,denied}'),
+  ('devices', 'insert', '{denied,denied,denied,allowed,denied,allowed,allowed}'),
+  ('devices', 'update', '{denied,denied,denied,allowed,denied,allowed,denied}'),
   ('devices', 'delete', '{denied,denied,denied,denied,denied,denied,denied}'),
   ('devices', 'truncate', '{denied,denied,denied,denied,denied,denied,denied}'),
   ('client_policy', 'select', '{denied,1,1,1,0,1,1}'),
@@ -167,6 +167,8 @@ select is(
   t.cols, format('authenticated updates only %s of %s', t.cols, t.tbl))
 from (values
   ('profiles', '{display_name,ed25519_public,kdf,key_certificate,wrapped_keys,x25519_public}'::text[]),
+  -- TEMPORARY (issue 15): the app's direct upsert, never session_id or the revocation.
+  ('devices', '{app_version,id,last_seen,name,platform,user_id}'),
   ('vaults', '{name}'),
   ('entries', '{deleted_at,envelope,key_version,state_proof}')
 ) as t (tbl, cols)

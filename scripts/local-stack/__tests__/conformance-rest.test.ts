@@ -373,7 +373,8 @@ describe.each(targets())('rest on $name', (factory) => {
       expect(anon.status).toBe(401);
       expect(anon.error?.code).toBe('42501');
 
-      // Devices are written through register_device only; a direct write is refused by the grants.
+      // Devices are written through register_device; the app's direct upsert (TEMPORARY, issue 15) never writes
+      // another person's row, a session or a revocation.
       const own = randomUUID();
       const mine = await asMember.rpc('register_device', {
         p_id: own,
@@ -384,9 +385,14 @@ describe.each(targets())('rest on $name', (factory) => {
       });
       expect(mine.error).toBeNull();
       expect(mine.data).toEqual({ device_id: own, new: true, restored: false });
-      const direct = await asMember.from('devices').insert({ id: randomUUID(), name: 'x' });
+      const direct = await asMember
+        .from('devices')
+        .insert({ id: randomUUID(), user_id: adminUser.id, name: 'x' });
       expect(direct.status).toBe(403);
       expect(direct.error?.code).toBe('42501');
+      const revocation = await asMember.from('devices').update({ revoked_at: null }).eq('id', own);
+      expect(revocation.status).toBe(403);
+      expect(revocation.error?.code).toBe('42501');
       const foreign = await asAdmin.rpc('register_device', {
         p_id: own,
         p_name: 'x',
