@@ -16,8 +16,9 @@
 -- RevokeDefaultDataApiPrivilegesSql), but its default privileges still hand them TRUNCATE, REFERENCES and TRIGGER
 -- on tables and UPDATE on sequences, PostgreSQL gives EXECUTE on every new function to PUBLIC, and an older
 -- project still grants everything. So each object first loses whatever the defaults gave (`revoke all`), then
--- gets exactly what its callers use: `anon` nothing anywhere, no API role TRUNCATE, REFERENCES or TRIGGER;
--- `authenticated` what the app does; `service_role` what the edge functions, admin:init and set-up scripts do.
+-- gets exactly what its callers use: `anon` nothing anywhere but prelogin (part 4), no API role TRUNCATE,
+-- REFERENCES or TRIGGER; `authenticated` what the app does; `service_role` what the edge functions, admin:init and
+-- set-up scripts do.
 -- Column-level UPDATE where the guard trigger refuses every other column anyway, so both say the same.
 --
 -- Nothing has been released: this baseline replaces the migrations written during development. From the first
@@ -141,9 +142,10 @@ create index audit_log_at_idx on public.audit_log (at);
 create index audit_log_entry_idx on public.audit_log (entry_id);
 create index audit_log_actor_idx on public.audit_log (actor_id);
 
--- One row per installed app, written only by register_device and revoke_device (part 4). session_id is the Auth
--- session the PC last registered with: the `session_id` claim GoTrue puts in every access token it issues for that
--- session, refreshes included (supabase/auth internal/tokens/service.go AccessTokenClaims.SessionId).
+-- One row per installed app, written by register_device and revoke_device (part 4; for now also by the app's own
+-- upsert, see the grants below). session_id is the Auth session the PC last registered with: the `session_id`
+-- claim GoTrue puts in every access token it issues for that session, refreshes included (supabase/auth
+-- internal/tokens/service.go AccessTokenClaims.SessionId).
 create table public.devices (
   id uuid primary key,
   user_id uuid not null default auth.uid() references public.profiles (id) on delete cascade,
@@ -158,12 +160,12 @@ create table public.devices (
   constraint devices_fields_size check (length(name) <= 200 and length(platform) <= 32 and length(app_version) <= 64)
 );
 create index devices_user_idx on public.devices (user_id);
-create index devices_session_idx on public.devices (session_id);
 
 -- The Auth sessions of revoked PCs. A revoked PC's access token stays valid until it expires (PostgREST checks
--- only its signature and expiry), so every gate below refuses a request whose session is listed here. Kept apart
--- from devices: a PC that signs in afresh clears its device's revocation, while the session it was revoked with
--- (and whoever copied its tokens) stays refused.
+-- only its signature and expiry), so every gate below refuses a request whose session is listed here: one lookup of
+-- this primary key (devices needs no index on session_id, nothing looks a device up by it). Kept apart from
+-- devices: a PC that signs in afresh clears its device's revocation, while the session it was revoked with (and
+-- whoever copied its tokens) stays refused.
 create table private.revoked_sessions (
   session_id uuid primary key,
   user_id uuid not null references public.profiles (id) on delete cascade,

@@ -112,12 +112,13 @@ begin
   -- account is a master-password change (the client re-wraps its keys under the new password in the same update,
   -- then changes the Auth password, which signs out the person's other sessions): one row for it, and a poke on the
   -- person's channel so their other PCs ask for the new master password at once.
-  if new.status is not distinct from old.status and current_setting('keyroom.resetting', true) is distinct from 'on' then
+  if new.status is not distinct from old.status
+    and current_setting('keyroom.resetting', true) is distinct from 'on' then
     if old.kdf is not null and new.kdf is not null and new.kdf is distinct from old.kdf then
       perform private.audit('account.password_changed', null, null, new.id, '{}'::jsonb);
       perform realtime.send(jsonb_build_object('user_id', new.id), 'profile', 'member:' || new.id, true);
-    elsif new.x25519_public is distinct from old.x25519_public or new.ed25519_public is distinct from old.ed25519_public
-      or new.kdf is distinct from old.kdf or new.wrapped_keys is distinct from old.wrapped_keys
+    elsif new.x25519_public is distinct from old.x25519_public
+      or new.ed25519_public is distinct from old.ed25519_public or new.kdf is distinct from old.kdf or new.wrapped_keys is distinct from old.wrapped_keys
       or new.key_certificate is distinct from old.key_certificate then
       perform private.audit('user.keys', null, null, new.id, '{}'::jsonb);
     end if;
