@@ -70,7 +70,7 @@ export async function openDemoOffice(
   const admin = await open(DEMO_PROFILES.admin);
   const employee = await open(DEMO_PROFILES.employee);
   try {
-    await admin.core.signIn(ADMIN.email, first.password);
+    await admin.core.redeemInvitation(ADMIN.email, first.password);
     await admin.core.enroll(adminPassword, null);
     const [vault] = admin.core.vaults();
     if (!vault) throw new Error('the first admin has no vault after enrolling');
@@ -81,7 +81,7 @@ export async function openDemoOffice(
       });
     }
     const invitation = await admin.core.admin.invite(EMPLOYEE.email, EMPLOYEE.displayName, 'member');
-    await employee.core.signIn(EMPLOYEE.email, invitation.oneTimePassword);
+    await employee.core.redeemInvitation(EMPLOYEE.email, invitation.oneTimePassword);
     const pending = await employee.core.enroll(employeePassword, invitation.officeFingerprint);
     if (pending.state !== 'pendingConfirmation')
       throw new Error(`the employee is ${pending.state} after enrolling`);

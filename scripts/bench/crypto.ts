@@ -60,7 +60,8 @@ const userId = randomUUID();
 const root = { id: randomUUID(), keys: generateUserKeys() };
 const me = generateUserKeys();
 const wrapRaw = newVaultKeyBytes();
-const wrapped = JSON.parse(JSON.stringify(wrapUserKeys(new WrapKey(wrapRaw), userId, me))) as unknown;
+const pin = { root: { id: root.id, ed25519Public: root.keys.ed25519Public } };
+const wrapped = JSON.parse(JSON.stringify(wrapUserKeys(new WrapKey(wrapRaw), userId, me, pin))) as unknown;
 const grants = Array.from({ length: 5 }, () => {
   const fields = {
     vaultId: randomUUID(),

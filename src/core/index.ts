@@ -11,9 +11,10 @@ import { type ConnectionReport, testConnection } from './backend/network/diagnos
 import { shownRoute } from './backend/network/route';
 import { confirmed } from './session/confirm';
 import { CoreContext, toPolicy } from './session/context';
+import type { OwnDevice } from './session/devices';
 import type { Emitter } from './session/events';
 import { closeSession, lock, requireOpen, setIdleLock, touch } from './session/lifecycle';
-import { enroll, signIn } from './session/sign-in';
+import { enroll, redeemInvitation, signIn } from './session/sign-in';
 import type { CoreEvents, CoreOptions, Open, SessionState, SyncStatus } from './session/types';
 import { unlock, unlockWithKey } from './session/unlock';
 import { lowerMinimumWhileBlocked } from './session/update-required';
@@ -28,6 +29,7 @@ export type { ExposedEntry, Invitation, Member } from './admin/operations';
 export type { OfficeRootInfo, RecoveryKitSheet, RootChange } from './admin/succession';
 export type { CoreErrorCode } from './backend/errors';
 export { CoreError } from './backend/errors';
+export type { DeviceAdded, OwnDevice } from './session/devices';
 export type { CoreEvents, CoreOptions, SessionState, SyncStatus } from './session/types';
 export type { CoreStorage } from './sync/state';
 export type { EntryInput } from './vault/entry-schema';
@@ -109,11 +111,16 @@ export class KeyroomCore {
   // ---------------------------------------------------------------- session
 
   /**
-   * First sign-in with the one-time password from the invitation sheet. On a PC that already knows this
-   * account, the password is the master password and this unlocks.
+   * Email and master password: an unlock on a PC that knows the account, else a sign-in as on a new PC (no
+   * one-time password, no admin step). An unknown email and a wrong password end in the same error.
    */
-  signIn(email: string, password: string): Promise<SessionState> {
-    return signIn(this.ctx, email, password);
+  signIn(email: string, masterPassword: string): Promise<SessionState> {
+    return signIn(this.ctx, email, masterPassword);
+  }
+
+  /** First sign-in with the one-time password from the invitation sheet; enrollment follows. */
+  redeemInvitation(email: string, oneTimePassword: string): Promise<SessionState> {
+    return redeemInvitation(this.ctx, email, oneTimePassword);
   }
 
   /**
@@ -254,6 +261,18 @@ export class KeyroomCore {
     await confirmed(this.ctx, open);
     await open.engine.pullAll();
     await open.vault.flushOutbox();
+  }
+
+  /** This person's PCs, this one marked. */
+  devices(): Promise<OwnDevice[]> {
+    return requireOpen(this.ctx).devices.list();
+  }
+
+  /** Signs another of this person's PCs out: its next request is refused and it erases its copy. */
+  async signOutDevice(id: string): Promise<void> {
+    const open = requireOpen(this.ctx);
+    await confirmed(this.ctx, open);
+    await open.devices.signOut(id);
   }
 
   /** Who says they are online now, and from which PC: a hint (sync/presence.ts), own claims only. */

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'damaged',
   'offline',
   'disabled',
+  'device_revoked',
   'update_required',
   'rate_limited',
   'internal',
@@ -67,6 +68,8 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   damaged: 'This item could not be opened. Ask your administrator to check it.',
   offline: 'You are offline. This needs a connection to the office server.',
   disabled: 'Your account has been disabled. Contact your administrator.',
+  device_revoked:
+    'This PC was signed out of Keyroom (from another of your PCs, or by an administrator) and its copy of the passwords was erased. Sign in again with your email and master password.',
   update_required: 'This version of Keyroom is no longer supported. Please update.',
   rate_limited: 'Too many attempts. Wait a moment and try again.',
   internal: 'Something went wrong. Please try again.',

@@ -106,7 +106,7 @@ describe('a newcomer’s first day (Electron binary not available here: tested t
 
     // Robin's PC, driven through its core: the admin's window is left alone, on People.
     const robin = await host.open('robin-pc');
-    await robin.core.signIn('robin@demo.keyroom.test', otp);
+    await robin.core.redeemInvitation('robin@demo.keyroom.test', otp);
     const office = admin.core.state.state === 'unlocked' ? admin.core.state.officeFingerprint : '';
     await robin.core.enroll('amber-meadow-compass-violin', office);
     await row.getByText('Waiting for confirmation').waitFor({ timeout: 10_000 });

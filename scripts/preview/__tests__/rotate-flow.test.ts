@@ -140,7 +140,7 @@ describe('rotating vault keys after offboarding, in the UI (Electron binary not 
       'Robin Third',
       'member',
     );
-    await third.core.signIn('robin.third@demo.keyroom.test', invitation.oneTimePassword);
+    await third.core.redeemInvitation('robin.third@demo.keyroom.test', invitation.oneTimePassword);
     const pending = await third.core.enroll('a long enough master password', invitation.officeFingerprint);
     if (pending.state !== 'pendingConfirmation') throw new Error(`Robin is ${pending.state}`);
     await admin.core.admin.confirm(invitation.memberId, pending.fingerprint);

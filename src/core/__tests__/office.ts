@@ -26,6 +26,8 @@ export interface Pc {
 
 export class Office {
   private readonly pcs: Pc[] = [];
+  /** A disk keeps its device id, as the app keeps it in its settings: a restart is the same PC. */
+  private readonly deviceIds = new Map<string, string>();
   private constructor(
     readonly stack: RunningStack,
     private readonly db: TestDatabase | null,
@@ -54,6 +56,8 @@ export class Office {
   /** A PC; `dir` reuses an earlier PC's disk (a restart of the app). */
   async pc(name: string, dir?: string, url?: string): Promise<Pc> {
     const d = dir ?? (await mkdtemp(join(this.root, `${name}-`)));
+    const deviceId = this.deviceIds.get(d) ?? randomUUID();
+    this.deviceIds.set(d, deviceId);
     const core = await KeyroomCore.create({
       url: url ?? this.stack.url,
       publishableKey: this.stack.publishableKey,
@@ -62,7 +66,7 @@ export class Office {
         outbox: await FileOutboxStore.open(join(d, 'outbox.json')),
       },
       appVersion: '1.0.0',
-      device: { id: randomUUID(), name, platform: 'linux' },
+      device: { id: deviceId, name, platform: 'linux' },
       pollMs: this.pollMs,
       ...(this.network ? { network: this.network } : {}),
     });
@@ -80,7 +84,7 @@ export class Office {
       displayName: 'Boss',
     });
     const pc = await this.pc('admin', undefined, url);
-    await pc.core.signIn(email, password);
+    await pc.core.redeemInvitation(email, password);
     await pc.core.enroll(MASTER, null);
     return pc;
   }
@@ -89,7 +93,7 @@ export class Office {
   async colleague(admin: Pc, email: string, role: 'admin' | 'member' = 'member', url?: string): Promise<Pc> {
     const sheet = await admin.core.admin.invite(email, email.split('@')[0]!, role);
     const pc = await this.pc(email.split('@')[0]!, undefined, url);
-    await pc.core.signIn(email, sheet.oneTimePassword);
+    await pc.core.redeemInvitation(email, sheet.oneTimePassword);
     const pending = await pc.core.enroll(MASTER, sheet.officeFingerprint);
     if (pending.state !== 'pendingConfirmation') throw new Error(`expected pending, got ${pending.state}`);
     const unlocked = waitFor(pc.core, 'sessionChanged', (s) => s.state === 'unlocked', 60_000);

@@ -58,7 +58,7 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
     async () => {
       const sheet = await admin.core.admin.invite('mallory@office.test', 'Mallory', 'member');
       const pc = await office.pc('mallory');
-      const s = await pc.core.signIn('mallory@office.test', sheet.oneTimePassword);
+      const s = await pc.core.redeemInvitation('mallory@office.test', sheet.oneTimePassword);
       expect(s.state).toBe('needsEnrollment');
       const err = await refusal(pc.core.enroll(MASTER, '11111 22222 33333 44444 55555 66666'));
       expect(err.code).toBe('fingerprint_mismatch');
@@ -86,7 +86,7 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
     async () => {
       const sheet = await admin.core.admin.invite('late@office.test', 'Late', 'member');
       const pc = await office.pc('late');
-      await pc.core.signIn('late@office.test', sheet.oneTimePassword);
+      await pc.core.redeemInvitation('late@office.test', sheet.oneTimePassword);
       const pending = await pc.core.enroll(MASTER, sheet.officeFingerprint);
       expect(pending.state).toBe('pendingConfirmation');
       const err = await refusal(
@@ -538,7 +538,7 @@ export function officeScenarios(kind: 'pglite' | 'postgres'): void {
       // Only the office root's admin certificates make keys whose grants colleagues accept.
       const chief = await admin2.core.admin.invite('chief@office.test', 'Chief', 'admin');
       const chiefPc = await office.pc('chief');
-      await chiefPc.core.signIn('chief@office.test', chief.oneTimePassword);
+      await chiefPc.core.redeemInvitation('chief@office.test', chief.oneTimePassword);
       const chiefPending = await chiefPc.core.enroll(MASTER, chief.officeFingerprint);
       if (chiefPending.state !== 'pendingConfirmation') throw new Error(`got ${chiefPending.state}`);
       const refused = await refusal(

@@ -83,7 +83,7 @@ describe('a malicious server and the office root', () => {
       expect([reset.code, reset.message]).toEqual(['forbidden', OFFICE_ROOT_MESSAGES.refused]);
       const sheet2 = await admin2.core.admin.invite('deputy@office.test', 'Deputy', 'admin');
       const deputy = await office.pc('deputy');
-      await deputy.core.signIn('deputy@office.test', sheet2.oneTimePassword);
+      await deputy.core.redeemInvitation('deputy@office.test', sheet2.oneTimePassword);
       const pending = await deputy.core.enroll(MASTER, sheet2.officeFingerprint);
       if (pending.state !== 'pendingConfirmation') throw new Error(pending.state);
       const certify = await refusal(admin2.core.admin.confirm(sheet2.memberId, pending.fingerprint, 'admin'));

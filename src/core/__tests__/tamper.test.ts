@@ -299,7 +299,7 @@ describe('a malicious server', () => {
     async () => {
       const sheet = await admin.core.admin.invite('climber@office.test', 'climber', 'member');
       const pc = await office.pc('climber');
-      await pc.core.signIn('climber@office.test', sheet.oneTimePassword);
+      await pc.core.redeemInvitation('climber@office.test', sheet.oneTimePassword);
       const pending = await pc.core.enroll(MASTER, sheet.officeFingerprint);
       if (pending.state !== 'pendingConfirmation') throw new Error(`expected pending, got ${pending.state}`);
       await tamper(`update public.profiles set role = 'admin' where id = $1`, [sheet.memberId]);

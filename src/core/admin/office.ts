@@ -38,6 +38,8 @@ export interface OfficeDevice {
   platform: string;
   appVersion: string;
   lastSeen: string | null;
+  /** When it was signed out for good (by its owner from another PC, or by an admin); null while in use. */
+  revokedAt: string | null;
   online: boolean;
 }
 
@@ -57,6 +59,8 @@ export interface OfficeContext {
   /** Who says they are on the office presence channel now, and from which PC (own claims only). */
   presence(): PresenceClaim[];
   titleOf(entryId: string): string | null;
+  /** This PC's device id (it is not signed out from here). */
+  deviceId: string;
 }
 
 const DETAILS_MAX = 2000;
@@ -177,9 +181,21 @@ export class OfficeAdmin {
         platform: d.platform,
         appVersion: d.app_version,
         lastSeen: d.last_seen,
-        online: online(d),
+        revokedAt: d.revoked_at,
+        online: d.revoked_at === null && online(d),
       }))
       .sort((a, b) => Number(b.online) - Number(a.online) || a.userEmail.localeCompare(b.userEmail));
+  }
+
+  /**
+   * Signs any PC out for good (a lost laptop, a PC handed on): its next request is refused, it erases its copy on
+   * contact, and its user signs in again with email and master password. Audited by the database.
+   */
+  async revokeDevice(id: string): Promise<void> {
+    this.requireAdmin('sign out an office PC');
+    if (id.toLowerCase() === this.ctx.deviceId.toLowerCase())
+      throw new CoreError('invalid_request', 'This is the PC you are using. Use Sign out here instead.');
+    await this.ctx.backend.revokeDevice(id);
   }
 
   async policy(): Promise<OfficePolicy> {

@@ -20,7 +20,7 @@ import {
   sealRecoveryKit,
 } from '../crypto/recovery-kit';
 import { type RootHolder, signRootHolder, verifyRootHolder } from '../crypto/root-holder';
-import type { Account } from '../session/account';
+import { type Account, keyPinOf } from '../session/account';
 import { deriveSecrets } from '../session/enrollment';
 import type { Keyring } from '../vault/keyring';
 
@@ -169,7 +169,7 @@ export class Succession {
     }
     try {
       const n = await this.nextHandOver();
-      await this.keepRootKey(secret, masterPassword);
+      await this.keepRootKey(secret, masterPassword, n);
       const statement = signRootHolder({ id: me.root.id, ed25519Secret: secret }, me.userId, n);
       await this.ctx.backend.invoke('admin-users', { action: 'take-root', statement });
       me.holdRoot(secret.slice());
@@ -187,8 +187,11 @@ export class Succession {
     return Math.max(this.ctx.account().rootHolder?.n ?? 0, listed?.n ?? 0) + 1;
   }
 
-  /** Re-wraps the own keys with the root's under the master password's wrap key (the KDF parameters stay). */
-  private async keepRootKey(secret: Uint8Array, masterPassword: string): Promise<void> {
+  /**
+   * Re-wraps the own keys with the root's under the master password's wrap key (the KDF parameters stay); the
+   * bundle's pin records this hand-over, so a new PC of this admin starts from it.
+   */
+  private async keepRootKey(secret: Uint8Array, masterPassword: string, n: number): Promise<void> {
     const account = this.ctx.account();
     const secrets = await deriveSecrets(masterPassword, account.kdf);
     try {
@@ -202,10 +205,12 @@ export class Succession {
         throw new CoreError('wrong_credentials', 'That master password is not correct.');
       }
       wipeUserKeys(check);
-      const wrapped = wrapUserKeys(secrets.wrapKey, account.userId, {
-        ...this.ctx.keyring.user,
-        rootSecret: secret,
-      });
+      const wrapped = wrapUserKeys(
+        secrets.wrapKey,
+        account.userId,
+        { ...this.ctx.keyring.user, rootSecret: secret },
+        { ...keyPinOf(account), holder: { id: account.userId, n } },
+      );
       await this.ctx.backend.updateOwnProfile({ kdf: account.kdf, wrapped_keys: wrapped });
       await this.ctx.saveAccount({ ...this.ctx.account(), wrappedKeys: wrapped });
     } finally {

@@ -1,4 +1,5 @@
-// Supabase Auth for the connection: sign in with the derived Auth secret, change it, sign out.
+// Supabase Auth for the connection: the KDF parameters before signing in (prelogin), sign in with the derived
+// Auth secret, change it, sign out.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import type { Connection } from './connection';
@@ -40,4 +41,12 @@ export async function signOut(c: Connection): Promise<void> {
   await closeRealtime(c);
   if (c.signedInAs) await c.client.auth.signOut({ scope: 'local' }).catch(() => {});
   c.signedInAs = null;
+}
+
+/**
+ * The KDF parameters for an email before any sign-in (public.prelogin, callable with the publishable key): an
+ * account's own, or stable fake ones for an email without one. Untrusted: the caller parses and floors them.
+ */
+export async function prelogin(c: Connection, email: string): Promise<unknown> {
+  return c.call(() => c.client.rpc('prelogin', { p_email: email.trim().toLowerCase() }));
 }

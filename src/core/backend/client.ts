@@ -1,12 +1,13 @@
 // Typed data access to the office server over @supabase/supabase-js. Every response is parsed with zod
 // before it leaves the backend and every failure becomes a CoreError; nothing above it sees a raw server value
 // or a server message. This facade composes the calls, grouped one idea a file: the connection
-// (connection.ts), Auth (auth.ts), profiles, policy and devices (profiles.ts), vaults and grants (vaults.ts),
+// (connection.ts), Auth (auth.ts), profiles and policy (profiles.ts), devices (devices.ts), vaults and grants (vaults.ts),
 // entries (entries.ts), the audit log (audit.ts) and Realtime (realtime.ts).
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import * as auditCalls from './audit';
 import * as authCalls from './auth';
 import { type BackendOptions, Connection } from './connection';
+import * as deviceCalls from './devices';
 import * as entryCalls from './entries';
 import type { ErrorContext } from './errors';
 import * as profileCalls from './profiles';
@@ -49,6 +50,10 @@ export class Backend {
   }
 
   // ---- Auth ----
+
+  prelogin(email: string): Promise<unknown> {
+    return authCalls.prelogin(this.c, email);
+  }
 
   signIn(email: string, password: string): Promise<{ id: string; email: string }> {
     return authCalls.signIn(this.c, email, password);
@@ -94,12 +99,20 @@ export class Backend {
     return profileCalls.policy(this.c);
   }
 
-  upsertDevice(device: profileCalls.DeviceReport): Promise<void> {
-    return profileCalls.upsertDevice(this.c, device);
+  registerDevice(device: deviceCalls.DeviceReport, fresh: boolean): Promise<{ added: boolean }> {
+    return deviceCalls.registerDevice(this.c, device, fresh);
+  }
+
+  revokeDevice(id: string): Promise<void> {
+    return deviceCalls.revokeDevice(this.c, id);
+  }
+
+  deviceStatus(id: string): Promise<'active' | 'revoked' | 'unknown'> {
+    return deviceCalls.deviceStatus(this.c, id);
   }
 
   devices(): Promise<DeviceRow[]> {
-    return profileCalls.devices(this.c);
+    return deviceCalls.devices(this.c);
   }
 
   // ---- Vaults and grants ----

@@ -91,6 +91,8 @@ export function mapServerError(err: unknown, ctx: ErrorContext = {}): CoreError 
     return new CoreError('changed_meanwhile', OFFICE_ROOT_MESSAGES.meanwhile);
   const refusal = Object.hasOwn(FUNCTION_REFUSALS, code) ? FUNCTION_REFUSALS[code] : undefined;
   if (refusal) return new CoreError(refusal);
+  // register_device refuses a PC that was signed out and is not starting afresh (supabase/migrations).
+  if (code === 'P0001' && message === 'device_revoked') return new CoreError('device_revoked');
   // The concurrency RPCs raise P0001 'conflict' when the base version is stale (docs/data-model.md).
   if (code === 'P0001' && /conflict/i.test(message)) return new CoreError('conflict');
   if (code === 'user_banned' || code === 'disabled') return new CoreError('disabled');

@@ -1,13 +1,11 @@
-// Who is in the office and on which PC: the own profile and everyone's (admins), the colleagues' public
-// rows, the client policy and the office recovery kit, and the devices table.
+// Who is in the office: the own profile and everyone's (admins), the colleagues' public rows, the client policy
+// and the office recovery kit.
 import type { KeyCertificate } from '../crypto/trust';
 import { type Connection, many, one } from './connection';
 import { CoreError } from './errors';
 import {
   type ColleagueRow,
   colleagueRowSchema,
-  type DeviceRow,
-  deviceRowSchema,
   type PolicyRow,
   type ProfileRow,
   policyRowSchema,
@@ -69,30 +67,4 @@ export async function policy(c: Connection): Promise<PolicyRow | null> {
   const data = await c.call(() => c.client.from('client_policy').select(POLICY_COLUMNS).limit(1));
   if (Array.isArray(data) && data.length === 0) return null;
   return one(policyRowSchema, data);
-}
-
-/** This PC as the devices table lists it. */
-export interface DeviceReport {
-  id: string;
-  name: string;
-  platform: string;
-  app_version: string;
-}
-
-export async function upsertDevice(c: Connection, device: DeviceReport): Promise<void> {
-  const user = c.requireUser();
-  await c.call(() =>
-    c.client.from('devices').upsert(
-      // devices_fields_size bounds the name at 200 characters; a long host name is cut, not refused.
-      { ...device, name: device.name.slice(0, 200), user_id: user, last_seen: new Date().toISOString() },
-      { onConflict: 'id' },
-    ),
-  );
-}
-
-export async function devices(c: Connection): Promise<DeviceRow[]> {
-  const data = await c.call(() =>
-    c.client.from('devices').select('id,user_id,name,platform,app_version,last_seen'),
-  );
-  return many(deviceRowSchema, data);
 }

@@ -136,6 +136,8 @@ export const deviceRowSchema = z.object({
   platform: z.string().max(40),
   app_version: z.string().max(64),
   last_seen: time.nullable(),
+  created_at: time.nullable(),
+  revoked_at: time.nullable(),
 });
 export type DeviceRow = z.infer<typeof deviceRowSchema>;
 

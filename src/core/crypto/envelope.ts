@@ -72,8 +72,26 @@ export const EntryEnvelopeSchema = z.strictObject({
 });
 export type EntryEnvelope = z.infer<typeof EntryEnvelopeSchema>;
 
-/** `profiles.wrapped_keys`: the same envelope style, no key version (wrapKey has none). */
-export const WrappedEnvelopeSchema = z.strictObject({ v: z.literal(1), ...sealedFields });
+/**
+ * What a key bundle vouches for besides the keys: the office root this person pinned, and the last hand-over of
+ * the root role they accepted. Public values, readable by the server but bound into the bundle's associated data,
+ * so only someone holding the wrap key (the master password) can write another.
+ */
+export const KeyPinSchema = z.strictObject({
+  root: z.uuid(),
+  root_public: base64UrlBytes(32),
+  holder: z.strictObject({ id: z.uuid(), n: z.int().min(1).max(0x7fffffff) }).optional(),
+});
+export type KeyPinFields = z.infer<typeof KeyPinSchema>;
+
+/**
+ * `profiles.wrapped_keys`: the same envelope style, no key version (wrapKey has none). v2 carries the pin (a
+ * new PC verifies the office from data only the master password opens); v1, from before, carries none.
+ */
+export const WrappedEnvelopeSchema = z.discriminatedUnion('v', [
+  z.strictObject({ v: z.literal(1), ...sealedFields }),
+  z.strictObject({ v: z.literal(2), ...sealedFields, pin: KeyPinSchema }),
+]);
 export type WrappedEnvelope = z.infer<typeof WrappedEnvelopeSchema>;
 
 interface Sealed {

@@ -16,6 +16,7 @@ import {
   type WrappedEnvelope,
   WrappedEnvelopeSchema,
 } from './envelope';
+import type { PinnedRoot } from './trust';
 
 export interface UserKeys {
   x25519Secret: Uint8Array;
@@ -51,34 +52,68 @@ export class WrapKey extends EnvelopeKey {
   }
 }
 
-const wrappedAd = (userId: string) => canonical('keyroom/v1/wrapped-keys', userId.toLowerCase());
+/** The office root a person pinned and the last root hand-over they accepted, as their key bundle carries them. */
+export interface KeyPin {
+  root: PinnedRoot;
+  holder?: { id: string; n: number };
+}
+
+const wrappedAdV1 = (userId: string) => canonical('keyroom/v1/wrapped-keys', userId.toLowerCase());
+
+const wrappedAd = (userId: string, pin: KeyPin) =>
+  canonical(
+    'keyroom/v2/wrapped-keys',
+    userId.toLowerCase(),
+    pin.root.id.toLowerCase(),
+    pin.root.ed25519Public,
+    pin.holder?.id.toLowerCase() ?? '',
+    pin.holder?.n ?? 0,
+  );
 
 /**
  * Seals both secret keys (x25519 || ed25519, 64 bytes; || the office root's for its holder, 96) under the wrapKey,
- * bound to the user id.
+ * bound to the user id and to the pin, which travels beside the ciphertext.
  */
-export function wrapUserKeys(wrapKey: WrapKey, userId: string, keys: UserKeys): WrappedEnvelope {
+export function wrapUserKeys(
+  wrapKey: WrapKey,
+  userId: string,
+  keys: UserKeys,
+  pin: KeyPin,
+): Extract<WrappedEnvelope, { v: 2 }> {
+  if (pin.root.ed25519Public.length !== 32) throw new RangeError('bad root key length');
   const plain = concat(keys.x25519Secret, keys.ed25519Secret, keys.rootSecret ?? new Uint8Array(0));
+  const fields = {
+    root: pin.root.id.toLowerCase(),
+    root_public: toBase64Url(pin.root.ed25519Public),
+    ...(pin.holder ? { holder: { id: pin.holder.id.toLowerCase(), n: pin.holder.n } } : {}),
+  };
   try {
-    return { v: 1, alg: ALG, ...sealWith(wrapKey, wrappedAd(userId), plain) };
+    return { v: 2, alg: ALG, ...sealWith(wrapKey, wrappedAd(userId, pin), plain), pin: fields };
   } finally {
     wipe(plain);
   }
 }
 
 /**
- * Opens `profiles.wrapped_keys` and rebuilds the public keys from the secrets. When the caller
- * passes the public keys the server lists for this user, a mismatch (a replaced key) is damage.
+ * Opens `profiles.wrapped_keys` and rebuilds the public keys from the secrets. When the caller passes the public
+ * keys the server lists for this user, a mismatch (a replaced key) is damage. The pin is null for a v1 bundle.
  */
-export function unwrapUserKeys(
+export function unwrapKeyBundle(
   wrapKey: WrapKey,
   userId: string,
   untrusted: unknown,
   expectedPublic?: { x25519Public: Uint8Array; ed25519Public: Uint8Array },
-): UserKeys {
+): { keys: UserKeys; pin: KeyPin | null } {
   const env = WrappedEnvelopeSchema.safeParse(untrusted);
   if (!env.success) throw new DamagedError();
-  const plain = openWith(wrapKey, wrappedAd(userId), env.data);
+  const pin: KeyPin | null =
+    env.data.v === 2
+      ? {
+          root: { id: env.data.pin.root, ed25519Public: fromBase64Url(env.data.pin.root_public)! },
+          ...(env.data.pin.holder ? { holder: env.data.pin.holder } : {}),
+        }
+      : null;
+  const plain = openWith(wrapKey, pin ? wrappedAd(userId, pin) : wrappedAdV1(userId), env.data);
   if (plain.length !== 64 && plain.length !== 96) {
     wipe(plain);
     throw new DamagedError();
@@ -103,7 +138,17 @@ export function unwrapUserKeys(
     wipeUserKeys(keys);
     throw new DamagedError();
   }
-  return keys;
+  return { keys, pin };
+}
+
+/** unwrapKeyBundle for callers that hold the pin already (this PC's account). */
+export function unwrapUserKeys(
+  wrapKey: WrapKey,
+  userId: string,
+  untrusted: unknown,
+  expectedPublic?: { x25519Public: Uint8Array; ed25519Public: Uint8Array },
+): UserKeys {
+  return unwrapKeyBundle(wrapKey, userId, untrusted, expectedPublic).keys;
 }
 
 /** What a sealed vault key is for; bound into the seal's associated data. */

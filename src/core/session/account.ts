@@ -2,9 +2,10 @@
 // office root (the trust anchor, never re-read from the server), the own public keys as enrolled (a server
 // that swaps them is caught), and the KDF parameters and wrapped private keys needed to unlock.
 import { z } from 'zod';
-import { base64UrlBytes } from '../crypto/bytes';
+import { base64UrlBytes, fromBase64Url } from '../crypto/bytes';
 import { WrappedEnvelopeSchema } from '../crypto/envelope';
 import { KdfParamsSchema } from '../crypto/kdf';
+import type { KeyPin } from '../crypto/keys';
 import type { CacheStore } from '../storage/types';
 
 export const accountSchema = z.object({
@@ -20,6 +21,14 @@ export const accountSchema = z.object({
   rootHolder: z.object({ id: z.uuid(), n: z.int().min(1) }).optional(),
 });
 export type Account = z.infer<typeof accountSchema>;
+
+/** What this account's key bundle vouches for: the pinned root and the last root hand-over accepted. */
+export function keyPinOf(account: Account): KeyPin {
+  return {
+    root: { id: account.root.id, ed25519Public: fromBase64Url(account.root.ed25519Public)! },
+    ...(account.rootHolder ? { holder: account.rootHolder } : {}),
+  };
+}
 
 const DOCUMENT = 'account';
 

@@ -39,6 +39,8 @@ export async function lowerMinimumAsBlockedAdmin(
       isAdmin: () => true,
       presence: () => [],
       titleOf: () => null,
+      // Nothing here signs a PC out.
+      deviceId: '',
     });
     return await office.setMinVersion(minVersion);
   } finally {

@@ -8,6 +8,7 @@ import { colleagueKeys } from '../vault/keyring';
 import { listColleagues } from './colleagues';
 import type { CoreContext } from './context';
 import { disabled, lock } from './lifecycle';
+import { CHANGED_ELSEWHERE } from './new-pc';
 import type { Open } from './types';
 import { forceUpdate } from './update-required';
 import { isBelow } from './version';
@@ -66,11 +67,11 @@ async function confirmOnce(ctx: CoreContext, open: Open): Promise<void> {
     if (ctx.open !== open) return;
     if (!profile || profile.status === 'disabled') return end(new CoreError('disabled'), () => disabled(ctx));
     await checkOwnKeys(ctx, profile, account);
-    // New wrapping from another PC: adopting it needs the master password, which is not kept after unlock;
-    // the next unlock goes through the server and adopts it there.
+    // The master password was changed on another PC: adopting the new wrapping needs the new password, which
+    // the next unlock takes (session/new-pc.ts).
     if (sameWrapping(profile, account) !== true) {
       await ctx.local.dropServerDocs();
-      return end(new CoreError('locked'), () => lock(ctx));
+      return end(new CoreError('wrong_credentials', CHANGED_ELSEWHERE), () => lock(ctx, CHANGED_ELSEWHERE));
     }
     if (profile.status !== 'active') {
       // Awaiting re-confirmation (re-enabled, demoted) or reset: locked, and from now on only an online

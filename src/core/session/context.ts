@@ -6,6 +6,7 @@ import { Backend } from '../backend/client';
 import { envNetwork, type Network } from '../backend/network/network';
 import type { PolicyRow, ProfileRow } from '../backend/rows';
 import { fromBase64Url } from '../crypto/bytes';
+import type { WrappedEnvelope } from '../crypto/envelope';
 import { fingerprint } from '../crypto/fingerprint';
 import { type UserKeys, wipeUserKeys } from '../crypto/keys';
 import { LocalState, type ServerDocs } from '../sync/state';
@@ -32,6 +33,10 @@ export class CoreContext {
   snapshotTimer: NodeJS.Timeout | null = null;
   keeper: ((masterKey: Uint8Array) => Promise<void>) | null = null;
   idleLock = true;
+  /** This PC holds nothing of the account it just signed in to (the next device registration says so). */
+  freshDevice = false;
+  /** A key bundle from before the pin, re-wrapped with it at unlock: uploaded once the server has confirmed. */
+  pinnedBundle: WrappedEnvelope | null = null;
   /** The grants reload running now, and whether another pass was asked for meanwhile (sync/follow.ts). */
   grantsReload: Promise<void> | null = null;
   grantsAgain = false;

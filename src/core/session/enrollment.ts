@@ -7,7 +7,7 @@ import type { ProfileRow } from '../backend/rows';
 import { fromBase64Url, toBase64Url, wipe } from '../crypto/bytes';
 import { fingerprint } from '../crypto/fingerprint';
 import { deriveMasterKey, type KdfParams, newKdfParams, splitMasterKey } from '../crypto/kdf';
-import { generateUserKeys, type UserKeys, WrapKey, wrapUserKeys } from '../crypto/keys';
+import { generateUserKeys, type KeyPin, type UserKeys, WrapKey, wrapUserKeys } from '../crypto/keys';
 import { type PinnedRoot, signKeyCertificate } from '../crypto/trust';
 import type { Account } from './account';
 
@@ -57,16 +57,17 @@ export async function deriveSecrets(masterPassword: string, kdf: unknown): Promi
   return { authSecret, wrapKey: key };
 }
 
-/** Wraps the given key pairs under a fresh KDF salt for this master password. */
+/** Wraps the given key pairs, with the pin they vouch for, under a fresh KDF salt for this master password. */
 export async function wrapForPassword(
   userId: string,
   keys: UserKeys,
+  pin: KeyPin,
   masterPassword: string,
 ): Promise<{ kdf: KdfParams; wrapped: ReturnType<typeof wrapUserKeys>; authSecret: string }> {
   const kdf = newKdfParams();
   const { authSecret, wrapKey } = await deriveSecrets(masterPassword, kdf);
   try {
-    return { kdf, wrapped: wrapUserKeys(wrapKey, userId, keys), authSecret };
+    return { kdf, wrapped: wrapUserKeys(wrapKey, userId, keys, pin), authSecret };
   } finally {
     wrapKey.wipe();
   }
@@ -86,7 +87,14 @@ export async function enroll(
     throw new CoreError('invalid_request', 'This account is already enrolled.');
   if (!root && profile.role !== 'admin') throw new CoreError('fingerprint_mismatch');
   const keys = generateUserKeys();
-  const { kdf, wrapped, authSecret } = await wrapForPassword(profile.id, keys, masterPassword);
+  // The first admin's own signing key is the office root.
+  const pinned = root ?? { id: profile.id, ed25519Public: keys.ed25519Public };
+  const { kdf, wrapped, authSecret } = await wrapForPassword(
+    profile.id,
+    keys,
+    { root: pinned },
+    masterPassword,
+  );
   const x25519Public = toBase64Url(keys.x25519Public);
   const ed25519Public = toBase64Url(keys.ed25519Public);
   // The pinned fingerprint covers only the root's signing key; its self-signed certificate is what lets
@@ -106,7 +114,6 @@ export async function enroll(
     ...(key_certificate ? { key_certificate } : {}),
   });
   await backend.setAuthPassword(authSecret);
-  const pinned = root ?? { id: profile.id, ed25519Public: keys.ed25519Public };
   return {
     keys,
     profile: updated,

@@ -1,6 +1,6 @@
 // How a session ends (lock, disabled, idle) and what keeps it until then: the auto-lock countdown and the
 // sealed unlock snapshot. Every way out goes through closeSession, which wipes the keys.
-import { CoreError } from '../backend/errors';
+import { CoreError, MESSAGES } from '../backend/errors';
 import type { CoreContext } from './context';
 import { sealSnapshot } from './snapshot';
 import type { Open, SessionState } from './types';
@@ -39,6 +39,17 @@ export async function disabled(ctx: CoreContext): Promise<void> {
   ctx.setSession({ state: 'disabled', email });
 }
 
+/**
+ * This PC was signed out from another of the person's PCs or by an admin: keys wiped, the cache and the account
+ * erased; the person may sign in again with email and master password, as on a new PC.
+ */
+export async function deviceRevoked(ctx: CoreContext): Promise<void> {
+  await closeSession(ctx);
+  await ctx.local.wipe();
+  ctx.account = null;
+  ctx.setSession({ state: 'signedOut', notice: MESSAGES.device_revoked });
+}
+
 export async function closeSession(ctx: CoreContext): Promise<void> {
   ctx.clearTimers();
   await ctx.stopPending();
@@ -62,11 +73,11 @@ export async function closeSession(ctx: CoreContext): Promise<void> {
   await ctx.backend.signOut();
 }
 
-/** Keys wiped from memory; the signed-in server session is dropped too. */
-export async function lock(ctx: CoreContext): Promise<SessionState> {
+/** Keys wiped from memory; the signed-in server session is dropped too. `notice`: why, when it is news. */
+export async function lock(ctx: CoreContext, notice?: string): Promise<SessionState> {
   await closeSession(ctx);
   if (!ctx.account) return ctx.setSession({ state: 'signedOut' });
-  return ctx.setSession({ state: 'locked', email: ctx.account.email });
+  return ctx.setSession({ state: 'locked', email: ctx.account.email, ...(notice ? { notice } : {}) });
 }
 
 /** The snapshot follows the replica a little after changes, so a crash loses no more than that. */

@@ -25,6 +25,7 @@ import { Replica } from '../vault/replica';
 import { listColleagues } from './colleagues';
 import { confirm, gatedBackend } from './confirm';
 import type { CoreContext } from './context';
+import { OwnDevices } from './devices';
 import { saveSnapshotSoon, touch } from './lifecycle';
 import { openSnapshot, SnapshotKey } from './snapshot';
 import type { Open } from './types';
@@ -98,6 +99,7 @@ export async function startSession(
     vaultNames: new Map(docs.vaults.map((v) => [v.id, v.name])),
     engine: undefined as unknown as SyncEngine,
     vault: undefined as unknown as VaultOperations,
+    devices: undefined as unknown as OwnDevices,
     admin: undefined as unknown as AdminOperations,
     office: undefined as unknown as OfficeAdmin,
     succession: undefined as unknown as Succession,
@@ -195,11 +197,18 @@ export async function startSession(
     revoked: ctx.local,
     colleagues: () => [...open.colleagues.values()],
   });
+  open.devices = new OwnDevices({
+    backend,
+    userId: account.userId,
+    deviceId: ctx.opts.device.id,
+    announce: (added) => ctx.events.emit('deviceAdded', added),
+  });
   open.office = new OfficeAdmin({
     backend,
     isAdmin,
     presence: () => presence(ctx),
     titleOf: (id) => replica.get(id)?.entry.title ?? null,
+    deviceId: ctx.opts.device.id,
   });
   ctx.open = open;
   ctx.currentPolicy = policy;

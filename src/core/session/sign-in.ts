@@ -1,31 +1,75 @@
-// A new account on this PC: the first sign-in with the invitation's one-time password, then the enrollment
-// that sets the master password. The office's first admin opens at once; everyone else waits for an admin.
+// A new account on this PC: email and master password for someone enrolled elsewhere (session/new-pc.ts), or
+// the invitation's one-time password and then the enrollment that sets the master password. The office's first
+// admin opens at once; everyone else waits for an admin.
 import { CoreError } from '../backend/errors';
 import { fromBase64Url } from '../crypto/bytes';
 import { fingerprint } from '../crypto/fingerprint';
+import { wipeUserKeys } from '../crypto/keys';
 import type { CoreContext } from './context';
 import { enroll as enrollKeys, rootFromPolicy } from './enrollment';
+import { closeSession } from './lifecycle';
+import { signInOnNewPc } from './new-pc';
 import { openSession } from './open';
 import { awaitConfirmation } from './pending';
 import type { SessionState } from './types';
 import { unlock } from './unlock';
 
 /**
- * First sign-in with the one-time password from the invitation sheet. On a PC that already knows this
- * account, the password is the master password and this unlocks.
+ * Email and master password. On a PC that knows this account, an unlock. On any other PC (a second one, a
+ * replaced one) the person signs in from data only the master password opens (session/new-pc.ts): no one-time
+ * password, no admin step. An unknown email and a wrong password end in the same error.
  */
-export async function signIn(ctx: CoreContext, email: string, password: string): Promise<SessionState> {
-  if (ctx.account && ctx.account.email.toLowerCase() === email.trim().toLowerCase()) {
-    return unlock(ctx, password);
+export async function signIn(ctx: CoreContext, email: string, masterPassword: string): Promise<SessionState> {
+  const typed = email.trim();
+  if (ctx.account && ctx.account.email.toLowerCase() === typed.toLowerCase()) {
+    return unlock(ctx, masterPassword);
   }
-  await ctx.backend.signIn(email.trim(), password);
+  if (ctx.open || ctx.pending) await closeSession(ctx);
+  let result: Awaited<ReturnType<typeof signInOnNewPc>>;
+  try {
+    result = await signInOnNewPc(ctx.backend, typed, masterPassword);
+  } catch (err) {
+    await ctx.backend.signOut();
+    throw err;
+  }
+  if (result.kind === 'disabled') {
+    await ctx.backend.signOut();
+    return ctx.setSession({ state: 'disabled', email: typed });
+  }
+  const { account, keys, profile } = result;
+  // One account per PC profile: whoever was here before leaves nothing behind for this one.
+  await ctx.local.wipe();
+  ctx.account = account;
+  await ctx.accounts.save(account);
+  ctx.freshDevice = true;
+  try {
+    if (profile.status === 'enrolled') return await awaitConfirmation(ctx, keys, account);
+    await openSession(ctx, keys, profile);
+  } catch (err) {
+    if (!ctx.open) {
+      wipeUserKeys(keys);
+      await ctx.backend.signOut();
+    }
+    throw err;
+  }
+  return ctx.session;
+}
+
+/** First sign-in with the one-time password from the invitation sheet; enrollment follows. */
+export async function redeemInvitation(
+  ctx: CoreContext,
+  email: string,
+  oneTimePassword: string,
+): Promise<SessionState> {
+  if (ctx.open || ctx.pending) await closeSession(ctx);
+  await ctx.backend.signIn(email.trim(), oneTimePassword);
   const profile = await ctx.backend.ownProfile();
   if (!profile) return ctx.setSession({ state: 'disabled', email });
   if (profile.status !== 'invited') {
     await ctx.backend.signOut();
     throw new CoreError(
       'invalid_request',
-      'This account is already set up on another PC. Ask your administrator to reset it.',
+      'This account is already set up. Sign in with your email and master password.',
     );
   }
   const policy = await ctx.backend.policy();
@@ -52,6 +96,7 @@ export async function enroll(
   const root = rootFromPolicy(await ctx.backend.policy(), officeFingerprint);
   const done = await enrollKeys(ctx.backend, profile, masterPassword, root);
   ctx.account = done.account;
+  ctx.freshDevice = true;
   await ctx.local.wipe();
   await ctx.accounts.save(done.account);
   const after = await ctx.backend.ownProfile();

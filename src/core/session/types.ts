@@ -14,6 +14,7 @@ import type { Keyring } from '../vault/keyring';
 import type { VaultOperations } from '../vault/operations';
 import type { Replica } from '../vault/replica';
 import type { Account } from './account';
+import type { DeviceAdded, OwnDevices } from './devices';
 import type { SnapshotKey } from './snapshot';
 
 export interface CoreOptions {
@@ -30,10 +31,12 @@ export interface CoreOptions {
 }
 
 export type SessionState =
-  | { state: 'signedOut' }
+  /** `notice`: why the PC is signed out when it did not do so itself (signed out from another PC, revoked). */
+  | { state: 'signedOut'; notice?: string }
   | { state: 'needsEnrollment'; email: string; officeFingerprint: string | null }
   | { state: 'pendingConfirmation'; email: string; fingerprint: string }
-  | { state: 'locked'; email: string }
+  /** `notice`: why it locked when that is news (the master password was changed on another PC). */
+  | { state: 'locked'; email: string; notice?: string }
   | {
       state: 'unlocked';
       user: { id: string; email: string; displayName: string; role: 'admin' | 'member' };
@@ -76,6 +79,8 @@ export interface CoreEvents {
   officeRootRefused: Record<string, never>;
   /** The server lists revocations no admin's key signed (crypto/revocation.ts): ignored. */
   revocationRefused: { count: number };
+  /** Another PC of this person signed in for the first time. */
+  deviceAdded: DeviceAdded;
 }
 
 export interface Open {
@@ -88,6 +93,7 @@ export interface Open {
   admin: AdminOperations;
   office: OfficeAdmin;
   succession: Succession;
+  devices: OwnDevices;
   colleagues: Map<string, ColleagueRow>;
   vaultNames: Map<string, string>;
   /** Realtime joined, first pull and outbox flush done (or failed offline). */

@@ -5,12 +5,13 @@ import { CoreError } from '../backend/errors';
 import { fromBase64Url } from '../crypto/bytes';
 import { DamagedError } from '../crypto/damaged';
 import { deriveMasterKey, splitMasterKey } from '../crypto/kdf';
-import { type UserKeys, unwrapUserKeys, WrapKey, wipeUserKeys } from '../crypto/keys';
+import { type UserKeys, unwrapUserKeys, WrapKey, wipeUserKeys, wrapUserKeys } from '../crypto/keys';
 import type { ServerDocs } from '../sync/state';
 import { colleagueKeys, Keyring } from '../vault/keyring';
-import type { Account } from './account';
+import { type Account, keyPinOf } from './account';
 import type { CoreContext } from './context';
 import { disabled } from './lifecycle';
+import { OFFLINE_NEW_PASSWORD, OLD_PASSWORD, reopenAfterPasswordChange } from './new-pc';
 import { openSession, startSession } from './open';
 import { awaitConfirmation } from './pending';
 import type { Open, SessionState } from './types';
@@ -20,6 +21,9 @@ import { adoptRemoteWrapping, checkOwnKeys, sameWrapping } from './wrapping';
 
 const KEY_REFUSED =
   'Keyroom could not unlock on its own: the master password may have changed. Type your master password.';
+
+/** The typed master password does not open this PC's own copy of the key bundle (internal to unlock). */
+class LocalBundleRefused extends Error {}
 
 export async function unlock(ctx: CoreContext, masterPassword: string): Promise<SessionState> {
   const account = ctx.account;
@@ -37,9 +41,50 @@ export async function unlock(ctx: CoreContext, masterPassword: string): Promise<
     // Only a session that opened is worth keeping: a wait for confirmation or an update screen is not.
     if (kept && s.state === 'unlocked') await ctx.keeper?.(kept).catch(() => {});
     return s;
+  } catch (err) {
+    if (!(err instanceof LocalBundleRefused)) throw err;
+    return unlockChanged(ctx, account, masterPassword);
   } finally {
     kept?.fill(0);
   }
+}
+
+/**
+ * The typed password does not open this PC's copy of the bundle: wrong, or the new one from a change on another
+ * PC. Only the server can tell; offline it stays "not correct" (session/new-pc.ts).
+ */
+async function unlockChanged(
+  ctx: CoreContext,
+  account: Account,
+  masterPassword: string,
+): Promise<SessionState> {
+  let r: Awaited<ReturnType<typeof reopenAfterPasswordChange>>;
+  try {
+    r = await reopenAfterPasswordChange(ctx.backend, account, masterPassword);
+  } catch (err) {
+    await ctx.backend.signOut();
+    if (err instanceof CoreError && err.code === 'offline')
+      throw new CoreError('wrong_credentials', OFFLINE_NEW_PASSWORD);
+    throw err;
+  }
+  if (r === 'disabled') {
+    await disabled(ctx);
+    return ctx.session;
+  }
+  ctx.account = r.account;
+  await ctx.accounts.save(r.account);
+  try {
+    if (r.profile.status === 'enrolled') return await awaitConfirmation(ctx, r.keys, r.account);
+    if (r.profile.status !== 'active') throw new CoreError('invalid_request');
+    await openSession(ctx, r.keys, r.profile);
+  } catch (err) {
+    if (!ctx.open) {
+      wipeUserKeys(r.keys);
+      await ctx.backend.signOut();
+    }
+    throw err;
+  }
+  return ctx.session;
 }
 
 /**
@@ -90,11 +135,14 @@ async function unlockAfterKdf(
       x25519Public: fromBase64Url(account.x25519Public)!,
       ed25519Public: fromBase64Url(account.ed25519Public)!,
     });
+    // Enrolled before bundles carried the pin: re-wrapped with it now, sent once the server has confirmed.
+    ctx.pinnedBundle =
+      account.wrappedKeys.v === 1
+        ? wrapUserKeys(secrets.wrapKey, account.userId, keys, keyPinOf(account))
+        : null;
   } catch {
-    throw new CoreError(
-      'wrong_credentials',
-      masterPassword === null ? KEY_REFUSED : 'That master password is not correct.',
-    );
+    if (masterPassword === null) throw new CoreError('wrong_credentials', KEY_REFUSED);
+    throw new LocalBundleRefused();
   } finally {
     secrets.wrapKey.wipe();
   }
@@ -143,8 +191,8 @@ async function unlockAfterKdf(
     if (err instanceof CoreError && err.code === 'offline' && typeof cached === 'object') {
       if (refuseOldVersion(ctx, keys, cached.policy)) return ctx.session;
     }
-    if (err instanceof CoreError && err.code === 'wrong_credentials' && masterPassword === null)
-      throw new CoreError('wrong_credentials', KEY_REFUSED);
+    if (err instanceof CoreError && err.code === 'wrong_credentials')
+      throw new CoreError('wrong_credentials', masterPassword === null ? KEY_REFUSED : OLD_PASSWORD);
     if (err instanceof CoreError) throw err;
     if (err instanceof DamagedError) throw new CoreError('damaged');
     throw err;

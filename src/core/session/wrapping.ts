@@ -3,11 +3,11 @@
 // master password and above the KDF floor, and a change made here rewraps the keys and the Auth secret.
 import { CoreError } from '../backend/errors';
 import type { ProfileRow } from '../backend/rows';
-import { fromBase64Url } from '../crypto/bytes';
+import { equalBytes, fromBase64Url } from '../crypto/bytes';
 import { WrappedEnvelopeSchema } from '../crypto/envelope';
 import { type KdfParams, KdfParamsSchema } from '../crypto/kdf';
-import { unwrapUserKeys, wipeUserKeys } from '../crypto/keys';
-import type { Account } from './account';
+import { unwrapKeyBundle, unwrapUserKeys, wipeUserKeys } from '../crypto/keys';
+import { type Account, keyPinOf } from './account';
 import type { CoreContext } from './context';
 import { deriveSecrets, wrapForPassword } from './enrollment';
 import type { Open } from './types';
@@ -24,8 +24,10 @@ export async function checkOwnKeys(ctx: CoreContext, profile: ProfileRow, accoun
 }
 
 /**
- * The server's KDF parameters and wrapped keys differ from this PC's after a master-password change on
- * another PC. The floor is checked before any derivation; a weakened set is refused, never used.
+ * The server's KDF parameters or key bundle differ from this PC's: a master-password change on another PC not
+ * yet in Auth, or the same password's bundle re-wrapped elsewhere (the pin added, the root role taken over). The
+ * floor is checked before any derivation; the bundle must open to this PC's keys with its pinned root, or it is
+ * damage, never adopted.
  */
 export async function adoptRemoteWrapping(
   ctx: CoreContext,
@@ -34,36 +36,45 @@ export async function adoptRemoteWrapping(
   masterPassword: string,
 ) {
   const kdf = sameWrapping(profile, account);
-  if (kdf === true) return;
-  const secrets = await deriveSecrets(masterPassword, kdf);
+  if (kdf === true && JSON.stringify(profile.wrapped_keys) === JSON.stringify(account.wrappedKeys)) return;
+  const params = kdf === true ? account.kdf : kdf;
+  const secrets = await deriveSecrets(masterPassword, params);
+  let rootHolder = account.rootHolder;
   try {
-    const keys = unwrapUserKeys(secrets.wrapKey, account.userId, profile.wrapped_keys, {
+    const { keys, pin } = unwrapKeyBundle(secrets.wrapKey, account.userId, profile.wrapped_keys, {
       x25519Public: fromBase64Url(account.x25519Public)!,
       ed25519Public: fromBase64Url(account.ed25519Public)!,
     });
     wipeUserKeys(keys);
+    const root = ctx.pinnedRoot(account);
+    if (
+      pin &&
+      (pin.root.id.toLowerCase() !== root.id.toLowerCase() ||
+        !equalBytes(pin.root.ed25519Public, root.ed25519Public))
+    )
+      throw new CoreError('damaged');
+    if (pin?.holder && pin.holder.n > (rootHolder?.n ?? 0)) rootHolder = pin.holder;
   } catch {
     throw new CoreError('damaged');
   } finally {
     secrets.wrapKey.wipe();
   }
   const parsed = WrappedEnvelopeSchema.parse(profile.wrapped_keys);
-  ctx.account = { ...account, kdf, wrappedKeys: parsed };
+  ctx.pinnedBundle = null;
+  ctx.account = { ...account, kdf: params, wrappedKeys: parsed, ...(rootHolder ? { rootHolder } : {}) };
   await ctx.accounts.save(ctx.account);
 }
 
 /**
- * True when the server holds the KDF parameters and wrapped keys this PC has (compared as parsed: jsonb
- * reorders keys), else the server's parameters, checked against the floor (below it: damaged).
+ * True when the server holds the KDF parameters this PC has (compared as parsed: jsonb reorders keys): the
+ * master password was not changed elsewhere. Else the server's parameters, checked against the floor (below it:
+ * damaged).
  */
 export function sameWrapping(profile: ProfileRow, account: Account): true | KdfParams {
   const kdf = KdfParamsSchema.safeParse(profile.kdf);
   const wrapped = WrappedEnvelopeSchema.safeParse(profile.wrapped_keys);
   if (!kdf.success || !wrapped.success) throw new CoreError('damaged');
-  const same =
-    JSON.stringify(kdf.data) === JSON.stringify(account.kdf) &&
-    JSON.stringify(wrapped.data) === JSON.stringify(account.wrappedKeys);
-  return same || kdf.data;
+  return JSON.stringify(kdf.data) === JSON.stringify(account.kdf) || kdf.data;
 }
 
 /** On a session the server has confirmed: the keys rewrapped under `next`, the Auth secret with them. */
@@ -82,7 +93,12 @@ export async function changeMasterPassword(
   } finally {
     check.wrapKey.wipe();
   }
-  const { kdf, wrapped, authSecret } = await wrapForPassword(account.userId, open.keyring.user, next);
+  const { kdf, wrapped, authSecret } = await wrapForPassword(
+    account.userId,
+    open.keyring.user,
+    keyPinOf(account),
+    next,
+  );
   await ctx.backend.updateOwnProfile({ kdf, wrapped_keys: wrapped });
   await ctx.backend.setAuthPassword(authSecret);
   ctx.account = { ...account, kdf, wrappedKeys: wrapped };

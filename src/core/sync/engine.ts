@@ -35,7 +35,7 @@ export interface SyncHooks {
   changed(entries: Change[]): void;
   rollback(entryId: string, seen: number, offered: number): void;
   damaged(row: EntryRow): void;
-  memberEvent(event: 'disabled' | 'grants' | 'profile'): void;
+  memberEvent(event: 'disabled' | 'grants' | 'profile' | 'devices'): void;
   officeEvent(event: 'policy' | 'profile'): void;
   presence(): void;
   connection(state: ConnectionState): void;
@@ -123,6 +123,8 @@ export class SyncEngine {
         this.hooks.memberEvent('grants');
       },
       profile: () => this.hooks.memberEvent('profile'),
+      // One of this person's PCs signed in for the first time, or one was signed out.
+      devices: () => this.hooks.memberEvent('devices'),
     });
     this.officeChannel = this.join(
       'office',

@@ -6,22 +6,50 @@ import { CoreError } from '../backend/errors';
 import type { ProfileRow } from '../backend/rows';
 import { listColleagues } from '../session/colleagues';
 import type { CoreContext } from '../session/context';
-import { disabled, lock, requireOpen, saveSnapshot } from '../session/lifecycle';
+import { deviceRevoked, disabled, lock, requireOpen, saveSnapshot } from '../session/lifecycle';
+import { CHANGED_ELSEWHERE } from '../session/new-pc';
 import type { Open, SyncStatus } from '../session/types';
 import { forceUpdate } from '../session/update-required';
 import { isBelow } from '../session/version';
+import { sameWrapping } from '../session/wrapping';
 import { colleagueKeys } from '../vault/keyring';
 import type { ConnectionState } from './engine';
 import { ownClaims, type PresenceClaim } from './presence';
 
 export async function startSync(ctx: CoreContext, open: Open): Promise<void> {
+  // Before anything is pulled or sent: a PC signed out while it was away learns it here, and erases its copy.
+  try {
+    await ctx.backend.registerDevice(
+      { ...ctx.opts.device, app_version: ctx.opts.appVersion },
+      ctx.freshDevice,
+    );
+    ctx.freshDevice = false;
+  } catch (err) {
+    // Ended after this start has settled: closing the session waits for it.
+    if (err instanceof CoreError && err.code === 'device_revoked')
+      return void setImmediate(() => void deviceRevoked(ctx).catch(() => {}));
+  }
+  if (ctx.open !== open) return;
+  await uploadPinnedBundle(ctx, open).catch(() => {});
+  await open.devices.start().catch(() => {});
   await open.engine.start(open.keyring.vaultIds()).catch(() => {});
   await open.vault.flushOutbox().catch(() => {});
-  await ctx.backend.upsertDevice({ ...ctx.opts.device, app_version: ctx.opts.appVersion }).catch(() => {});
   if (ctx.open === open) {
     startWatchdog(ctx);
     await saveSnapshot(ctx).catch(() => {});
   }
+}
+
+/** A bundle enrolled before the pin gets it (re-wrapped at unlock, same KDF): a new PC can verify from then on. */
+async function uploadPinnedBundle(ctx: CoreContext, open: Open): Promise<void> {
+  const bundle = ctx.pinnedBundle;
+  if (!bundle || ctx.open !== open) return;
+  ctx.pinnedBundle = null;
+  await ctx.backend.updateOwnProfile({ kdf: open.account.kdf, wrapped_keys: bundle });
+  const account = { ...open.account, wrappedKeys: bundle };
+  open.account = account;
+  ctx.account = account;
+  await ctx.accounts.save(account);
 }
 
 // Without a live socket, pokes (including "disabled") do not arrive: check the account on the poll beat.
@@ -40,7 +68,12 @@ export async function checkStatus(ctx: CoreContext): Promise<void> {
     if (err instanceof CoreError && (err.code === 'disabled' || err.code === 'not_signed_in')) profile = null;
     else throw err;
   }
+  if (!profile && (await ownDeviceRevoked(ctx))) return deviceRevoked(ctx);
   if (!profile || profile.status === 'disabled') return disabled(ctx);
+  if (ctx.open && sameWrapping(profile, ctx.open.account) !== true) {
+    await ctx.local.dropServerDocs();
+    return void (await lock(ctx, CHANGED_ELSEWHERE));
+  }
   // A role change voided the key certificate: locked, the next unlock waits for the admin's confirmation.
   if (profile.status === 'enrolled') {
     if (ctx.open) await ctx.local.saveServerDocs({ ...ctx.serverDocsOf(ctx.open), profile });
@@ -54,10 +87,23 @@ export async function checkStatus(ctx: CoreContext): Promise<void> {
   }
 }
 
-export async function onMemberEvent(ctx: CoreContext, e: 'disabled' | 'grants' | 'profile'): Promise<void> {
-  if (!ctx.open) return;
+/** Whether this PC's session was shut out by a revocation (asked when the server shows nothing of the account). */
+async function ownDeviceRevoked(ctx: CoreContext): Promise<boolean> {
+  return (await ctx.backend.deviceStatus(ctx.opts.device.id).catch(() => 'unknown')) === 'revoked';
+}
+
+export async function onMemberEvent(
+  ctx: CoreContext,
+  e: 'disabled' | 'grants' | 'profile' | 'devices',
+): Promise<void> {
+  const open = ctx.open;
+  if (!open) return;
   if (e === 'disabled') return checkStatus(ctx);
   if (e === 'profile') return checkStatus(ctx);
+  if (e === 'devices') {
+    if ((await open.devices.follow()) === 'revoked' && ctx.open === open) await deviceRevoked(ctx);
+    return;
+  }
   await reloadGrants(ctx);
 }
 

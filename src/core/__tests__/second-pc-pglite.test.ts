@@ -1,0 +1,4 @@
+import { describe } from 'vitest';
+import { secondPcScenarios } from './second-pc';
+
+describe('one person on two PCs (PGlite)', () => secondPcScenarios('pglite'));
