@@ -50,6 +50,7 @@ export function secondPcScenarios(kind: 'pglite' | 'postgres'): void {
       const s = await laptop.core.signIn('EMP@office.test ', MASTER);
       expect(s.state).toBe('unlocked');
       expect(laptop.core.vaults().map((v) => v.id)).toEqual([vaultId]);
+      await laptop.core.syncNow();
       expect(await laptop.core.vault.reveal(wifiId)).toBe('pw-1');
       // The office fingerprint PC 2 shows is the one PC 1 pinned from the invitation sheet.
       const pinned = desk.core.state.state === 'unlocked' ? desk.core.state.officeFingerprint : '';
@@ -126,7 +127,9 @@ export function secondPcScenarios(kind: 'pglite' | 'postgres'): void {
       expect(s.state === 'locked' && s.notice).toMatch(/changed on another PC/);
       expect((await refusal(laptop.core.unlock(MASTER))).code).toBe('wrong_credentials');
       expect((await laptop.core.unlock(NEW_MASTER)).state).toBe('unlocked');
+      await laptop.core.syncNow();
       expect(await laptop.core.vault.reveal(wifiId)).toBe('pw-1');
+      expect(desk.core.state.state).toBe('unlocked');
       // And the next unlock needs no server: PC 2 keeps the new wrapping.
       await laptop.core.lock();
       expect((await laptop.core.unlock(NEW_MASTER)).state).toBe('unlocked');

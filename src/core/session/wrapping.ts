@@ -99,9 +99,16 @@ export async function changeMasterPassword(
     keyPinOf(account),
     next,
   );
-  await ctx.backend.updateOwnProfile({ kdf, wrapped_keys: wrapped });
+  // Taken as this PC's own before the profile poke comes back, so it does not read its own change as one made
+  // elsewhere (sync/follow.ts checkStatus).
+  open.account = { ...account, kdf, wrappedKeys: wrapped };
+  try {
+    await ctx.backend.updateOwnProfile({ kdf, wrapped_keys: wrapped });
+  } catch (err) {
+    open.account = account;
+    throw err;
+  }
   await ctx.backend.setAuthPassword(authSecret);
-  ctx.account = { ...account, kdf, wrappedKeys: wrapped };
-  open.account = ctx.account;
+  ctx.account = open.account;
   await ctx.accounts.save(ctx.account);
 }
