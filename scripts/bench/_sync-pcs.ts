@@ -1,0 +1,266 @@
+// The N-PC part of the sync bench: one writer changes an entry, N listening PCs pull it, and three clocks run.
+// The PCs run the core's real sync path (own Supabase client, own Realtime socket, own cache files, SyncEngine
+// + Replica + Keyring), all in this one process, so the bench observes them from outside: it wraps the
+// PC's Backend.pullEntries (the server's answer, before any decrypt) and SyncEngine.applyPage (decrypt,
+// verify and apply of that answer) on each instance; src/core carries no hook for it.
+import { mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Backend } from '../../src/core/backend/client';
+import { envNetwork } from '../../src/core/backend/network/network';
+import type { EntryRow } from '../../src/core/backend/rows';
+import { fromBase64Url } from '../../src/core/crypto/bytes';
+import type { UserKeys } from '../../src/core/crypto/keys';
+import type { KeyroomCore } from '../../src/core/index';
+import type { Account } from '../../src/core/session/account';
+import { FileCacheStore, FileOutboxStore } from '../../src/core/storage/file';
+import { SyncEngine } from '../../src/core/sync/engine';
+import { LocalState } from '../../src/core/sync/state';
+import { colleagueKeys, Keyring } from '../../src/core/vault/keyring';
+import { Replica } from '../../src/core/vault/replica';
+import { formatMs, summarize } from './_stats';
+
+export type Mode = 'delta' | 'full';
+
+export const PCS_HEADER = `N PCs, one writer: every PC and the local stack run in this one process and share its one JS thread.
+  server      = writer's update answered -> each PC's pull answered, read before the PC decrypts anything.
+                Answers "how fast does the server serve N PCs". An upper bound: a response is read only when
+                the shared thread is free, so at 300 PCs it includes waiting behind other PCs' decrypts.
+                Below zero when a PC's pull is answered before the writer's own answer is read.
+  client CPU  = what ONE PC's thread spends on one change: decrypt + verify + apply of the pulled rows
+                (SyncEngine.applyPage; in the full mode the accept loop over the re-downloaded vault), summed
+                over that PC's pulls while the change is awaited. Answers "how much CPU one PC spends"; a real
+                PC spends it on its own CPU. Not counted: HTTP and JSON/zod parse of the response, the cache
+                file save that follows. "sum" is all N PCs' client CPU for one change, as this process pays it.
+  end-to-end  = writer's update sent -> change visible decrypted on each PC (as before). Here at 300 PCs it
+                is mostly the N PCs' client CPU added up on the one thread; a real office has N CPUs.`;
+
+/** One change being awaited: absolute times per PC, and each PC's client CPU while it is awaited. */
+interface Target {
+  id: string;
+  version: number;
+  sentAt: number;
+  committedAt: number | null;
+  served: Map<number, number>;
+  visible: Map<number, number>;
+  /** Thread time (ms) in this PC's decrypt + apply; synchronous code, so the thread did nothing else. */
+  clientMs: Map<number, number>;
+  /** Process CPU (ms, all threads) during those same sections. */
+  processCpuMs: number;
+}
+
+let target: Target | null = null;
+
+function served(pc: number, rows: EntryRow[]): void {
+  const t = target;
+  if (!t || t.served.has(pc)) return;
+  if (rows.some((r) => r.id === t.id && r.version >= t.version)) t.served.set(pc, performance.now());
+}
+
+function seen(pc: number, id: string, version: number): void {
+  const t = target;
+  if (!t || t.id !== id || version < t.version || t.visible.has(pc)) return;
+  t.visible.set(pc, performance.now());
+}
+
+/** Runs one PC's decrypt + apply and books its cost to the change being awaited. */
+function metered<T>(pc: number, run: () => T): T {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  try {
+    return run();
+  } finally {
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
+    const t = target;
+    if (t) {
+      t.clientMs.set(pc, (t.clientMs.get(pc) ?? 0) + ms);
+      t.processCpuMs += (cpu.user + cpu.system) / 1000;
+    }
+  }
+}
+
+export interface PcsContext {
+  url: string;
+  publishableKey: string;
+  account: Account;
+  keys: UserKeys;
+  authSecret: string;
+  vaultId: string;
+  dir: string;
+}
+
+function cloneKeys(k: UserKeys): UserKeys {
+  return {
+    x25519Secret: k.x25519Secret.slice(),
+    x25519Public: k.x25519Public.slice(),
+    ed25519Secret: k.ed25519Secret.slice(),
+    ed25519Public: k.ed25519Public.slice(),
+  };
+}
+
+interface Probe {
+  stop(): Promise<void>;
+}
+
+async function probe(n: number, mode: Mode, ctx: PcsContext): Promise<Probe> {
+  const backend = new Backend({ url: ctx.url, publishableKey: ctx.publishableKey, network: envNetwork() });
+  await backend.signIn(ctx.account.email, ctx.authSecret);
+  const root = { id: ctx.account.root.id, ed25519Public: fromBase64Url(ctx.account.root.ed25519Public)! };
+  const keyring = new Keyring(ctx.account.userId, cloneKeys(ctx.keys), root);
+  keyring.openGrants(await backend.ownGrants(), colleagueKeys(await backend.colleagues()));
+  const replica = new Replica(keyring);
+  if (mode === 'delta') {
+    // The engine awaits pullEntries and calls applyPage right after, synchronously: the first wrapper
+    // stamps the answer, the second times the decrypt + apply of exactly that answer.
+    const pullEntries = backend.pullEntries.bind(backend);
+    backend.pullEntries = async (vaultId, afterSeq, limit) => {
+      const page = await pullEntries(vaultId, afterSeq, limit);
+      served(n, page.rows);
+      return page;
+    };
+    const dir = await mkdtemp(join(ctx.dir, `pc${n}-`));
+    const local = new LocalState({
+      cache: await FileCacheStore.open(join(dir, 'cache.json')),
+      outbox: await FileOutboxStore.open(join(dir, 'outbox.json')),
+    });
+    const engine = new SyncEngine(backend, local, ctx.account.userId, {
+      accept: (row) => replica.accept(row),
+      changed: (changes) => {
+        for (const c of changes) seen(n, c.id, replica.get(c.id)?.version ?? 0);
+      },
+      rollback: () => {},
+      damaged: () => {},
+      memberEvent: () => {},
+      officeEvent: () => {},
+      presence: () => {},
+      connection: () => {},
+    });
+    const applyPage = engine.applyPage.bind(engine);
+    engine.applyPage = (vaultId, rows) => metered(n, () => applyPage(vaultId, rows));
+    await engine.start([ctx.vaultId]);
+    return {
+      stop: async () => {
+        await engine.stop();
+        keyring.wipe();
+        await backend.dispose();
+      },
+    };
+  }
+  // Full re-download: every poke fetches and decrypts the whole vault.
+  let running: Promise<void> | null = null;
+  let again = false;
+  const refetch = async () => {
+    do {
+      again = false;
+      const rows = await backend.allEntries(ctx.vaultId);
+      served(n, rows);
+      metered(n, () => {
+        for (const row of rows) if (replica.accept(row) === 'ok') seen(n, row.id, row.version);
+      });
+    } while (again);
+  };
+  const poke = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = refetch().finally(() => {
+      running = null;
+    });
+  };
+  const channel = backend.subscribe(`vault:${ctx.vaultId}`, { broadcast: { entry: poke } });
+  await refetch();
+  return {
+    stop: async () => {
+      await backend.unsubscribe(channel);
+      keyring.wipe();
+      await backend.dispose();
+    },
+  };
+}
+
+async function inBatches<T>(count: number, size: number, make: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < count; i += size) {
+    out.push(
+      ...(await Promise.all(Array.from({ length: Math.min(size, count - i) }, (_, j) => make(i + j)))),
+    );
+  }
+  return out;
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+/** Starts N PCs, makes `changes` updates through the writer's core and prints the three figures. */
+export async function runPcs(
+  n: number,
+  mode: Mode,
+  changes: number,
+  writer: KeyroomCore,
+  entryIds: string[],
+  ctx: PcsContext,
+  vaultSize: number,
+): Promise<void> {
+  const t = performance.now();
+  const probes = await inBatches(n, 10, (i) => probe(i, mode, ctx));
+  const setup = performance.now() - t;
+  await new Promise((r) => setTimeout(r, 1000));
+  const e2e: number[] = [];
+  const server: number[] = [];
+  const client: number[] = [];
+  const sums: number[] = [];
+  const processSums: number[] = [];
+  const writes: number[] = [];
+  let missed = 0;
+  const cpu = process.cpuUsage();
+  for (let c = 0; c < changes; c++) {
+    const id = entryIds[c % entryIds.length]!;
+    const base = writer.vault.get(id).version;
+    const tgt: Target = {
+      id,
+      version: base + 1,
+      sentAt: performance.now(),
+      committedAt: null,
+      served: new Map(),
+      visible: new Map(),
+      clientMs: new Map(),
+      processCpuMs: 0,
+    };
+    target = tgt;
+    await writer.vault.update(id, base, { title: `Bench ${c} changed`, password: `changed-${c}` });
+    tgt.committedAt = performance.now();
+    const until = performance.now() + 30_000;
+    while (tgt.visible.size < n && performance.now() < until) await new Promise((r) => setTimeout(r, 5));
+    target = null;
+    const committed = tgt.committedAt;
+    writes.push(committed - tgt.sentAt);
+    for (const at of tgt.visible.values()) e2e.push(at - tgt.sentAt);
+    for (const at of tgt.served.values()) server.push(at - committed);
+    client.push(...tgt.clientMs.values());
+    sums.push([...tgt.clientMs.values()].reduce((a, b) => a + b, 0));
+    processSums.push(tgt.processCpuMs);
+    missed += n - tgt.visible.size;
+  }
+  const used = process.cpuUsage(cpu);
+  const perPc = (used.user + used.system) / 1000 / (n * changes);
+  const label =
+    mode === 'delta' ? 'delta (poke + pull by seq)' : `full re-download of ${vaultSize} per change`;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const e = summarize(e2e);
+  const s = summarize(server);
+  const k = summarize(client);
+  console.log(`${n} PCs, ${label}, ${changes} changes${missed ? `, missed=${missed}` : ''}:`);
+  console.log(`  ${formatMs('end-to-end, update sent -> visible decrypted on each PC', e2e)}`);
+  console.log(`  ${formatMs('server, update answered -> each PC pull answered', server)}`);
+  console.log(`  ${formatMs('client CPU per PC per change, decrypt + verify + apply', client)}`);
+  console.log(
+    `  client CPU sum over ${n} PCs per change: mean=${ms(mean(sums))} max=${ms(Math.max(...sums))} (process CPU in those sections, all threads: mean=${ms(mean(processSums))})`,
+  );
+  console.log(
+    `  ratios: server p99 / end-to-end p99 = ${(s.p99 / e.p99).toFixed(2)}; client CPU sum / end-to-end max = ${(mean(sums) / e.max).toFixed(2)}; client CPU p50 / end-to-end p50 = ${(k.p50 / e.p50).toFixed(3)}`,
+  );
+  console.log(
+    `  ${formatMs("writer's update round trip", writes)}; setup ${(setup / 1000).toFixed(1)} s; process CPU per PC per change, stack included, ${perPc.toFixed(1)} ms`,
+  );
+  await inBatches(probes.length, 50, (i) => probes[i]!.stop());
+}
