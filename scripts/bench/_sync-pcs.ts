@@ -1,12 +1,13 @@
 // The N-PC part of the sync bench: one writer changes an entry, N listening PCs pull it, and three clocks run.
 // The PCs run the core's real sync path (own Supabase client, own Realtime socket, own cache files, SyncEngine
 // + Replica + Keyring), all in this one process, so the bench observes them from outside: it wraps the
-// PC's Backend.pullEntries (the server's answer, before any decrypt) and SyncEngine.applyPage (decrypt,
-// verify and apply of that answer) on each instance; src/core carries no hook for it.
+// PC's network fetch and Backend.pullEntries (when the answer holding the change arrived, before any parse or
+// decrypt) and SyncEngine.applyPage (decrypt, verify and apply of that answer) on each instance; src/core
+// carries no hook for it.
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Backend } from '../../src/core/backend/client';
-import { envNetwork } from '../../src/core/backend/network/network';
+import { envNetwork, type Network } from '../../src/core/backend/network/network';
 import type { EntryRow } from '../../src/core/backend/rows';
 import { fromBase64Url } from '../../src/core/crypto/bytes';
 import type { UserKeys } from '../../src/core/crypto/keys';
@@ -23,7 +24,8 @@ export type Mode = 'delta' | 'full';
 
 export const PCS_HEADER = `N PCs, one writer. Every PC and the local stack (its REST and Realtime servers) run in this one
 process, on one JS thread; PostgreSQL is its own process. The three figures:
-  server      = writer's update answered -> each PC's pull answered, read before the PC decrypts anything.
+  server      = writer's update answered -> each PC's pull answered (its answer's headers read, before the
+                body is parsed or anything decrypted).
                 Answers "how fast does the server serve N PCs". An upper bound: a response is read only when
                 the shared thread is free, so it also holds the other PCs' work on that thread (their HTTP,
                 Realtime and decrypts). Below zero when a PC's pull is answered before the writer's answer is read.
@@ -54,10 +56,11 @@ interface Target {
 
 let target: Target | null = null;
 
-function served(pc: number, rows: EntryRow[]): void {
+/** A pull's rows hold the awaited change: `answeredAt` is when its answer arrived. */
+function served(pc: number, rows: EntryRow[], answeredAt: number): void {
   const t = target;
   if (!t || t.served.has(pc)) return;
-  if (rows.some((r) => r.id === t.id && r.version >= t.version)) t.served.set(pc, performance.now());
+  if (rows.some((r) => r.id === t.id && r.version >= t.version)) t.served.set(pc, answeredAt);
 }
 
 function seen(pc: number, id: string, version: number): void {
@@ -106,20 +109,38 @@ interface Probe {
   stop(): Promise<void>;
 }
 
+/** The PC's network, noting when the answer to an entries pull arrives (its headers, before the body is parsed). */
+function stampedNetwork(): { network: Network; answeredAt: () => number } {
+  const net = envNetwork();
+  let at = 0;
+  const network: Network = {
+    WebSocket: net.WebSocket,
+    route: (target) => net.route(target),
+    fetch: async (input, init) => {
+      const res = await net.fetch(input, init);
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes('/rest/v1/entries')) at = performance.now();
+      return res;
+    },
+  };
+  return { network, answeredAt: () => at };
+}
+
 async function probe(n: number, mode: Mode, ctx: PcsContext): Promise<Probe> {
-  const backend = new Backend({ url: ctx.url, publishableKey: ctx.publishableKey, network: envNetwork() });
+  const { network, answeredAt } = stampedNetwork();
+  const backend = new Backend({ url: ctx.url, publishableKey: ctx.publishableKey, network });
   await backend.signIn(ctx.account.email, ctx.authSecret);
   const root = { id: ctx.account.root.id, ed25519Public: fromBase64Url(ctx.account.root.ed25519Public)! };
   const keyring = new Keyring(ctx.account.userId, cloneKeys(ctx.keys), root);
   keyring.openGrants(await backend.ownGrants(), colleagueKeys(await backend.colleagues()));
   const replica = new Replica(keyring);
   if (mode === 'delta') {
-    // The engine awaits pullEntries and calls applyPage right after, synchronously: the first wrapper
-    // stamps the answer, the second times the decrypt + apply of exactly that answer.
+    // The engine pulls one vault at a time and calls applyPage right after pullEntries, synchronously: the
+    // first wrapper books the answer's arrival, the second times the decrypt + apply of exactly that answer.
     const pullEntries = backend.pullEntries.bind(backend);
     backend.pullEntries = async (vaultId, afterSeq, limit) => {
       const page = await pullEntries(vaultId, afterSeq, limit);
-      served(n, page.rows);
+      served(n, page.rows, answeredAt());
       return page;
     };
     const dir = await mkdtemp(join(ctx.dir, `pc${n}-`));
@@ -157,7 +178,7 @@ async function probe(n: number, mode: Mode, ctx: PcsContext): Promise<Probe> {
     do {
       again = false;
       const rows = await backend.allEntries(ctx.vaultId);
-      served(n, rows);
+      served(n, rows, answeredAt());
       metered(n, () => {
         for (const row of rows) if (replica.accept(row) === 'ok') seen(n, row.id, row.version);
       });
