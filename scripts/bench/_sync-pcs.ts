@@ -44,7 +44,6 @@ interface Target {
   id: string;
   version: number;
   sentAt: number;
-  committedAt: number | null;
   served: Map<number, number>;
   visible: Map<number, number>;
   /** CPU time (ms) of the process during this PC's decrypt + apply: synchronous code, so the JS thread did
@@ -247,7 +246,6 @@ export async function runPcs(
       id,
       version: base + 1,
       sentAt: performance.now(),
-      committedAt: null,
       served: new Map(),
       visible: new Map(),
       clientCpu: new Map(),
@@ -255,11 +253,10 @@ export async function runPcs(
     };
     target = tgt;
     await writer.vault.update(id, base, { title: `Bench ${c} changed`, password: `changed-${c}` });
-    tgt.committedAt = performance.now();
+    const committed = performance.now();
     const until = performance.now() + 30_000;
     while (tgt.visible.size < n && performance.now() < until) await new Promise((r) => setTimeout(r, 5));
     target = null;
-    const committed = tgt.committedAt;
     writes.push(committed - tgt.sentAt);
     for (const at of tgt.visible.values()) e2e.push(at - tgt.sentAt);
     for (const at of tgt.served.values()) server.push(at - committed);
