@@ -10,6 +10,9 @@ import { MASTER, Office, type Pc, SLOW, STARTUP, until, waitFor } from '../core/
 import { MemoryKeychain } from './secrets/memory-keychain';
 import { STAY_UNLOCKED_SERVICE } from './secrets/stay-unlocked';
 import { StayUnlockedWiring } from './stay-unlocked-wiring';
+
+const NEW_MASTER = 'a new master password for both PCs 9';
+
 import { confOpener } from './store/conf-opener';
 import { openSettingsStore } from './store/profile-stores';
 
@@ -187,6 +190,28 @@ describe('stay unlocked on this PC: the main-process wiring beneath Electron (re
       expect(emp.core.state.state).toBe('locked');
       await wiring.settled();
       expect(await kept()).toEqual([]);
+      expect(errors).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'the master password changed on another PC of the person: this PC locks at once and its kept key goes',
+    async () => {
+      await relock();
+      expect(await kept()).toHaveLength(1);
+      const laptop = await office.pc('laptop');
+      expect((await laptop.core.signIn('emp@office.test', MASTER)).state).toBe('unlocked');
+      const locked = waitFor(emp.core, 'sessionChanged', (s) => s.state === 'locked', 15_000);
+      await laptop.core.changeMasterPassword(MASTER, NEW_MASTER);
+      const s = await locked;
+      expect(s.state === 'locked' && s.notice).toMatch(/changed on another PC/);
+      await wiring.settled();
+      expect(await kept()).toEqual([]);
+      // It opens with the new password (and keeps that key); the password goes back for the tests after this.
+      expect((await emp.core.unlock(NEW_MASTER)).state).toBe('unlocked');
+      await emp.core.changeMasterPassword(NEW_MASTER, MASTER);
+      await wiring.settled();
       expect(errors).toEqual([]);
     },
     SLOW,
