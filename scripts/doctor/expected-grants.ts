@@ -1,9 +1,22 @@
 // The privileges the migrations give the API roles, one line per privilege as the doctor reads them from the
-// catalogue (catalog.ts). docs/data-model.md's grants table says the same in prose; `anon` holds nothing at all,
-// and nobody but the functions' owner executes anything in `private`. After a migration changes a grant, print
-// the new list from a database that has it with `npm run doctor -- --print-grants` (SUPABASE_DB_URL set) and
-// review the difference here: the doctor test (green against the local stack) fails until both agree.
+// catalogue (catalog.ts). docs/data-model.md's grants table says the same in prose; `anon` executes prelogin (a new
+// PC's KDF parameters) and holds nothing else, and nobody but the functions' owner executes anything in `private`.
+// After a migration changes a grant, print the new list from a database that has it with
+// `npm run doctor -- --print-grants` (SUPABASE_DB_URL set) and review the difference here: the doctor test (green
+// against the local stack) fails until both agree.
 export const EXPECTED_GRANTS: readonly string[] = [
+  'column public.devices.app_version authenticated INSERT',
+  'column public.devices.app_version authenticated UPDATE',
+  'column public.devices.id authenticated INSERT',
+  'column public.devices.id authenticated UPDATE',
+  'column public.devices.last_seen authenticated INSERT',
+  'column public.devices.last_seen authenticated UPDATE',
+  'column public.devices.name authenticated INSERT',
+  'column public.devices.name authenticated UPDATE',
+  'column public.devices.platform authenticated INSERT',
+  'column public.devices.platform authenticated UPDATE',
+  'column public.devices.user_id authenticated INSERT',
+  'column public.devices.user_id authenticated UPDATE',
   'column public.entries.deleted_at authenticated UPDATE',
   'column public.entries.envelope authenticated UPDATE',
   'column public.entries.key_version authenticated UPDATE',
@@ -32,10 +45,16 @@ export const EXPECTED_GRANTS: readonly string[] = [
   'function public.is_admin() authenticated EXECUTE',
   'function public.log_event(p_action text, p_entry_id uuid) authenticated EXECUTE',
   'function public.log_import(p_vault_id uuid, p_count integer, p_format text) authenticated EXECUTE',
+  'function public.my_device_status(p_id uuid) authenticated EXECUTE',
   'function public.my_status() authenticated EXECUTE',
   'function public.my_vault_ids() authenticated EXECUTE',
+  'function public.prelogin(p_email text) anon EXECUTE',
+  'function public.prelogin(p_email text) authenticated EXECUTE',
   'function public.raise_entry_miss(p_id uuid) authenticated EXECUTE',
+  'function public.register_device(p_id uuid, p_name text, p_platform text, p_app_version text, p_fresh boolean) authenticated EXECUTE',
+  'function public.revoke_device(p_id uuid) authenticated EXECUTE',
   'function public.rotate_vault_key(p_vault_id uuid, p_old_version integer, p_entries jsonb, p_grants jsonb) authenticated EXECUTE',
+  'function public.session_revoked() authenticated EXECUTE',
   'function public.set_entry_deleted(p_id uuid, p_base_version integer, p_deleted boolean, p_envelope jsonb, p_key_version integer, p_proof jsonb) authenticated EXECUTE',
   'function public.update_entry(p_id uuid, p_base_version integer, p_envelope jsonb, p_key_version integer) authenticated EXECUTE',
   'function public.verify_audit_chain() authenticated EXECUTE',
@@ -46,9 +65,7 @@ export const EXPECTED_GRANTS: readonly string[] = [
   'table public.audit_log service_role SELECT',
   'table public.client_policy authenticated SELECT',
   'table public.client_policy service_role SELECT',
-  'table public.devices authenticated INSERT',
   'table public.devices authenticated SELECT',
-  'table public.devices authenticated UPDATE',
   'table public.devices service_role INSERT',
   'table public.devices service_role SELECT',
   'table public.entries authenticated INSERT',

@@ -126,7 +126,11 @@ export class StayUnlockedWiring {
   #onSession(s: SessionState): void {
     this.#noteProfile(s);
     const profile = this.#profile;
-    if (profile) void this.#run('wipe', () => this.#stay.onSession(profile, s.state));
+    if (!profile) return;
+    // Locked by the server's word (the master password was changed on another PC): the kept key derives the old
+    // Auth secret and would still open this PC's cache while it is offline. It goes now.
+    if (s.state === 'locked' && s.notice) void this.#run('wipe', () => this.#stay.wipe(profile));
+    else void this.#run('wipe', () => this.#stay.onSession(profile, s.state));
   }
 
   #enforce(): void {

@@ -16,8 +16,9 @@
 -- RevokeDefaultDataApiPrivilegesSql), but its default privileges still hand them TRUNCATE, REFERENCES and TRIGGER
 -- on tables and UPDATE on sequences, PostgreSQL gives EXECUTE on every new function to PUBLIC, and an older
 -- project still grants everything. So each object first loses whatever the defaults gave (`revoke all`), then
--- gets exactly what its callers use: `anon` nothing anywhere, no API role TRUNCATE, REFERENCES or TRIGGER;
--- `authenticated` what the app does; `service_role` what the edge functions, admin:init and set-up scripts do.
+-- gets exactly what its callers use: `anon` nothing anywhere but prelogin (part 4), no API role TRUNCATE,
+-- REFERENCES or TRIGGER; `authenticated` what the app does; `service_role` what the edge functions, admin:init and
+-- set-up scripts do.
 -- Column-level UPDATE where the guard trigger refuses every other column anyway, so both say the same.
 --
 -- Nothing has been released: this baseline replaces the migrations written during development. From the first
@@ -141,6 +142,10 @@ create index audit_log_at_idx on public.audit_log (at);
 create index audit_log_entry_idx on public.audit_log (entry_id);
 create index audit_log_actor_idx on public.audit_log (actor_id);
 
+-- One row per installed app, written by register_device and revoke_device (part 4; for now also by the app's own
+-- upsert, see the grants below). session_id is the Auth session the PC last registered with: the `session_id`
+-- claim GoTrue puts in every access token it issues for that session, refreshes included (supabase/auth
+-- internal/tokens/service.go AccessTokenClaims.SessionId).
 create table public.devices (
   id uuid primary key,
   user_id uuid not null default auth.uid() references public.profiles (id) on delete cascade,
@@ -148,9 +153,36 @@ create table public.devices (
   platform text not null default '',
   app_version text not null default '',
   last_seen timestamptz not null default now(),
+  session_id uuid,
+  revoked_at timestamptz,
+  revoked_by uuid,
+  created_at timestamptz not null default now(),
   constraint devices_fields_size check (length(name) <= 200 and length(platform) <= 32 and length(app_version) <= 64)
 );
 create index devices_user_idx on public.devices (user_id);
+
+-- The Auth sessions of revoked PCs. A revoked PC's access token stays valid until it expires (PostgREST checks
+-- only its signature and expiry), so every gate below refuses a request whose session is listed here: one lookup of
+-- this primary key (devices needs no index on session_id, nothing looks a device up by it). Kept apart from
+-- devices: a PC that signs in afresh clears its device's revocation, while the session it was revoked with (and
+-- whoever copied its tokens) stays refused.
+create table private.revoked_sessions (
+  session_id uuid primary key,
+  user_id uuid not null references public.profiles (id) on delete cascade,
+  device_id uuid not null,
+  revoked_at timestamptz not null default now()
+);
+revoke all on private.revoked_sessions from public, anon, authenticated, service_role;
+
+-- Per-database secrets, generated at migration time and never readable through the API. `prelogin` keys the fake
+-- KDF salts of public.prelogin. pgcrypto is in schema `extensions` on Supabase (and in the local stack's
+-- bootstrap).
+create table private.secrets (
+  name text primary key,
+  secret bytea not null check (octet_length(secret) >= 32)
+);
+insert into private.secrets (name, secret) values ('prelogin', extensions.gen_random_bytes(32));
+revoke all on private.secrets from public, anon, authenticated, service_role;
 
 create table public.client_policy (
   id int primary key default 1 check (id = 1),
@@ -177,16 +209,28 @@ insert into public.client_policy (id) values (1);
 -- Caller helpers (read profiles on every call, so a disable or demotion acts on the next request)
 -- ---------------------------------------------------------------------------------------------------------
 
+-- Whether the request comes from the Auth session of a revoked PC (one primary-key lookup). Every helper below
+-- answers as if the caller had no profile then, so a revoked PC's next request finds nothing, before its access
+-- token expires. A request without a session (the service role, the admin RPCs acting as an admin) is not one.
+create function public.session_revoked() returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select exists (
+    select 1 from private.revoked_sessions r where r.session_id = nullif(auth.jwt() ->> 'session_id', '')::uuid
+  );
+$$;
+
 create function public.my_status() returns text
 language sql stable security definer set search_path = ''
 as $$
-  select p.status from public.profiles p where p.id = auth.uid();
+  select p.status from public.profiles p where p.id = auth.uid() and not public.session_revoked();
 $$;
 
 create function public.is_active_member() returns boolean
 language sql stable security definer set search_path = ''
 as $$
-  select exists (select 1 from public.profiles p where p.id = auth.uid() and p.status = 'active');
+  select exists (select 1 from public.profiles p where p.id = auth.uid() and p.status = 'active')
+    and not public.session_revoked();
 $$;
 
 create function public.is_admin() returns boolean
@@ -194,7 +238,7 @@ language sql stable security definer set search_path = ''
 as $$
   select exists (
     select 1 from public.profiles p where p.id = auth.uid() and p.status = 'active' and p.role = 'admin'
-  );
+  ) and not public.session_revoked();
 $$;
 
 -- The vaults the caller may read: all for an admin; for an active member those with a live grant at the
@@ -213,10 +257,10 @@ $$;
 
 -- The policies below call these as the requesting user, so `authenticated` executes them (and may call them
 -- through /rpc: they reveal only the caller's own standing).
-revoke all on function public.my_status(), public.is_active_member(), public.is_admin(), public.my_vault_ids()
-  from public, anon, authenticated, service_role;
-grant execute on function public.my_status(), public.is_active_member(), public.is_admin(), public.my_vault_ids()
-  to authenticated;
+revoke all on function public.session_revoked(), public.my_status(), public.is_active_member(), public.is_admin(),
+  public.my_vault_ids() from public, anon, authenticated, service_role;
+grant execute on function public.session_revoked(), public.my_status(), public.is_active_member(), public.is_admin(),
+  public.my_vault_ids() to authenticated;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- profiles
@@ -224,9 +268,10 @@ grant execute on function public.my_status(), public.is_active_member(), public.
 
 alter table public.profiles enable row level security;
 create policy profiles_select on public.profiles for select to authenticated
-  using ((id = (select auth.uid()) and status <> 'disabled') or (select public.is_admin()));
+  using ((id = (select auth.uid()) and status <> 'disabled' and not (select public.session_revoked()))
+    or (select public.is_admin()));
 create policy profiles_update_own on public.profiles for update to authenticated
-  using (id = (select auth.uid()) and status <> 'disabled')
+  using (id = (select auth.uid()) and status <> 'disabled' and not (select public.session_revoked()))
   with check (id = (select auth.uid()));
 
 -- A user changes their display name and their enrollment material; role, status, email and confirmation only
@@ -372,16 +417,23 @@ grant select on public.audit_log to authenticated, service_role;
 alter table public.devices enable row level security;
 create policy devices_select on public.devices for select to authenticated
   using ((user_id = (select auth.uid()) and (select public.is_active_member())) or (select public.is_admin()));
+
+-- The app registers and revokes PCs through register_device and revoke_device (part 4), which audit a new PC and a
+-- revocation and poke the person's other PCs.
+-- TEMPORARY (issue 15), until the app calls register_device: the app still upserts its own row directly, so
+-- INSERT and UPDATE stay granted on the columns it sends (PostgREST's upsert updates every column it sent), never on
+-- session_id or the revocation. devices_touch stamps the request's session, and a revoked device or session cannot
+-- write. Remove these two policies and the two column grants once no client upserts devices.
 create policy devices_insert on public.devices for insert to authenticated
   with check (user_id = (select auth.uid()) and (select public.is_active_member()));
 create policy devices_update on public.devices for update to authenticated
-  using (user_id = (select auth.uid()) and (select public.is_active_member()))
-  with check (user_id = (select auth.uid()) and (select public.is_active_member()));
+  using (user_id = (select auth.uid()) and revoked_at is null and (select public.is_active_member()))
+  with check (user_id = (select auth.uid()) and revoked_at is null and (select public.is_active_member()));
 
--- The app upserts its own row (PostgREST's upsert updates every column it sent, so UPDATE is table-wide;
--- devices_touch keeps a device with its user and stamps last_seen).
 revoke all on public.devices from anon, authenticated, service_role;
-grant select, insert, update on public.devices to authenticated;
+grant select on public.devices to authenticated;
+grant insert (id, user_id, name, platform, app_version, last_seen),
+  update (id, user_id, name, platform, app_version, last_seen) on public.devices to authenticated;
 grant select, insert on public.devices to service_role;
 
 -- ---------------------------------------------------------------------------------------------------------

@@ -108,12 +108,20 @@ begin
     perform private.audit(v_action, null, null, new.id,
       jsonb_build_object('from', old.status, 'to', new.status));
   end if;
-  -- A reset that keeps the status (invited, disabled) is audited by admin_reset itself.
-  if new.status is not distinct from old.status and current_setting('keyroom.resetting', true) is distinct from 'on' and (
-    new.x25519_public is distinct from old.x25519_public or new.ed25519_public is distinct from old.ed25519_public
-    or new.kdf is distinct from old.kdf or new.wrapped_keys is distinct from old.wrapped_keys
-    or new.key_certificate is distinct from old.key_certificate) then
-    perform private.audit('user.keys', null, null, new.id, '{}'::jsonb);
+  -- A reset that keeps the status (invited, disabled) is audited by admin_reset itself. A new kdf on an enrolled
+  -- account is a master-password change (the client re-wraps its keys under the new password in the same update,
+  -- then changes the Auth password, which signs out the person's other sessions): one row for it, and a poke on the
+  -- person's channel so their other PCs ask for the new master password at once.
+  if new.status is not distinct from old.status
+    and current_setting('keyroom.resetting', true) is distinct from 'on' then
+    if old.kdf is not null and new.kdf is not null and new.kdf is distinct from old.kdf then
+      perform private.audit('account.password_changed', null, null, new.id, '{}'::jsonb);
+      perform realtime.send(jsonb_build_object('user_id', new.id), 'profile', 'member:' || new.id, true);
+    elsif new.x25519_public is distinct from old.x25519_public
+      or new.ed25519_public is distinct from old.ed25519_public or new.kdf is distinct from old.kdf or new.wrapped_keys is distinct from old.wrapped_keys
+      or new.key_certificate is distinct from old.key_certificate then
+      perform private.audit('user.keys', null, null, new.id, '{}'::jsonb);
+    end if;
   end if;
 
   if new.status = 'disabled' and old.status is distinct from 'disabled' then
@@ -393,14 +401,33 @@ create trigger entries_90_after after insert or update on public.entries
 -- devices, client_policy
 -- ---------------------------------------------------------------------------------------------------------
 
+-- A device stays with its user and keeps its first registration time; last_seen is what register_device stamps
+-- (a revocation is not a sighting). TEMPORARY (issue 15): an app's direct upsert (schema.sql, devices) is a
+-- sighting with the request's own Auth session, never a revocation or its undoing.
 create function private.devices_touch() returns trigger
 language plpgsql set search_path = ''
 as $$
 begin
-  if tg_op = 'UPDATE' and new.user_id is distinct from old.user_id then
-    raise exception 'permission denied: a device belongs to one user' using errcode = '42501';
+  if tg_op = 'INSERT' then
+    new.created_at := now();
+    new.last_seen := now();
+  else
+    if new.user_id is distinct from old.user_id then
+      raise exception 'permission denied: a device belongs to one user' using errcode = '42501';
+    end if;
+    new.created_at := old.created_at;
   end if;
-  new.last_seen := now();
+  if current_user in ('anon', 'authenticated') then
+    new.session_id := nullif(auth.jwt() ->> 'session_id', '')::uuid;
+    new.last_seen := now();
+    if tg_op = 'INSERT' then
+      new.revoked_at := null;
+      new.revoked_by := null;
+    else
+      new.revoked_at := old.revoked_at;
+      new.revoked_by := old.revoked_by;
+    end if;
+  end if;
   return new;
 end;
 $$;

@@ -163,6 +163,180 @@ revoke all on function public.rotate_vault_key(uuid, int, jsonb, jsonb) from pub
 grant execute on function public.rotate_vault_key(uuid, int, jsonb, jsonb) to authenticated;
 
 -- ---------------------------------------------------------------------------------------------------------
+-- Pre-login: the KDF parameters a new PC needs before it can derive the Auth password
+-- ---------------------------------------------------------------------------------------------------------
+
+-- The one function `anon` executes. A PC that has never seen the account derives the master key from the master
+-- password with the account's Argon2id parameters before it can sign in (the Auth password is derived from it), so
+-- it asks for them by email. An email without an enrolled profile (unknown, invited, reset) answers parameters of
+-- exactly the shape of a real default set: the defaults of src/core/crypto/kdf.ts KDF_DEFAULT and a salt that is
+-- the first 16 bytes of HMAC-SHA256(this database's secret, lower(trim(email))), so the same email always answers
+-- the same salt and nobody without the secret can tell it from a random one. Both answers are built on every call
+-- (the lookup, the HMAC, the object), so the path and its cost are the same. The sign-in that follows fails the
+-- same way for an unknown email and a wrong password (GoTrue: invalid_credentials).
+--
+-- What can still tell a real answer from a fake one, and why it is accepted:
+-- - A real salt changes when its owner changes the master password (or is reset and enrolls again); a fake one
+--   never does. Someone who asks for the same email over weeks can learn that an account exists and roughly when
+--   its password changed. The salt itself tells nothing about the password.
+-- - A real set that is not the default (if a client ever enrolled with other m/t/p, or a kdf stored with other
+--   keys) differs from every fake one. The client writes only newKdfParams() (the defaults); when the defaults
+--   change, the fake ones here must change with them.
+-- - An email typed with other case or spaces answers the same as the normalised one, as GoTrue normalises it.
+-- - Timing: one indexed lookup either way; the network dwarfs the difference between a hit and a miss.
+-- It is not rate-limited here: the answer is cheap and tells nothing (Supabase's API gateway limits anon traffic).
+create function public.prelogin(p_email text) returns jsonb
+language plpgsql stable security definer set search_path = ''
+as $$
+declare
+  v_email text;
+  v_real jsonb;
+  v_fake jsonb;
+  v_secret bytea;
+begin
+  if p_email is null or length(p_email) > 254 then
+    raise exception 'invalid_email' using errcode = '22023';
+  end if;
+  v_email := lower(trim(p_email));
+  select p.kdf into v_real from public.profiles p where p.email = v_email and p.kdf is not null;
+  select s.secret into v_secret from private.secrets s where s.name = 'prelogin';
+  v_fake := jsonb_build_object(
+    'alg', 'argon2id', 'v', 19, 'm', 65536, 't', 3, 'p', 1,
+    'salt', translate(
+      encode(substring(extensions.hmac(convert_to(v_email, 'UTF8'), v_secret, 'sha256') from 1 for 16), 'base64'),
+      '+/=', '-_')
+  );
+  return coalesce(v_real, v_fake);
+end;
+$$;
+
+revoke all on function public.prelogin(text) from public, anon, authenticated, service_role;
+grant execute on function public.prelogin(text) to anon, authenticated;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Devices: each PC registers itself with its Auth session; the person or an admin revokes a PC
+-- ---------------------------------------------------------------------------------------------------------
+
+-- The Auth session of the request (GoTrue's `session_id` claim, supabase/auth internal/tokens/service.go
+-- AccessTokenClaims.SessionId); null without one.
+create function private.jwt_session() returns uuid
+language sql stable set search_path = ''
+as $$
+  select nullif(auth.jwt() ->> 'session_id', '')::uuid;
+$$;
+
+-- Registers the calling PC (called at every sign-in and app start). A device id belongs to the first person who
+-- registered it. A revoked PC is signed out: it comes back only through a fresh sign-in with email and master
+-- password after it has wiped itself (p_fresh), which clears the revocation; anything else is `device_revoked`
+-- (P0001, hint device_revoked). A PC new to the person (or a revoked one signed in again) is audited as
+-- `device.added` and poked on the person's channel (`devices`), so their other PCs can say "signed in on a new PC".
+-- New device ids are rate-limited per person (10, one more every 6 minutes), as each writes an audit row.
+create function public.register_device(
+  p_id uuid, p_name text, p_platform text, p_app_version text, p_fresh boolean
+) returns jsonb
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  v_uid uuid := auth.uid();
+  v_session uuid := private.jwt_session();
+  d public.devices;
+  v_restored boolean := false;
+begin
+  if not public.is_active_member() then
+    raise exception 'permission denied' using errcode = '42501';
+  end if;
+  if p_id is null or p_fresh is null then
+    raise exception 'invalid_arguments' using errcode = '22023';
+  end if;
+  select * into d from public.devices x where x.id = p_id for update;
+  if found then
+    if d.user_id <> v_uid then
+      raise exception 'permission denied: the device belongs to someone else' using errcode = '42501';
+    end if;
+    if d.revoked_at is not null and not p_fresh then
+      raise exception 'device_revoked' using errcode = 'P0001', hint = 'device_revoked';
+    end if;
+    v_restored := d.revoked_at is not null;
+    update public.devices x
+    set name = coalesce(p_name, ''), platform = coalesce(p_platform, ''), app_version = coalesce(p_app_version, ''),
+      session_id = v_session, last_seen = now(), revoked_at = null, revoked_by = null
+    where x.id = p_id
+    returning * into d;
+    if not v_restored then
+      return jsonb_build_object('device_id', d.id, 'new', false, 'restored', false);
+    end if;
+  else
+    perform private.take_token('device_added', 10, 360);
+    insert into public.devices (id, user_id, name, platform, app_version, session_id)
+    values (p_id, v_uid, coalesce(p_name, ''), coalesce(p_platform, ''), coalesce(p_app_version, ''), v_session)
+    returning * into d;
+  end if;
+  perform private.audit('device.added', null, null, v_uid,
+    jsonb_build_object('device_id', d.id, 'name', d.name, 'platform', d.platform, 'restored', v_restored));
+  perform realtime.send(jsonb_build_object('device_id', d.id, 'op', 'added'), 'devices', 'member:' || v_uid, true);
+  return jsonb_build_object('device_id', d.id, 'new', not v_restored, 'restored', v_restored);
+end;
+$$;
+
+-- Revokes a PC: its owner (any of their own PCs) or an active admin (anyone's). The PC's Auth session ends (no
+-- more refresh, GoTrue's /user refuses it, as admin-users' disable does with drop_sessions) and is listed in
+-- private.revoked_sessions, so its still-valid access token finds nothing from the next request on
+-- (session_revoked). A device already revoked is left as it is (no second audit row or poke).
+create function public.revoke_device(p_id uuid) returns jsonb
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  v_uid uuid := auth.uid();
+  d public.devices;
+begin
+  if not public.is_active_member() then
+    raise exception 'permission denied' using errcode = '42501';
+  end if;
+  select * into d from public.devices x where x.id = p_id for update;
+  if not found then
+    raise exception 'not_found' using errcode = 'PT404';
+  end if;
+  if d.user_id <> v_uid and not public.is_admin() then
+    raise exception 'permission denied: only its owner or an admin revokes a PC' using errcode = '42501';
+  end if;
+  if d.revoked_at is not null then
+    return jsonb_build_object('device_id', d.id, 'revoked_at', d.revoked_at, 'changed', false);
+  end if;
+  update public.devices x set revoked_at = now(), revoked_by = v_uid where x.id = p_id returning * into d;
+  if d.session_id is not null then
+    insert into private.revoked_sessions (session_id, user_id, device_id)
+    values (d.session_id, d.user_id, d.id)
+    on conflict (session_id) do nothing;
+    delete from auth.refresh_tokens t where t.session_id = d.session_id;
+    delete from auth.sessions s where s.id = d.session_id;
+  end if;
+  perform private.audit('device.revoked', null, null, d.user_id,
+    jsonb_build_object('device_id', d.id, 'name', d.name, 'platform', d.platform));
+  perform realtime.send(jsonb_build_object('device_id', d.id, 'op', 'revoked'), 'devices',
+    'member:' || d.user_id, true);
+  return jsonb_build_object('device_id', d.id, 'revoked_at', d.revoked_at, 'changed', true);
+end;
+$$;
+
+-- What a PC refused by the gates learns about itself: 'active', 'revoked' (the device, or the session the request
+-- comes with) or 'unknown' (no such device of the caller's: another person's id answers the same). Not gated by
+-- is_active_member, so a revoked PC can tell "signed out on purpose" from any other refusal.
+create function public.my_device_status(p_id uuid) returns text
+language sql stable security definer set search_path = ''
+as $$
+  select coalesce((
+    select case when d.revoked_at is not null or public.session_revoked() then 'revoked' else 'active' end
+    from public.devices d where d.id = p_id and d.user_id = auth.uid()
+  ), 'unknown');
+$$;
+
+revoke all on function public.register_device(uuid, text, text, text, boolean), public.revoke_device(uuid),
+  public.my_device_status(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.register_device(uuid, text, text, text, boolean), public.revoke_device(uuid),
+  public.my_device_status(uuid) to authenticated;
+revoke all on function private.jwt_session() from public, anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------------------------
 -- Realtime topics
 -- ---------------------------------------------------------------------------------------------------------
 

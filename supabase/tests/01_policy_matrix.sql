@@ -9,7 +9,7 @@
 -- grants and policies let through together, these show that nothing more is granted than the matrix needs.
 begin;
 \ir fixtures/keyroom.psql
-select plan(336 + 30 + 3 + 9 + 2);
+select plan(336 + 30 + 4 + 9 + 2);
 
 create temp table statements (tbl text, op text, sql text) on commit drop;
 insert into statements values
@@ -149,7 +149,7 @@ insert into table_grants values
   ('entries', '{INSERT,SELECT}', '{INSERT,SELECT}'),
   ('entry_history', '{SELECT}', '{SELECT}'),
   ('audit_log', '{SELECT}', '{SELECT}'),
-  ('devices', '{INSERT,SELECT,UPDATE}', '{INSERT,SELECT}'),
+  ('devices', '{SELECT}', '{INSERT,SELECT}'),
   ('client_policy', '{SELECT}', '{SELECT}');
 select table_privs_are('public', g.tbl, r.role,
     case r.role when 'authenticated' then g.authenticated when 'service_role' then g.service_role else '{}' end,
@@ -167,6 +167,8 @@ select is(
   t.cols, format('authenticated updates only %s of %s', t.cols, t.tbl))
 from (values
   ('profiles', '{display_name,ed25519_public,kdf,key_certificate,wrapped_keys,x25519_public}'::text[]),
+  -- TEMPORARY (issue 15): the app's direct upsert, never session_id or the revocation.
+  ('devices', '{app_version,id,last_seen,name,platform,user_id}'),
   ('vaults', '{name}'),
   ('entries', '{deleted_at,envelope,key_version,state_proof}')
 ) as t (tbl, cols)
@@ -205,15 +207,20 @@ select is(
     ('is_admin(): authenticated'),
     ('log_event(text,uuid): authenticated'),
     ('log_import(uuid,integer,text): authenticated'),
+    ('my_device_status(uuid): authenticated'),
     ('my_status(): authenticated'),
     ('my_vault_ids(): authenticated'),
+    ('prelogin(text): anon,authenticated'),
     ('raise_entry_miss(uuid): authenticated'),
+    ('register_device(uuid,text,text,text,boolean): authenticated'),
+    ('revoke_device(uuid): authenticated'),
     ('rotate_vault_key(uuid,integer,jsonb,jsonb): authenticated'),
+    ('session_revoked(): authenticated'),
     ('set_entry_deleted(uuid,integer,boolean,jsonb,integer,jsonb): authenticated'),
     ('update_entry(uuid,integer,jsonb,integer): authenticated'),
     ('verify_audit_chain(): authenticated,service_role')
   ) as v (x)),
-  'each function in public is executable by exactly its callers, never by anon');
+  'each function in public is executable by exactly its callers; anon only prelogin');
 select is(
   (select count(*)::int from pg_proc f cross join (values ('anon'), ('authenticated'), ('service_role')) as r (role)
    where f.pronamespace = 'private'::regnamespace and has_function_privilege(r.role, f.oid, 'execute')),

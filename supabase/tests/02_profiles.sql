@@ -2,7 +2,7 @@
 -- colleagues view, and the audit events and pokes of role and status changes.
 begin;
 \ir fixtures/keyroom.psql
-select plan(43);
+select plan(46);
 
 -- A member cannot promote, re-status or re-identify themself.
 select tests.act_as('member');
@@ -33,8 +33,15 @@ select is((select display_name from public.profiles where id = tests.id('member'
   'display name stored');
 select is((select status || '/' || role from public.profiles where id = tests.id('member')), 'active/member',
   'role and status unchanged after the refused attempts');
+select is((select count(*)::int from public.audit_log where action = 'account.password_changed'
+  and target_user_id = tests.id('member')), 1, 'a new kdf (master password change) is audited as account.password_changed');
 select is((select count(*)::int from public.audit_log where action = 'user.keys' and target_user_id = tests.id('member')),
-  1, 're-wrap is audited as user.keys');
+  0, 'and not a second time as user.keys');
+select is((select count(*)::int from realtime.messages where topic = 'member:' || tests.id('member')
+  and event = 'profile' and payload ->> 'user_id' = tests.id('member')::text), 1,
+  'a master password change pokes the person''s channel (their other PCs lock)');
+select is((select count(*)::int from realtime.messages where topic = 'office'
+  and payload ->> 'user_id' = tests.id('member')::text), 0, 'and nobody else''s');
 
 -- Admins too change roles and statuses only through the service role (admin-users).
 select tests.act_as('admin');

@@ -109,18 +109,19 @@ select is(tests.outcome('admin', format($$select public.update_entry(%L, 2, %L, 
   '23514 new row for relation "entries" violates check constraint "entries_envelope_size"',
   'an admin edit cannot grow an envelope past the bound either');
 
-select is(tests.outcome('member', format($$insert into public.devices (id, name, platform, app_version)
-  values (gen_random_uuid(), %L, 'win32', '1.0.0')$$, repeat('d', 200))), 'ok', 'a device name of 200 characters');
-select is(tests.outcome('member', format($$insert into public.devices (id, name, platform, app_version)
-  values (gen_random_uuid(), %L, 'win32', '1.0.0')$$, repeat('d', 201))),
+select is(tests.outcome('member', format($$select public.register_device(gen_random_uuid(), %L, 'win32', '1.0.0', false)$$,
+  repeat('d', 200))), 'ok', 'a device name of 200 characters');
+select is(tests.outcome('member', format($$select public.register_device(gen_random_uuid(), %L, 'win32', '1.0.0', false)$$,
+  repeat('d', 201))),
   '23514 new row for relation "devices" violates check constraint "devices_fields_size"',
   'a device name over 200 characters is refused');
-select is(tests.outcome('member', format($$insert into public.devices (id, name, platform, app_version)
-  values (gen_random_uuid(), 'pc', %L, '1.0.0')$$, repeat('p', 33))),
+select is(tests.outcome('member', format($$select public.register_device(gen_random_uuid(), 'pc', %L, '1.0.0', false)$$,
+  repeat('p', 33))),
   '23514 new row for relation "devices" violates check constraint "devices_fields_size"',
   'a platform over 32 characters is refused');
-select is(tests.outcome('member', format($$update public.devices set app_version = %L where user_id = %L$$,
-  repeat('9', 65), tests.id('member'))),
+select is(tests.outcome('member', format($$select public.register_device(
+  (select d.id from public.devices d where d.user_id = %L), 'pc', 'win32', %L, false)$$,
+  tests.id('member'), repeat('9', 65))),
   '23514 new row for relation "devices" violates check constraint "devices_fields_size"',
   'an app version over 64 characters is refused');
 

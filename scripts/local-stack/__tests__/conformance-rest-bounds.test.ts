@@ -51,12 +51,12 @@ describe.each(targets())('bounds and rate limits on $name', (factory) => {
   });
 
   it('refuses an over-long device name with 400 and 23514', async () => {
-    const res = await asMember.from('devices').upsert({
-      id: randomUUID(),
-      user_id: member.id,
-      name: 'd'.repeat(201),
-      platform: 'win32',
-      app_version: '1',
+    const res = await asMember.rpc('register_device', {
+      p_id: randomUUID(),
+      p_name: 'd'.repeat(201),
+      p_platform: 'win32',
+      p_app_version: '1',
+      p_fresh: true,
     });
     expect(res.status).toBe(400);
     expect(res.error?.code).toBe('23514');

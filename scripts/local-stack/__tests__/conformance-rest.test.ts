@@ -373,16 +373,33 @@ describe.each(targets())('rest on $name', (factory) => {
       expect(anon.status).toBe(401);
       expect(anon.error?.code).toBe('42501');
 
+      // Devices are written through register_device; the app's direct upsert (TEMPORARY, issue 15) never writes
+      // another person's row, a session or a revocation.
       const own = randomUUID();
-      const mine = await asMember
-        .from('devices')
-        .upsert({ id: own, name: 'my pc', platform: 'win32' })
-        .select('user_id');
+      const mine = await asMember.rpc('register_device', {
+        p_id: own,
+        p_name: 'my pc',
+        p_platform: 'win32',
+        p_app_version: '1.0.0',
+        p_fresh: true,
+      });
       expect(mine.error).toBeNull();
-      expect(mine.data).toEqual([{ user_id: memberUser.id }]);
-      const foreign = await asMember
+      expect(mine.data).toEqual({ device_id: own, new: true, restored: false });
+      const direct = await asMember
         .from('devices')
         .insert({ id: randomUUID(), user_id: adminUser.id, name: 'x' });
+      expect(direct.status).toBe(403);
+      expect(direct.error?.code).toBe('42501');
+      const revocation = await asMember.from('devices').update({ revoked_at: null }).eq('id', own);
+      expect(revocation.status).toBe(403);
+      expect(revocation.error?.code).toBe('42501');
+      const foreign = await asAdmin.rpc('register_device', {
+        p_id: own,
+        p_name: 'x',
+        p_platform: 'win32',
+        p_app_version: '1.0.0',
+        p_fresh: true,
+      });
       expect(foreign.status).toBe(403);
       expect(foreign.error?.code).toBe('42501');
 
