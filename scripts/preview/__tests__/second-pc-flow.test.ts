@@ -129,6 +129,10 @@ describe('signing in on a second PC, and signing it out (Electron binary not ava
     await signInWithPassword(laptopPage);
     await nav(adminPage, 'Office PCs').click();
     await adminPage.getByRole('heading', { name: 'Office PCs' }).waitFor();
+    // The admin's own PC is marked and not offered: Sign out there is the way.
+    const own = adminPage.getByRole('row').filter({ hasText: `Browser preview ${DEMO_PROFILES.admin}` });
+    await own.getByText('This PC').waitFor();
+    expect(await own.getByRole('button', { name: /Sign out/ }).count()).toBe(0);
     await adminPage.getByRole('button', { name: `Sign out Sam Employee’s PC ${LAPTOP_NAME}` }).click();
     const dialog = adminPage.getByRole('dialog', { name: 'Sign out Sam Employee’s PC?' });
     await expect.poll(() => dialog.textContent()).toContain(LAPTOP_NAME);

@@ -1,6 +1,6 @@
 // Sign-in, invitations and the own PCs through dispatch() on the real core and the local stack (fresh PostgreSQL
-// database), with a demo office: what the renderer may send and what it gets back. What needs the server's
-// new-PC RPCs (prelogin, register_device, revoke_device) is asserted by the preview's second-PC test.
+// database), with a demo office: what the renderer may send and what it gets back. The screens on top of these
+// are driven by scripts/preview/__tests__/second-pc-flow.test.ts.
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { DEMO_PROFILES, openDemoOffice } from '../../../scripts/demo-office';
 import { type RunningStack, startStack } from '../../../scripts/local-stack/server';
 import { type CoreSession, coreSessions } from '../../../scripts/preview/session';
 import { createTestDatabase, type TestDatabase } from '../../../scripts/test/pg';
+import { SIGN_IN_REFUSED } from '../../core/session/new-pc';
 import type { CallRequest, EventName } from '../../shared/contract';
 import { sessionStateSchema } from '../../shared/domain';
 import { DEFAULT_MESSAGES } from '../../shared/errors';
@@ -20,7 +21,11 @@ let stack: RunningStack;
 let admin: CoreSession;
 let employee: CoreSession;
 let profilesDir = '';
-let openProfile: (profile: string) => Promise<CoreSession>;
+let openProfile: (
+  profile: string,
+  emit?: (name: EventName, payload: unknown) => void,
+) => Promise<CoreSession>;
+let employeeCredentials = { email: '', masterPassword: '' };
 const employeeEvents: { name: EventName; payload: unknown }[] = [];
 const extra: CoreSession[] = [];
 
@@ -39,7 +44,7 @@ beforeAll(async () => {
     pollMs: 1000,
   };
   const sessions = coreSessions(options);
-  openProfile = (profile) => sessions(profile, () => {});
+  openProfile = (profile, emit) => sessions(profile, (name, payload) => emit?.(name, payload));
   const opened = await openDemoOffice({ ...options, secretKey: stack.secretKey }, (profile) =>
     sessions(profile, (name, payload) => {
       if (profile === DEMO_PROFILES.employee) employeeEvents.push({ name, payload });
@@ -47,6 +52,7 @@ beforeAll(async () => {
   );
   admin = opened.admin;
   employee = opened.employee;
+  employeeCredentials = opened.office.employee;
 });
 
 afterAll(async () => {
@@ -155,6 +161,69 @@ describe('sign-in and own PCs over IPC', () => {
       at: '2026-12-02T16:00:00.000Z',
     });
     expect(employee.notifications.slice(before)).toEqual(['Signed in on a new PC: Robin’s laptop']);
+  });
+
+  it('signIn refuses an unknown email and a wrong master password in the same words', async () => {
+    const pc = await openProfile('stranger-pc');
+    extra.push(pc);
+    const unknown = await call(pc, 'session.signIn', {
+      email: 'nobody@demo.keyroom.test',
+      masterPassword: 'some master password',
+    });
+    const wrong = await call(pc, 'session.signIn', {
+      email: employeeCredentials.email,
+      masterPassword: 'not the master password',
+    });
+    expect(unknown).toEqual({ ok: false, error: { code: 'wrong_credentials', message: SIGN_IN_REFUSED } });
+    expect(wrong).toEqual(unknown);
+    expect(await answer(pc, 'session.state', {})).toEqual({ state: 'signedOut' });
+  });
+
+  it('a new PC signs in with email and master password; both list it, and the first signs it out', {
+    timeout: 60_000,
+  }, async () => {
+    const laptopEvents: { name: EventName; payload: unknown }[] = [];
+    const laptop = await openProfile('employee-laptop', (name, payload) =>
+      laptopEvents.push({ name, payload }),
+    );
+    extra.push(laptop);
+    const session = await answer(laptop, 'session.signIn', employeeCredentials);
+    expect(session).toMatchObject({ state: 'unlocked', user: { email: employeeCredentials.email } });
+    const laptopId = await deviceIdOf('employee-laptop');
+    const mine = await deviceIdOf(DEMO_PROFILES.employee);
+
+    await expect
+      .poll(async () => (await answer(employee, 'devices.list', {})).devices.map((d) => [d.id, d.current]), {
+        timeout: 10_000,
+      })
+      .toEqual(
+        expect.arrayContaining([
+          [mine, true],
+          [laptopId, false],
+        ]),
+      );
+    const fromLaptop = await answer(laptop, 'devices.list', {});
+    expect(fromLaptop.devices.find((d) => d.current)?.id).toBe(laptopId);
+    await expect
+      .poll(
+        () =>
+          employeeEvents.some(
+            (e) => e.name === 'deviceAdded' && (e.payload as { id: string }).id === laptopId,
+          ),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(true);
+
+    expect(await answer(employee, 'devices.signOut', { id: laptopId })).toBeNull();
+    await expect
+      .poll(() => laptopEvents.filter((e) => e.name === 'sessionChanged').at(-1)?.payload, {
+        timeout: 15_000,
+      })
+      .toEqual({ state: 'signedOut', notice: DEFAULT_MESSAGES.device_revoked });
+    const listed = await answer(employee, 'devices.list', {});
+    expect(listed.devices.find((d) => d.id === laptopId)?.revokedAt).toEqual(expect.any(String));
   });
 
   it('carries the core’s notice on a signed-out and a locked session through the contract', () => {

@@ -72,7 +72,12 @@ export function YourPcs() {
               <tr key={d.id}>
                 <td>
                   {d.name || 'Unnamed PC'} <span class="muted small">({d.platform})</span>
-                  {d.current && <span class="chip">This PC</span>}
+                  {d.current && (
+                    <>
+                      {' '}
+                      <span class="chip">This PC</span>
+                    </>
+                  )}
                 </td>
                 <td>
                   <span class={d.revokedAt ? 'chip chip-danger' : 'muted small'}>{status(d, now)}</span>

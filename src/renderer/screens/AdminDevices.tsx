@@ -22,6 +22,8 @@ export function AdminDevices() {
   const [latest, setLatest] = useState<string | null>(null);
   const [pending, setPending] = useState<Device | null>(null);
   const [busy, setBusy] = useState(false);
+  // The PC this is: marked, and not offered for sign-out (the core refuses it; Sign out here is the way).
+  const [thisPc, setThisPc] = useState<string | null>(null);
   const load = () =>
     call('admin.devices', {}).then(
       (r) => setDevices(r.devices),
@@ -29,6 +31,10 @@ export function AdminDevices() {
     );
   useEffect(() => {
     void load();
+    call('devices.list', {}).then(
+      (r) => setThisPc(r.devices.find((d) => d.current)?.id ?? null),
+      () => {},
+    );
     call('admin.policy', {}).then(
       (p) => setLatest(p.latestVersion),
       () => {},
@@ -88,6 +94,12 @@ export function AdminDevices() {
               </td>
               <td>
                 {d.name} <span class="muted small">({d.platform})</span>
+                {d.id === thisPc && (
+                  <>
+                    {' '}
+                    <span class="chip">This PC</span>
+                  </>
+                )}
               </td>
               <td>
                 <span class={isOutdated(d.appVersion, latest) ? 'chip chip-warning' : 'chip'}>
@@ -102,7 +114,7 @@ export function AdminDevices() {
                 )}
               </td>
               <td>
-                {d.revokedAt === null && (
+                {d.revokedAt === null && d.id !== thisPc && (
                   <button
                     type="button"
                     class="btn btn-small btn-danger-ghost"
