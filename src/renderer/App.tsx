@@ -65,13 +65,13 @@ function Screen() {
   if (s === null) return <main class="auth" aria-busy="true" />;
   switch (s.state) {
     case 'signedOut':
-      return <SignIn />;
+      return <SignIn notice={s.notice} />;
     case 'needsEnrollment':
       return <Enroll email={s.email} officeFingerprint={s.officeFingerprint} />;
     case 'pendingConfirmation':
       return <Pending email={s.email} fingerprint={s.fingerprint} />;
     case 'locked':
-      return <Unlock email={s.email} displayName={s.displayName} />;
+      return <Unlock email={s.email} displayName={s.displayName} notice={s.notice} />;
     case 'disabled':
       return <Disabled email={s.email} />;
     case 'updateRequired':

@@ -4,11 +4,14 @@
 export const CALL_NAMES = [
   'session.state',
   'session.signIn',
+  'session.redeemInvitation',
   'session.enroll',
   'session.unlock',
   'session.lock',
   'session.signOut',
   'session.changeMasterPassword',
+  'devices.list',
+  'devices.signOut',
   'vault.list',
   'vault.search',
   'vault.get',
@@ -43,6 +46,7 @@ export const CALL_NAMES = [
   'admin.audit',
   'admin.auditExport',
   'admin.devices',
+  'admin.revokeDevice',
   'admin.officeRoot',
   'admin.createRecoveryKit',
   'admin.takeOverRoot',
@@ -75,6 +79,7 @@ export const EVENT_NAMES = [
   'officeRootChanged',
   'policyChanged',
   'peopleChanged',
+  'deviceAdded',
 ] as const;
 
 export type CallName = (typeof CALL_NAMES)[number];

@@ -73,4 +73,44 @@ describe('IPC contract', () => {
         .success,
     ).toBe(false);
   });
+
+  it('sign-in takes the master password and the invitation takes the one-time password, each alone', () => {
+    const email = 'sam@office.test';
+    expect(calls['session.signIn'].request.safeParse({ email, masterPassword: 'pw' }).success).toBe(true);
+    expect(calls['session.signIn'].request.safeParse({ email, password: 'pw' }).success).toBe(false);
+    expect(
+      calls['session.redeemInvitation'].request.safeParse({ email, oneTimePassword: 'otp-12345' }).success,
+    ).toBe(true);
+    expect(
+      calls['session.redeemInvitation'].request.safeParse({
+        email,
+        oneTimePassword: 'x',
+        masterPassword: 'y',
+      }).success,
+    ).toBe(false);
+    expect(calls['devices.signOut'].request.safeParse({ id: 'laptop' }).success).toBe(false);
+    expect(calls['admin.revokeDevice'].request.safeParse({ id }).success).toBe(true);
+  });
+
+  it('a session carries a notice only on signed-out and locked, and the own PCs carry no secret', () => {
+    const signedOut = events.sessionChanged.parse({ state: 'signedOut', notice: 'Signed out elsewhere.' });
+    expect(signedOut).toEqual({ state: 'signedOut', notice: 'Signed out elsewhere.' });
+    expect(events.sessionChanged.safeParse({ state: 'signedOut', notice: '' }).success).toBe(false);
+    const device = {
+      id,
+      name: 'Laptop',
+      platform: 'win32',
+      appVersion: '0.1.0',
+      lastSeen: null,
+      addedAt: '2026-12-02T16:00:00.000Z',
+      revokedAt: null,
+      current: false,
+      sessionToken: 'eyJ-secret',
+    };
+    const listed = calls['devices.list'].response.parse({ devices: [device] });
+    expect(JSON.stringify(listed)).not.toContain('eyJ-secret');
+    expect(
+      events.deviceAdded.safeParse({ id, name: 'Laptop', platform: 'win32', at: 'yesterday' }).success,
+    ).toBe(false);
+  });
 });

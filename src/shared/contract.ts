@@ -24,6 +24,7 @@ import {
   memberStatusSchema,
   networkRouteSchema,
   officeRootSchema,
+  ownDeviceSchema,
   recoveryKitSheetSchema,
   refusedWriteSchema,
   roleSchema,
@@ -108,8 +109,11 @@ const appPolicySchema = z.object({
 
 export const calls = {
   'session.state': call(empty, sessionStateSchema),
-  'session.signIn': call(
-    z.object({ email, password: z.string().min(1).max(1024) }).strict(),
+  // A known account on any PC: email and master password (this PC unlocks, or signs in as a new PC).
+  'session.signIn': call(z.object({ email, masterPassword }).strict(), sessionStateSchema),
+  // Only for an invitation: the one-time password from the sheet, then the person sets a master password.
+  'session.redeemInvitation': call(
+    z.object({ email, oneTimePassword: z.string().min(1).max(256) }).strict(),
     sessionStateSchema,
   ),
   'session.enroll': call(
@@ -129,6 +133,9 @@ export const calls = {
     z.object({ current: masterPassword, next: z.string().min(12).max(1024) }).strict(),
     done,
   ),
+  // The person's own PCs; signing one out (never this one) erases its copy the next time it is in touch.
+  'devices.list': call(empty, z.object({ devices: z.array(ownDeviceSchema).max(1000) })),
+  'devices.signOut': call(byId, done),
 
   'vault.list': call(
     z.object({ includeDeleted: z.boolean().optional() }).strict(),
@@ -275,6 +282,8 @@ export const calls = {
     z.object({ filename: z.string().max(200), csv: z.string(), rows: z.number().int().nonnegative() }),
   ),
   'admin.devices': call(empty, z.object({ devices: z.array(deviceSchema) })),
+  // An admin signs any PC but this one out for good (a lost laptop); its owner signs in again with the password.
+  'admin.revokeDevice': call(byId, done),
   // The office root's succession: who holds it, the kit its holder prints once, the take-over from that kit.
   'admin.officeRoot': call(empty, officeRootSchema),
   'admin.createRecoveryKit': call(empty, recoveryKitSheetSchema),
@@ -367,6 +376,13 @@ export const events = {
   // The office policy as this PC last read it (at unlock, and live when an admin changes it).
   policyChanged: appPolicySchema,
   // Someone's status or role changed (an invitee enrolled, a colleague was disabled); no key material.
+  // Another PC of this person signed in for the first time (a toast says which, so a stranger's is noticed).
+  deviceAdded: z.object({
+    id: uuid,
+    name: z.string().max(200),
+    platform: z.string().max(40),
+    at: isoTime,
+  }),
   peopleChanged: z.object({
     changes: z
       .array(

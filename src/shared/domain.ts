@@ -243,9 +243,24 @@ export const deviceSchema = z.object({
   platform: z.string().max(40),
   appVersion: z.string().max(64),
   lastSeen: isoTime.nullable(),
+  // When it was signed out for good (by its owner from another PC, or by an admin); null while in use.
+  revokedAt: isoTime.nullable(),
   online: z.boolean(),
 });
 export type Device = z.infer<typeof deviceSchema>;
+
+// One of the signed-in person's own PCs (Settings → Your PCs); `current` is the PC this is.
+export const ownDeviceSchema = z.object({
+  id: uuid,
+  name: z.string().max(200),
+  platform: z.string().max(40),
+  appVersion: z.string().max(64),
+  lastSeen: isoTime.nullable(),
+  addedAt: isoTime.nullable(),
+  revokedAt: isoTime.nullable(),
+  current: z.boolean(),
+});
+export type OwnDevice = z.infer<typeof ownDeviceSchema>;
 
 export const clientPolicySchema = z.object({
   minVersion: semverSchema.nullable(),
@@ -318,13 +333,17 @@ export const updateStatusSchema = z.discriminatedUnion('kind', [
 ]);
 export type UpdateStatus = z.infer<typeof updateStatusSchema>;
 
+// Why the PC is signed out or locked when it did not do so itself (signed out from another PC, the master
+// password changed elsewhere): shown above the form. Words from the core, never a secret.
+const notice = z.string().min(1).max(500).optional();
+
 export const sessionStateSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('signedOut') }),
-  // Signed in with the one-time password; the office fingerprint comes from the server and must match the sheet.
+  z.object({ state: z.literal('signedOut'), notice }),
+  // Redeemed the invitation's one-time password; the office fingerprint comes from the server and must match the sheet.
   z.object({ state: z.literal('needsEnrollment'), email, officeFingerprint: fingerprintSchema.nullable() }),
   // Keys uploaded; an admin must compare this fingerprint with the one the member reads out.
   z.object({ state: z.literal('pendingConfirmation'), email, fingerprint: fingerprintSchema }),
-  z.object({ state: z.literal('locked'), email, displayName: z.string().max(200) }),
+  z.object({ state: z.literal('locked'), email, displayName: z.string().max(200), notice }),
   z.object({ state: z.literal('unlocked'), user: userSchema, officeFingerprint: fingerprintSchema }),
   z.object({ state: z.literal('disabled'), email }),
   z.object({ state: z.literal('updateRequired'), running: semverSchema, required: semverSchema }),

@@ -98,9 +98,10 @@ describe.skipIf(electron === null)(
       timeout: 120_000,
     }, async () => {
       const invitation = await admin.core.admin.invite(NEWCOMER.email, NEWCOMER.name, 'member');
+      await page.getByRole('button', { name: 'I have an invitation' }).click();
       await page.getByLabel('Email').fill(NEWCOMER.email);
-      await page.getByLabel('Master password or one-time password').fill(invitation.oneTimePassword);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('One-time password').fill(invitation.oneTimePassword);
+      await page.getByRole('button', { name: 'Continue' }).click();
       await page.getByLabel('Master password', { exact: true }).fill(NEWCOMER.password);
       await page.getByLabel('Repeat master password').fill(NEWCOMER.password);
       await page

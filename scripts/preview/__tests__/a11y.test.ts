@@ -100,20 +100,23 @@ afterAll(async () => {
 });
 
 describe('WCAG 2.1 AA (axe-core) on every screen, light and dark (Electron binary not available here: tested through the preview host)', () => {
-  it('sign-in, and its error', async () => {
+  it('sign-in, its error, and the invitation form', async () => {
     await newcomerPage.getByRole('heading', { name: 'Sign in' }).waitFor();
     await expectAccessible(newcomerPage, 'sign-in');
     await newcomerPage.getByLabel('Email').fill(NEWCOMER.email);
-    await newcomerPage.getByLabel('Master password or one-time password').fill('not-the-password-1');
+    await newcomerPage.getByLabel('Master password', { exact: true }).fill('not-the-password-1');
     await newcomerPage.getByRole('button', { name: 'Sign in' }).click();
     await newcomerPage.getByRole('alert').waitFor();
     await expectAccessible(newcomerPage, 'sign-in error');
+    await newcomerPage.getByRole('button', { name: 'I have an invitation' }).click();
+    await newcomerPage.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
+    await expectAccessible(newcomerPage, 'sign-in with an invitation');
   });
 
   it('enrollment, then waiting for confirmation', { timeout: 60_000 }, async () => {
     const invitation = await admin.core.admin.invite(NEWCOMER.email, NEWCOMER.name, 'member');
-    await newcomerPage.getByLabel('Master password or one-time password').fill(invitation.oneTimePassword);
-    await newcomerPage.getByRole('button', { name: 'Sign in' }).click();
+    await newcomerPage.getByLabel('One-time password').fill(invitation.oneTimePassword);
+    await newcomerPage.getByRole('button', { name: 'Continue' }).click();
     await newcomerPage.getByRole('heading', { name: 'Set up Keyroom on this PC' }).waitFor();
     await newcomerPage.getByLabel('Master password', { exact: true }).fill(NEWCOMER.password);
     await newcomerPage.getByLabel('Repeat master password').fill('different');

@@ -74,10 +74,14 @@ describe('invite, enroll on a second PC, confirm by fingerprint (Electron binary
     await shoot(adminPage, shots, 'admin-invitation-sheet');
     await adminPage.getByRole('button', { name: 'Done' }).click();
 
-    // The second PC: sign in with the one-time password, then set a master password and check the office fingerprint.
+    // The second PC: "I have an invitation", the one-time password, then a master password and the office fingerprint.
+    await newcomerPage.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shoot(newcomerPage, shots, 'sign-in-master-password');
+    await newcomerPage.getByRole('button', { name: 'I have an invitation' }).click();
     await newcomerPage.getByLabel('Email').fill(NEWCOMER.email);
-    await newcomerPage.getByLabel('Master password or one-time password').fill(otp);
-    await newcomerPage.getByRole('button', { name: 'Sign in' }).click();
+    await newcomerPage.getByLabel('One-time password').fill(otp);
+    await shoot(newcomerPage, shots, 'newcomer-sign-in-invitation');
+    await newcomerPage.getByRole('button', { name: 'Continue' }).click();
     await newcomerPage.getByLabel('Master password', { exact: true }).fill(NEWCOMER.password);
     await newcomerPage.getByLabel('Repeat master password').fill(NEWCOMER.password);
     const office = admin.core.state.state === 'unlocked' ? admin.core.state.officeFingerprint : '';

@@ -111,6 +111,7 @@ describe('admin office calls over the real core', () => {
       appVersion: '0.1.0',
       platform: 'browser',
       userEmail: expect.stringContaining('@'),
+      revokedAt: null,
     });
     expect(pc.lastSeen).not.toBeNull();
   });

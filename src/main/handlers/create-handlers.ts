@@ -81,7 +81,12 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
 
   return {
     'session.state': mapped(() => toSession(core.state)),
-    'session.signIn': mapped(async ({ email, password }) => toSession(await core.signIn(email, password))),
+    'session.signIn': mapped(async ({ email, masterPassword }) =>
+      toSession(await core.signIn(email, masterPassword)),
+    ),
+    'session.redeemInvitation': mapped(async ({ email, oneTimePassword }) =>
+      toSession(await core.redeemInvitation(email, oneTimePassword)),
+    ),
     'session.enroll': mapped(async ({ masterPassword, officeFingerprint }) =>
       toSession(await core.enroll(masterPassword, officeFingerprint)),
     ),
@@ -96,6 +101,11 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     }),
     'session.changeMasterPassword': mapped(async ({ current, next }) => {
       await core.changeMasterPassword(current, next);
+      return null;
+    }),
+    'devices.list': mapped(async () => ({ devices: await core.devices() })),
+    'devices.signOut': mapped(async ({ id }) => {
+      await core.signOutDevice(id);
       return null;
     }),
 
@@ -175,6 +185,10 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
       return { filename: auditCsvFilename(new Date()), csv: auditToCsv(events), rows: events.length };
     }),
     'admin.devices': mapped(async () => ({ devices: await core.office.devices() })),
+    'admin.revokeDevice': mapped(async ({ id }) => {
+      await core.office.revokeDevice(id);
+      return null;
+    }),
     'admin.officeRoot': mapped(async () => core.succession.info()),
     'admin.createRecoveryKit': mapped(() => core.succession.createKit()),
     'admin.takeOverRoot': mapped(({ code, masterPassword, sealedKit }) =>

@@ -83,6 +83,16 @@ export function forwardCoreEvents(
     core.events.on('peopleChanged', ({ changes }) =>
       emit('peopleChanged', { changes: changes.slice(0, 1000) }),
     ),
+    // Another PC of this person signed in for the first time: said on every PC of theirs (toast and
+    // notification), so a sign-in they did not make is noticed and can be signed out from Settings.
+    core.events.on('deviceAdded', ({ id, name, platform, at }) => {
+      // The server's timestamp is normalised: the contract takes ISO times with an offset only.
+      const when = new Date(at);
+      const iso = Number.isNaN(when.getTime()) ? new Date().toISOString() : when.toISOString();
+      const payload = { id, name: name.slice(0, 200), platform: platform.slice(0, 40), at: iso };
+      emit('deviceAdded', payload);
+      os.notifier.notify('Keyroom', `Signed in on a new PC: ${payload.name}`);
+    }),
     core.events.on('revocationRefused', () =>
       emit('toast', { kind: 'warning', message: OFFICE_ROOT_MESSAGES.refusedRevocation }),
     ),

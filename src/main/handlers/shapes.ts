@@ -45,6 +45,12 @@ export function toDetail(detail: CoreDetail): EntryDetail {
 }
 
 export function toSession(state: CoreSession): SessionState {
-  if (state.state === 'locked') return { state: 'locked', email: state.email, displayName: '' };
+  if (state.state === 'locked')
+    return {
+      state: 'locked',
+      email: state.email,
+      displayName: '',
+      ...(state.notice ? { notice: state.notice } : {}),
+    };
   return state;
 }

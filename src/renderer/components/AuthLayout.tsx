@@ -32,3 +32,15 @@ export function FormError({ message }: { message: string | null }) {
     </div>
   );
 }
+
+// Why this PC is signed out or locked when the person did not do it here (signed out from another PC, the master
+// password changed elsewhere). A status, not an alert: it is news, not a failure of what they just typed.
+export function AuthNotice({ message }: { message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <div class="banner banner-warning auth-notice" role="status">
+      <Icon name="alert" size={16} />
+      <span>{message}</span>
+    </div>
+  );
+}

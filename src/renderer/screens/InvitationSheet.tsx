@@ -14,7 +14,8 @@ export function InvitationSheet({ sheet, onClose }: { sheet: Sheet; onClose: () 
           <Icon name="key" size={24} /> Keyroom — your invitation
         </div>
         <p>
-          Hello {sheet.displayName}, an account has been created for you. Install Keyroom, then sign in with:
+          Hello {sheet.displayName}, an account has been created for you. Install Keyroom, choose “I have an
+          invitation”, and type:
         </p>
         <dl class="sheet-fields">
           <dt>Email</dt>
@@ -30,7 +31,8 @@ export function InvitationSheet({ sheet, onClose }: { sheet: Sheet; onClose: () 
         />
         <p class="small">
           You will then choose your own master password. Read the fingerprint Keyroom then shows you to your
-          administrator, who confirms your account. Keep this sheet private and destroy it afterwards.
+          administrator, who confirms your account. From then on you sign in on any PC with your email and
+          master password. Keep this sheet private and destroy it afterwards.
         </p>
         <p class="muted small">Issued {dateTime(sheet.issuedAt)}</p>
       </div>

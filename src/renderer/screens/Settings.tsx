@@ -6,6 +6,7 @@ import { PasswordField, Toggle } from '../components/Field';
 import { Fingerprint } from '../components/Fingerprint';
 import { NetworkCard } from '../components/NetworkCard';
 import { StrengthMeter } from '../components/StrengthMeter';
+import { YourPcs } from '../components/YourPcs';
 import { useStore, useToast } from '../state/store';
 
 function ChangeMasterPassword() {
@@ -131,6 +132,7 @@ export function Settings() {
         </section>
       )}
       <ChangeMasterPassword />
+      <YourPcs />
       <NetworkCard />
       <section class="card stack" aria-labelledby="about-title">
         <h2 id="about-title">About</h2>

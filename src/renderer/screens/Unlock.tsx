@@ -1,10 +1,18 @@
 import { useState } from 'preact/hooks';
 import { call, errorMessage } from '../api';
-import { AuthLayout, FormError } from '../components/AuthLayout';
+import { AuthLayout, AuthNotice, FormError } from '../components/AuthLayout';
 import { PasswordField } from '../components/Field';
 import { useStore } from '../state/store';
 
-export function Unlock({ email, displayName }: { email: string; displayName: string }) {
+export function Unlock({
+  email,
+  displayName,
+  notice,
+}: {
+  email: string;
+  displayName: string;
+  notice?: string | undefined;
+}) {
   const { dispatch } = useStore();
   const [master, setMaster] = useState('');
   const [busy, setBusy] = useState(false);
@@ -28,6 +36,7 @@ export function Unlock({ email, displayName }: { email: string; displayName: str
 
   return (
     <AuthLayout title="Keyroom is locked" subtitle={<>Welcome back, {displayName || email}.</>}>
+      <AuthNotice message={notice} />
       <form onSubmit={submit} class="stack">
         <PasswordField
           label="Master password"

@@ -4,6 +4,7 @@ import {
   type AppState,
   categoryCounts,
   describeChanges,
+  describeDeviceAdded,
   initialState,
   moveSelection,
   reducer,
@@ -162,5 +163,25 @@ describe('describeChanges', () => {
       'Ann added 2 entries',
     );
     expect(describeChanges([change({}), change({ actorName: 'Bob' })])).toBe('2 entries changed by 2 people');
+  });
+});
+
+describe('describeDeviceAdded', () => {
+  it('names the new PC and when it signed in, and where to sign it out', () => {
+    const at = '2026-12-02T16:00:00.000Z';
+    const text = describeDeviceAdded({ id: uuid(7), name: 'Sam’s laptop', platform: 'win32', at });
+    expect(text).toBe(
+      `Signed in on a new PC: Sam’s laptop, ${new Date(at).toLocaleString()}. Not you? Sign it out in Settings.`,
+    );
+  });
+
+  it('falls back to the platform when the PC has no name', () => {
+    const text = describeDeviceAdded({
+      id: uuid(7),
+      name: '',
+      platform: 'darwin',
+      at: '2026-12-02T16:00:00Z',
+    });
+    expect(text).toMatch(/^Signed in on a new PC: darwin, /);
   });
 });

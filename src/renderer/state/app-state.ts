@@ -226,3 +226,10 @@ export function describeChanges(changes: EventPayload<'entriesChanged'>['changes
   if (!first) return null;
   return others.length === 1 ? describeChange(first) : describeBurst(others);
 }
+
+/** The toast when another PC of this person signs in for the first time (a sign-in they did not make shows). */
+export function describeDeviceAdded(device: EventPayload<'deviceAdded'>): string {
+  const when = new Date(device.at);
+  const time = Number.isNaN(when.getTime()) ? device.at : when.toLocaleString();
+  return `Signed in on a new PC: ${device.name || device.platform || 'unnamed PC'}, ${time}. Not you? Sign it out in Settings.`;
+}

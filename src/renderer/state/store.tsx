@@ -2,7 +2,14 @@
 import { type ComponentChildren, createContext } from 'preact';
 import { useContext, useEffect, useReducer } from 'preact/hooks';
 import { call, on } from '../api';
-import { type Action, type AppState, describeChanges, initialState, reducer } from './app-state';
+import {
+  type Action,
+  type AppState,
+  describeChanges,
+  describeDeviceAdded,
+  initialState,
+  reducer,
+} from './app-state';
 
 interface Store {
   state: AppState;
@@ -29,6 +36,9 @@ export function StoreProvider({ children }: { children: ComponentChildren }) {
           type: 'session',
           session: { state: 'updateRequired', running: u.running, required: u.required },
         }),
+      ),
+      on('deviceAdded', (device) =>
+        dispatch({ type: 'toast', kind: 'warning', message: describeDeviceAdded(device) }),
       ),
       on('entriesChanged', ({ changes }) => {
         dispatch({ type: 'entriesChanged' });
