@@ -41,6 +41,8 @@ export class CoreContext {
   grantsReload: Promise<void> | null = null;
   grantsAgain = false;
   private policyRow: PolicyRow | null = null;
+  /** A wait between retries (sync/follow.ts), cut short when the session closes. */
+  private pausing: { timer: NodeJS.Timeout; done: (ran: boolean) => void } | null = null;
 
   constructor(readonly opts: CoreOptions) {
     this.network = opts.network ?? envNetwork();
@@ -103,7 +105,24 @@ export class CoreContext {
     this.pending = null;
   }
 
+  /** Waits `ms`; false when the session closed meanwhile (clearTimers), so the caller stops. */
+  pause(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pausing = null;
+        resolve(true);
+      }, ms);
+      timer.unref?.();
+      this.pausing = { timer, done: resolve };
+    });
+  }
+
   clearTimers(): void {
+    if (this.pausing) {
+      clearTimeout(this.pausing.timer);
+      this.pausing.done(false);
+      this.pausing = null;
+    }
     if (this.autoLock) clearTimeout(this.autoLock);
     if (this.watchdog) clearInterval(this.watchdog);
     if (this.confirmTimer) clearTimeout(this.confirmTimer);

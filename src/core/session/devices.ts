@@ -33,8 +33,8 @@ interface DevicesContext {
 }
 
 export class OwnDevices {
-  /** The ids this session has listed; null before the first listing (which announces nothing). */
-  private known: Set<string> | null = null;
+  /** The ids this session has listed, in use (true) or signed out; null before the first listing (silent). */
+  private known: Map<string, boolean> | null = null;
 
   constructor(private readonly ctx: DevicesContext) {}
 
@@ -62,12 +62,19 @@ export class OwnDevices {
       .sort((a, b) => Number(b.current) - Number(a.current) || a.name.localeCompare(b.name));
   }
 
+  /**
+   * What is news since the last listing: a PC not listed before, or one signed out then and in use again (signed
+   * in afresh with the master password, which is worth the same notice).
+   */
   private remember(rows: DeviceRow[]): DeviceRow[] {
     const before = this.known;
-    this.known = new Set(rows.map((d) => d.id.toLowerCase()));
+    this.known = new Map(rows.map((d) => [d.id.toLowerCase(), d.revoked_at === null]));
     if (!before) return [];
     const me = this.ctx.deviceId.toLowerCase();
-    return rows.filter((d) => !before.has(d.id.toLowerCase()) && d.id.toLowerCase() !== me);
+    return rows.filter((d) => {
+      const id = d.id.toLowerCase();
+      return id !== me && d.revoked_at === null && before.get(id) !== true;
+    });
   }
 
   /** The first listing of a session: what is there now is not news. */

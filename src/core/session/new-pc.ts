@@ -38,7 +38,7 @@ export interface SignInBackend {
 
 export type NewPcSignIn =
   | { kind: 'disabled' }
-  | { kind: 'signedIn'; account: Account; keys: UserKeys; profile: ProfileRow; authSecret: string };
+  | { kind: 'signedIn'; account: Account; keys: UserKeys; profile: ProfileRow };
 
 /** The server's KDF parameters for this email, refused below the floor before any derivation. */
 async function preloginParams(backend: SignInBackend, email: string): Promise<KdfParams> {
@@ -54,7 +54,7 @@ async function deriveAndSignIn(
   email: string,
   masterPassword: string,
   kdf: KdfParams,
-): Promise<{ authSecret: string; wrapKey: WrapKey }> {
+): Promise<WrapKey> {
   let mk: Uint8Array;
   try {
     mk = await deriveMasterKey(masterPassword, kdf);
@@ -68,11 +68,13 @@ async function deriveAndSignIn(
     await backend.signIn(email, split.authSecret);
   } catch (err) {
     wrapKey.wipe();
-    if (err instanceof CoreError && err.code === 'wrong_credentials')
+    // Auth answers "banned" before it checks the password (GoTrue token.go, ResourceOwnerPasswordGrant): saying
+    // "disabled" here would tell anyone which emails belong to former employees.
+    if (err instanceof CoreError && (err.code === 'wrong_credentials' || err.code === 'disabled'))
       throw new CoreError('wrong_credentials', SIGN_IN_REFUSED);
     throw err;
   }
-  return { authSecret: split.authSecret, wrapKey };
+  return wrapKey;
 }
 
 function samePublic(
@@ -100,7 +102,7 @@ export async function signInOnNewPc(
   masterPassword: string,
 ): Promise<NewPcSignIn> {
   const kdf = await preloginParams(backend, email);
-  const { authSecret, wrapKey } = await deriveAndSignIn(backend, email, masterPassword, kdf);
+  const wrapKey = await deriveAndSignIn(backend, email, masterPassword, kdf);
   let opened: { keys: UserKeys; pin: KeyPin | null };
   let profile: ProfileRow | null;
   try {
@@ -146,7 +148,7 @@ export async function signInOnNewPc(
     root: { id: pin.root.id, ed25519Public: toBase64Url(pin.root.ed25519Public) },
     ...(pin.holder ? { rootHolder: pin.holder } : {}),
   };
-  return { kind: 'signedIn', account, keys, profile, authSecret };
+  return { kind: 'signedIn', account, keys, profile };
 }
 
 /**
@@ -159,17 +161,15 @@ export async function reopenAfterPasswordChange(
   backend: SignInBackend,
   account: Account,
   masterPassword: string,
-): Promise<{ account: Account; keys: UserKeys; profile: ProfileRow; authSecret: string } | 'disabled'> {
+): Promise<{ account: Account; keys: UserKeys; profile: ProfileRow } | 'disabled'> {
   const kdf = await preloginParams(backend, account.email);
   if (JSON.stringify(kdf) === JSON.stringify(account.kdf))
     throw new CoreError('wrong_credentials', 'That master password is not correct.');
-  const { authSecret, wrapKey } = await deriveAndSignIn(backend, account.email, masterPassword, kdf).catch(
-    (err: unknown) => {
-      throw err instanceof CoreError && err.code === 'wrong_credentials'
-        ? new CoreError('wrong_credentials', 'That master password is not correct.')
-        : err;
-    },
-  );
+  const wrapKey = await deriveAndSignIn(backend, account.email, masterPassword, kdf).catch((err: unknown) => {
+    throw err instanceof CoreError && err.code === 'wrong_credentials'
+      ? new CoreError('wrong_credentials', 'That master password is not correct.')
+      : err;
+  });
   let opened: { keys: UserKeys; pin: KeyPin | null };
   let profile: ProfileRow | null;
   try {
@@ -188,10 +188,12 @@ export async function reopenAfterPasswordChange(
   }
   const root = { id: account.root.id, ed25519Public: fromBase64Url(account.root.ed25519Public)! };
   const listed = KdfParamsSchema.safeParse(profile.kdf);
+  // A password change writes a bundle with the pin: one without it is not that change.
   if (
     !listed.success ||
     JSON.stringify(listed.data) !== JSON.stringify(kdf) ||
-    (opened.pin !== null && !samePublic(root, opened.pin.root.id, toBase64Url(opened.pin.root.ed25519Public)))
+    opened.pin === null ||
+    !samePublic(root, opened.pin.root.id, toBase64Url(opened.pin.root.ed25519Public))
   ) {
     wipeUserKeys(opened.keys);
     throw new CoreError('damaged');
@@ -209,6 +211,5 @@ export async function reopenAfterPasswordChange(
     },
     keys: opened.keys,
     profile,
-    authSecret,
   };
 }

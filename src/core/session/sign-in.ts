@@ -37,12 +37,12 @@ export async function signIn(ctx: CoreContext, email: string, masterPassword: st
     return ctx.setSession({ state: 'disabled', email: typed });
   }
   const { account, keys, profile } = result;
-  // One account per PC profile: whoever was here before leaves nothing behind for this one.
-  await ctx.local.wipe();
-  ctx.account = account;
-  await ctx.accounts.save(account);
-  ctx.freshDevice = true;
   try {
+    // One account per PC profile: whoever was here before leaves nothing behind for this one.
+    await ctx.local.wipe();
+    ctx.account = account;
+    await ctx.accounts.save(account);
+    ctx.freshDevice = true;
     if (profile.status === 'enrolled') return await awaitConfirmation(ctx, keys, account);
     await openSession(ctx, keys, profile);
   } catch (err) {

@@ -71,9 +71,9 @@ async function unlockChanged(
     await disabled(ctx);
     return ctx.session;
   }
-  ctx.account = r.account;
-  await ctx.accounts.save(r.account);
   try {
+    ctx.account = r.account;
+    await ctx.accounts.save(r.account);
     if (r.profile.status === 'enrolled') return await awaitConfirmation(ctx, r.keys, r.account);
     if (r.profile.status !== 'active') throw new CoreError('invalid_request');
     await openSession(ctx, r.keys, r.profile);

@@ -47,6 +47,8 @@ export async function adoptRemoteWrapping(
     });
     wipeUserKeys(keys);
     const root = ctx.pinnedRoot(account);
+    // A bundle without the pin is one from before this PC's: the server serving an older copy.
+    if (!pin && account.wrappedKeys.v === 2) throw new CoreError('damaged');
     if (
       pin &&
       (pin.root.id.toLowerCase() !== root.id.toLowerCase() ||
@@ -108,7 +110,17 @@ export async function changeMasterPassword(
     open.account = account;
     throw err;
   }
-  await ctx.backend.setAuthPassword(authSecret);
+  try {
+    await ctx.backend.setAuthPassword(authSecret);
+  } catch (err) {
+    // Auth still takes the old secret: the profile goes back to the wrapping that secret belongs to, or no PC
+    // could sign in with either password (if this fails too, the next unlock here reports it).
+    await ctx.backend
+      .updateOwnProfile({ kdf: account.kdf, wrapped_keys: account.wrappedKeys })
+      .catch(() => {});
+    open.account = account;
+    throw err;
+  }
   ctx.account = open.account;
   await ctx.accounts.save(ctx.account);
 }

@@ -17,17 +17,22 @@ import type { ConnectionState } from './engine';
 import { ownClaims, type PresenceClaim } from './presence';
 
 export async function startSync(ctx: CoreContext, open: Open): Promise<void> {
-  // Before anything is pulled or sent: a PC signed out while it was away learns it here, and erases its copy.
-  try {
-    await ctx.backend.registerDevice(
-      { ...ctx.opts.device, app_version: ctx.opts.appVersion },
-      ctx.freshDevice,
-    );
-    ctx.freshDevice = false;
-  } catch (err) {
-    // Ended after this start has settled: closing the session waits for it.
-    if (err instanceof CoreError && err.code === 'device_revoked')
-      return void setImmediate(() => void deviceRevoked(ctx).catch(() => {}));
+  // Before anything is pulled or sent: a PC signed out while it was away learns it here, and erases its copy. No
+  // sync, no outbox and no presence until the registration went through (retried on the confirmation beat).
+  for (;;) {
+    try {
+      await ctx.backend.registerDevice(
+        { ...ctx.opts.device, app_version: ctx.opts.appVersion },
+        ctx.freshDevice,
+      );
+      ctx.freshDevice = false;
+      break;
+    } catch (err) {
+      // Ended after this start has settled: closing the session waits for it.
+      if (err instanceof CoreError && err.code === 'device_revoked')
+        return void setImmediate(() => void deviceRevoked(ctx).catch(() => {}));
+      if (ctx.open !== open || !(await ctx.pause(Math.min(ctx.opts.pollMs ?? 30_000, 5_000)))) return;
+    }
   }
   if (ctx.open !== open) return;
   await uploadPinnedBundle(ctx, open).catch(() => {});
@@ -101,7 +106,10 @@ export async function onMemberEvent(
   if (e === 'disabled') return checkStatus(ctx);
   if (e === 'profile') return checkStatus(ctx);
   if (e === 'devices') {
-    if ((await open.devices.follow()) === 'revoked' && ctx.open === open) await deviceRevoked(ctx);
+    const seen = await open.devices.follow().catch(() => 'unknown' as const);
+    if (seen === 'revoked' && ctx.open === open) await deviceRevoked(ctx);
+    // Refused (a revoked session sees nothing): the status check settles what happened.
+    else if (seen === 'unknown' && ctx.open === open) await checkStatus(ctx);
     return;
   }
   await reloadGrants(ctx);
