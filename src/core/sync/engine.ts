@@ -9,11 +9,11 @@
 // the named one on a `grants` poke that deletes or revokes a grant; the core rejoins those it still holds
 // once it has re-read the grants or the account (setVaults). What a member may read is decided by RLS at
 // each pull, never by which channels it listens to.
-import type { RealtimeChannel } from '@supabase/supabase-js';
 import { z } from 'zod';
 import type { Backend } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import { type EntryRow, entryPokeSchema } from '../backend/rows';
+import { Channels, type Presence } from './channels';
 import type { LocalState } from './state';
 
 export type Verdict = 'ok' | 'damaged';
@@ -55,7 +55,7 @@ export interface SyncOptions {
   pageSize?: number;
   /** Pull interval while the socket is not live; DESIGN.md says 30 s. */
   pollMs?: number;
-  presence?: { key: string; meta: Record<string, string> };
+  presence?: Presence;
 }
 
 const PAGE = 500;
@@ -66,17 +66,8 @@ const GRANT_ENDED = new Set(['delete', 'revoke']);
 /** How often a PC that cannot reach the server tries again, so that a recovery shows within seconds. */
 const OFFLINE_CHECK_MS = 5_000;
 
-interface Slot {
-  channel: RealtimeChannel;
-  live: boolean;
-  /** The server ended the channel (phx_close: token expired, refresh refused); rejoined on the poll beat. */
-  closed: boolean;
-  events: Record<string, (payload: unknown) => void>;
-  presence?: { key: string; meta: Record<string, string> } | undefined;
-}
-
 export class SyncEngine {
-  private readonly channels = new Map<string, Slot>();
+  private readonly channels: Channels;
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private vaults = new Set<string>();
@@ -89,12 +80,7 @@ export class SyncEngine {
     liveBlocked: false,
     lastSyncedAt: null,
   };
-  // The socket failed to connect, and whether a pull got through since: "blocked" needs both, so a server
-  // that is down altogether reads as offline, not as blocked WebSockets.
-  private socketFailing = false;
-  private pulledSinceSocketFailed = false;
   private inFlight = 0;
-  private officeChannel: RealtimeChannel | null = null;
 
   constructor(
     private readonly backend: Backend,
@@ -102,7 +88,12 @@ export class SyncEngine {
     private readonly userId: string,
     private readonly hooks: SyncHooks,
     private readonly opts: SyncOptions = {},
-  ) {}
+  ) {
+    this.channels = new Channels(backend, {
+      status: (topic, live, wasLive) => this.channelStatus(topic, live, wasLive),
+      presence: () => this.hooks.presence(),
+    });
+  }
 
   get connection(): ConnectionState {
     return { ...this.state };
@@ -111,7 +102,7 @@ export class SyncEngine {
   /** Joins the member and office channels and one channel per vault, then pulls everything. */
   async start(vaultIds: string[]): Promise<void> {
     this.stopped = false;
-    this.join(`member:${this.userId}`, {
+    this.channels.join(`member:${this.userId}`, {
       disabled: () => {
         // Before anything else: no more pokes of any vault while the core checks the account.
         this.leaveVaults();
@@ -126,7 +117,7 @@ export class SyncEngine {
       // One of this person's PCs signed in for the first time, or one was signed out.
       devices: () => this.hooks.memberEvent('devices'),
     });
-    this.officeChannel = this.join(
+    this.channels.join(
       'office',
       { policy: () => this.hooks.officeEvent('policy'), profile: () => this.hooks.officeEvent('profile') },
       this.opts.presence,
@@ -141,7 +132,7 @@ export class SyncEngine {
         if (this.allLive()) return;
         if (this.state.online && Date.now() - last < every) return;
         last = Date.now();
-        this.rejoinClosed();
+        this.channels.rejoinClosed();
         void this.pullAll().catch(() => {});
       },
       Math.min(every, OFFLINE_CHECK_MS),
@@ -162,7 +153,7 @@ export class SyncEngine {
     for (const id of joining) {
       await this.local.loadCursor(id);
       if (this.stopped || !this.vaults.has(id) || this.channels.has(`vault:${id}`)) continue;
-      this.join(`vault:${id}`, {
+      this.channels.join(`vault:${id}`, {
         entry: (payload) => {
           const poke = entryPokeSchema.safeParse(payload);
           // A malformed poke still means "something changed here": pull, which costs one request.
@@ -180,84 +171,29 @@ export class SyncEngine {
    * beat): until setVaults says otherwise they are pulled, and RLS decides what such a pull returns.
    */
   leaveVaults(vaultId?: string): void {
-    for (const [topic, slot] of this.channels) {
-      if (!topic.startsWith('vault:') || (vaultId !== undefined && topic !== `vault:${vaultId}`)) continue;
-      this.channels.delete(topic);
-      void this.backend.unsubscribe(slot.channel);
-    }
+    this.channels.leave(
+      (topic) => topic.startsWith('vault:') && (vaultId === undefined || topic === `vault:${vaultId}`),
+    );
     this.publishState();
   }
 
   /** Topics of the channels this engine holds (joined or joining), for diagnostics and tests. */
   topics(): string[] {
-    return [...this.channels.keys()];
+    return this.channels.topics();
   }
 
-  /** Channels the server ended are not rejoined by realtime-js; this joins them again. */
-  private rejoinClosed(): void {
-    for (const [topic, slot] of this.channels) {
-      if (!slot.closed) continue;
-      this.channels.delete(topic);
-      void this.backend.unsubscribe(slot.channel);
-      const channel = this.join(topic, slot.events, slot.presence);
-      if (topic === 'office') this.officeChannel = channel;
-    }
-  }
-
-  private join(
-    topic: string,
-    events: Record<string, (payload: unknown) => void>,
-    presence?: { key: string; meta: Record<string, string> },
-  ): RealtimeChannel {
-    const slot: Slot = {
-      channel: undefined as unknown as RealtimeChannel,
-      live: false,
-      closed: false,
-      events,
-      presence,
-    };
-    // In the map before subscribing, so that a status the backend reports at once is not taken as stale.
-    this.channels.set(topic, slot);
-    slot.channel = this.backend.subscribe(
-      topic,
-      {
-        broadcast: events,
-        status: (status) => {
-          // A channel this engine left says nothing about the connection any more.
-          if (this.channels.get(topic) !== slot) return;
-          const wasLive = slot.live;
-          slot.live = status === 'SUBSCRIBED';
-          slot.closed = status === 'CLOSED';
-          this.noteSocket(status);
-          if (slot.live && presence) void slot.channel.track(presence.meta).catch(() => {});
-          // A (re)join may have missed pokes: catch up from the cursor, and re-read the grants.
-          if (slot.live && !wasLive && topic.startsWith('vault:'))
-            void this.pull(topic.slice(6)).catch(() => {});
-          if (slot.live && !wasLive && topic.startsWith('member:')) this.hooks.memberEvent('grants');
-          // The socket dropped a joined channel: one light pull says at once whether the server is gone,
-          // rather than the next poll beat (one check for however many channels drop together).
-          if (wasLive && !slot.live) this.checkSoon();
-          this.publishState();
-        },
-        ...(presence ? { presence: () => this.hooks.presence() } : {}),
-      },
-      presence?.key,
-    );
-    return slot.channel;
-  }
-
-  // A join refused by the server (authorization) leaves the socket open; only a socket that is not open
-  // while a channel errs or times out counts as the network refusing it.
-  private noteSocket(status: string): void {
-    if (status === 'SUBSCRIBED') this.socketFailing = false;
-    else if ((status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') && !this.backend.socketOpen()) {
-      if (!this.socketFailing) this.pulledSinceSocketFailed = false;
-      this.socketFailing = true;
-    }
+  private channelStatus(topic: string, live: boolean, wasLive: boolean): void {
+    // A (re)join may have missed pokes: catch up from the cursor, and re-read the grants.
+    if (live && !wasLive && topic.startsWith('vault:')) void this.pull(topic.slice(6)).catch(() => {});
+    if (live && !wasLive && topic.startsWith('member:')) this.hooks.memberEvent('grants');
+    // The socket dropped a joined channel: one light pull says at once whether the server is gone,
+    // rather than the next poll beat (one check for however many channels drop together).
+    if (wasLive && !live) this.checkSoon();
+    this.publishState();
   }
 
   presenceState(): Record<string, unknown[]> {
-    return (this.officeChannel?.presenceState() ?? {}) as Record<string, unknown[]>;
+    return (this.channels.channel('office')?.presenceState() ?? {}) as Record<string, unknown[]>;
   }
 
   private checking: NodeJS.Timeout | null = null;
@@ -273,16 +209,14 @@ export class SyncEngine {
 
   /** Every channel joined, none missing: pokes arrive for every vault, no polling needed. */
   private allLive(): boolean {
-    if (this.channels.size === 0) return false;
-    for (const c of this.channels.values()) if (!c.live) return false;
+    if (!this.channels.allJoined()) return false;
     for (const id of this.vaults) if (!this.channels.has(`vault:${id}`)) return false;
     return true;
   }
 
   private publishState(): void {
     this.state.live = this.allLive();
-    this.state.liveBlocked =
-      this.socketFailing && this.pulledSinceSocketFailed && this.state.online && !this.state.live;
+    this.state.liveBlocked = this.channels.socketBlocked() && this.state.online && !this.state.live;
     this.state.syncing = this.inFlight > 0;
     this.hooks.connection({ ...this.state });
   }
@@ -321,7 +255,7 @@ export class SyncEngine {
         const cursor = this.local.cursors.get(vaultId) ?? 0;
         const page = await this.backend.pullEntries(vaultId, cursor, this.opts.pageSize ?? PAGE);
         this.state.online = true;
-        if (this.socketFailing) this.pulledSinceSocketFailed = true;
+        this.channels.pulled();
         this.applyPage(vaultId, page.rows);
         if (page.pageSize < (this.opts.pageSize ?? PAGE)) break;
       }
@@ -414,9 +348,7 @@ export class SyncEngine {
     if (this.checking) clearTimeout(this.checking);
     this.checking = null;
     this.timer = null;
-    const slots = [...this.channels.values()];
-    this.channels.clear();
-    for (const c of slots) await this.backend.unsubscribe(c.channel);
+    await this.channels.leaveAll();
     this.vaults.clear();
     await Promise.allSettled([...this.running.values()]);
   }
