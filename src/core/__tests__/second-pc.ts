@@ -87,15 +87,21 @@ export function secondPcScenarios(kind: 'pglite' | 'postgres'): void {
   );
 
   it(
-    'an unknown email and a wrong master password end in the same error',
+    'an unknown email, a wrong master password and a disabled account end in the same error',
     async () => {
+      const leaver = await office.colleague(admin, 'gone@office.test');
+      await admin.core.admin.disable(leaver.core.accountUserId!);
       const a = await office.pc('stranger-1');
       const b = await office.pc('stranger-2');
+      const c = await office.pc('stranger-3');
       const unknown = await refusal(a.core.signIn('nobody@office.test', MASTER));
       const wrong = await refusal(b.core.signIn('emp@office.test', 'not the master password at all'));
+      // Auth refuses a banned account before it looks at the password: that must not tell who left.
+      const gone = await refusal(c.core.signIn('gone@office.test', 'not the master password at all'));
       expect([unknown.code, unknown.message]).toEqual(['wrong_credentials', SIGN_IN_REFUSED]);
       expect([wrong.code, wrong.message]).toEqual([unknown.code, unknown.message]);
-      for (const pc of [a, b]) {
+      expect([gone.code, gone.message]).toEqual([unknown.code, unknown.message]);
+      for (const pc of [a, b, c]) {
         expect(pc.core.state.state).toBe('signedOut');
         expect(pc.core.accountUserId).toBeNull();
       }
@@ -156,8 +162,10 @@ export function secondPcScenarios(kind: 'pglite' | 'postgres'): void {
       expect((await refusal(desk.core.signOutDevice(self.id))).code).toBe('invalid_request');
       const adminPc = (await admin.core.devices()).find((d) => d.current)!;
       expect((await refusal(desk.core.signOutDevice(adminPc.id))).code).toBe('forbidden');
-      // The person can sign in on it again: a fresh start, like a new PC.
+      // The person can sign in on it again: a fresh start, like a new PC, and told to the other PCs like one.
+      const back = waitFor(desk.core, 'deviceAdded', (d) => d.id === target.id, 30_000);
       expect((await laptop.core.signIn('emp@office.test', NEW_MASTER)).state).toBe('unlocked');
+      await back;
       // Registered as it starts syncing, a moment after it opened.
       const end = Date.now() + 15_000;
       while ((await desk.core.devices()).find((d) => d.id === target.id)?.revokedAt !== null) {
