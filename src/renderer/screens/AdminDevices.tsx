@@ -138,6 +138,10 @@ export function AdminDevices() {
               passwords the next time it is on. {pending.userName} can sign in there again with their email
               and master password.
             </p>
+            <p>
+              If the PC was lost or stolen, ask {pending.userName} to change their master password too: whoever
+              knows it can sign in again on any PC.
+            </p>
           }
           confirmLabel="Sign out that PC"
           danger
