@@ -103,14 +103,16 @@ export function YourPcs() {
         <ConfirmDialog
           title={`Sign out ${pending.name || 'this PC'}?`}
           message={
-            <p>
-              {pending.name || 'That PC'} is signed out at once and erases its copy of the passwords the next
-              time it is on. You can sign in there again later with your email and master password.
-            </p>
-            <p>
-              If the PC was lost or stolen, or you did not sign in there yourself, also change your master
-              password (below): whoever knows it can sign in again anywhere.
-            </p>
+            <>
+              <p>
+                {pending.name || 'That PC'} is signed out at once and erases its copy of the passwords the
+                next time it is on. You can sign in there again later with your email and master password.
+              </p>
+              <p>
+                If the PC was lost or stolen, or you did not sign in there yourself, also change your master
+                password (below): whoever knows it can sign in again anywhere.
+              </p>
+            </>
           }
           confirmLabel="Sign out that PC"
           danger

@@ -133,15 +133,17 @@ export function AdminDevices() {
         <ConfirmDialog
           title={`Sign out ${pending.userName}’s PC?`}
           message={
-            <p>
-              {pending.userName}’s PC {pending.name} is signed out at once and erases its copy of the
-              passwords the next time it is on. {pending.userName} can sign in there again with their email
-              and master password.
-            </p>
-            <p>
-              If the PC was lost or stolen, ask {pending.userName} to change their master password too: whoever
-              knows it can sign in again on any PC.
-            </p>
+            <>
+              <p>
+                {pending.userName}’s PC {pending.name} is signed out at once and erases its copy of the
+                passwords the next time it is on. {pending.userName} can sign in there again with their email
+                and master password.
+              </p>
+              <p>
+                If the PC was lost or stolen, ask {pending.userName} to change their master password too:
+                whoever knows it can sign in again on any PC.
+              </p>
+            </>
           }
           confirmLabel="Sign out that PC"
           danger
