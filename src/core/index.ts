@@ -12,6 +12,7 @@ import { type ConnectionReport, testConnection } from './backend/network/diagnos
 import { envNetwork, type Network } from './backend/network/network';
 import { shownRoute } from './backend/network/route';
 import type { ColleagueRow, GrantRow, PolicyRow, ProfileRow, VaultRow } from './backend/rows';
+import { OfficeBackup } from './backup';
 import { equalBytes, fromBase64Url } from './crypto/bytes';
 import { DamagedError } from './crypto/damaged';
 import { WrappedEnvelopeSchema } from './crypto/envelope';
@@ -1501,6 +1502,39 @@ export class KeyroomCore {
   /** Who says they are online now, and from which PC: a hint (sync/presence.ts), own claims only. */
   presence(): PresenceClaim[] {
     return ownClaims(this.requireOpen().engine.presenceState());
+  }
+
+  // ---------------------------------------------------------------- office backup (src/core/backup)
+
+  /** Backup and restore of every vault this admin holds; built from the open session's parts on each use. */
+  get backup(): OfficeBackup {
+    const open = this.requireOpen();
+    const backend = this.gatedBackend(open);
+    return new OfficeBackup({
+      source: this.opts.url,
+      isAdmin: () => open.profile.role === 'admin' && open.profile.status === 'active',
+      refresh: () => this.syncNow(),
+      vaults: () =>
+        open.keyring.vaultIds().map((id) => ({ id, name: open.vaultNames.get(id) || 'Unnamed vault' })),
+      liveEntries: () => [...open.replica.all()].filter((e) => !e.deletedAt),
+      damagedLive: () => open.replica.damagedEntries().length,
+      history: async (id) =>
+        (await backend.history(id)).map((h) => ({
+          version: h.version,
+          changedAt: h.changed_at,
+          deleted: h.deleted_at !== null,
+          entry: open.replica.decrypt({ ...h, id: h.entry_id }),
+        })),
+      logBackup: () => backend.logEvent('vault.export', null),
+      createVault: async (name) => {
+        const v = await open.admin.createVault(name);
+        // The grants poke renames on its own; until it arrives a second restore must find the vault by name.
+        open.vaultNames.set(v.id, v.name);
+        return v;
+      },
+      createMany: (vaultId, inputs, onProgress) => open.vault.createMany(vaultId, inputs, onProgress),
+      logRestore: (vaultId, count) => backend.logImport(vaultId, count, 'keyroombackup'),
+    });
   }
 }
 
