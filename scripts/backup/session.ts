@@ -1,9 +1,10 @@
 // What `npm run backup` and `npm run restore` share: the options, the secrets from the environment (never the
 // command line, where every user of the PC reads them in the process list), and a Keyroom session on a PC of its
 // own: a temporary folder for the cache, signed in with email and master password as a new PC signs in, erased
-// when the run ends.
+// when the run ends. With --state-dir the folder is kept instead (the PC's id and its encrypted cache, as the app
+// keeps them): a scheduled task is then one PC in the admin's device list, not a new one every day.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,6 +41,8 @@ export interface CommonOptions {
   url: string;
   key: string;
   email: string;
+  /** A folder kept between runs; a temporary one when absent. */
+  stateDir?: string | undefined;
 }
 
 /** Parses argv for the given file option (`out` or `in`), refusing any secret given as a flag. */
@@ -62,6 +65,7 @@ export function parseCommon(
         url: { type: 'string' },
         key: { type: 'string' },
         email: { type: 'string' },
+        'state-dir': { type: 'string' },
         [fileFlag]: { type: 'string' },
         ...(extra.yes ? { yes: { type: 'boolean' } } : {}),
       },
@@ -70,13 +74,14 @@ export function parseCommon(
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }
-  const usage = `--url <project url> --key <publishable key> --email <admin email> --${fileFlag} <file>${extra.yes ? ' [--yes]' : ''}`;
+  const usage = `--url <project url> --key <publishable key> --email <admin email> --${fileFlag} <file> [--state-dir <folder>]${extra.yes ? ' [--yes]' : ''}`;
   const url = z.url().safeParse(values.url);
   const email = z.email().safeParse(values.email);
   const file = values[fileFlag];
   if (!url.success || !email.success || typeof values.key !== 'string' || typeof file !== 'string')
     throw new CliError(`usage: ${usage}`, 2);
-  return { url: url.data, key: values.key, email: email.data, file, yes: values.yes === true };
+  const stateDir = typeof values['state-dir'] === 'string' ? values['state-dir'] : undefined;
+  return { url: url.data, key: values.key, email: email.data, file, yes: values.yes === true, stateDir };
 }
 
 export function secretFromEnv(io: Io, name: string): string {
@@ -90,10 +95,28 @@ export interface CliSession {
   close(): Promise<void>;
 }
 
-/** Signs in on a PC of its own (a temporary folder), as an admin; close() signs out and erases the folder. */
+const DeviceFile = z.object({ id: z.uuid() });
+
+/** The kept folder's PC id, made on its first run. */
+async function deviceIdIn(dir: string): Promise<string> {
+  const path = join(dir, 'device.json');
+  try {
+    const parsed = DeviceFile.safeParse(JSON.parse(await readFile(path, 'utf8')));
+    if (parsed.success) return parsed.data.id;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw err;
+  }
+  const id = randomUUID();
+  await writeFile(path, JSON.stringify({ id }), { mode: 0o600 });
+  return id;
+}
+
+/** Signs in on a PC of its own, as an admin; close() ends the session and erases a temporary folder. */
 export async function signIn(opts: CommonOptions, masterPassword: string, io: Io): Promise<CliSession> {
-  const dir = await mkdtemp(join(tmpdir(), 'keyroom-cli-'));
-  const drop = () => rm(dir, { recursive: true, force: true });
+  const kept = opts.stateDir !== undefined;
+  const dir = kept ? opts.stateDir! : await mkdtemp(join(tmpdir(), 'keyroom-cli-'));
+  if (kept) await mkdir(dir, { recursive: true, mode: 0o700 });
+  const drop = () => (kept ? Promise.resolve() : rm(dir, { recursive: true, force: true }));
   let core: KeyroomCore | null = null;
   try {
     core = await KeyroomCore.create({
@@ -104,7 +127,11 @@ export async function signIn(opts: CommonOptions, masterPassword: string, io: Io
         outbox: await FileOutboxStore.open(join(dir, 'outbox.json')),
       },
       appVersion: '0.1.0',
-      device: { id: randomUUID(), name: 'Keyroom backup (command line)', platform: process.platform },
+      device: {
+        id: kept ? await deviceIdIn(dir) : randomUUID(),
+        name: 'Keyroom backup (command line)',
+        platform: process.platform,
+      },
     });
     io.err(`signing in to ${opts.url} as ${opts.email}…`);
     const state = await core.signIn(opts.email, masterPassword);
@@ -123,7 +150,8 @@ export async function signIn(opts: CommonOptions, masterPassword: string, io: Io
   return {
     core: signed,
     close: async () => {
-      await signed.signOut().catch(() => {});
+      // A kept folder keeps its account (the next run unlocks it); a temporary one is signed out and erased.
+      if (!kept) await signed.signOut().catch(() => {});
       await signed.dispose().catch(() => {});
       await drop();
     },

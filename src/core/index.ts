@@ -1513,7 +1513,11 @@ export class KeyroomCore {
     return new OfficeBackup({
       source: this.opts.url,
       isAdmin: () => open.profile.role === 'admin' && open.profile.status === 'active',
-      refresh: () => this.syncNow(),
+      // The vault set and names as the server has them now (a vault made a moment ago included), then every entry.
+      refresh: async () => {
+        await this.reloadGrants();
+        await this.syncNow();
+      },
       vaults: () =>
         open.keyring.vaultIds().map((id) => ({ id, name: open.vaultNames.get(id) || 'Unnamed vault' })),
       liveEntries: () => [...open.replica.all()].filter((e) => !e.deletedAt),
