@@ -51,7 +51,9 @@ export async function restoreMain(argv: string[], io: Io): Promise<void> {
       return;
     }
     if (!opts.yes && !(await io.confirm(`Restore ${plan.preview.toAdd} entries into ${opts.url}?`)))
-      throw new CliError('restore cancelled: nothing was written');
+      throw new CliError(
+        'restore cancelled: nothing was written (answer y, or pass --yes in a scheduled task)',
+      );
     const s = await plan.commit(progressPrinter(io));
     io.out(
       `restored ${s.added} entries (${s.skippedDuplicates} already there, ${s.vaultsCreated} vaults created)`,

@@ -121,6 +121,18 @@ export function backupRoundTrip(kind: 'pglite' | 'postgres'): void {
   );
 
   it(
+    'a member can neither back up nor restore (history and every vault are admin matters)',
+    async () => {
+      const member = await source.colleague(admin, 'emp@office.test', 'member');
+      for (const p of [member.core.backup.create(PASSPHRASE), member.core.backup.open(file, PASSPHRASE)]) {
+        const err = await refusal(p);
+        expect([err.code, err.message]).toEqual(['forbidden', BACKUP_MESSAGES.adminOnly]);
+      }
+    },
+    SLOW,
+  );
+
+  it(
     'a weak backup passphrase is refused before anything is read',
     async () => {
       for (const weak of ['short', 'password1234567890', 'aaaaaaaaaaaaaaaaaaaaaa']) {
