@@ -1520,7 +1520,9 @@ export class KeyroomCore {
       },
       vaults: () =>
         open.keyring.vaultIds().map((id) => ({ id, name: open.vaultNames.get(id) || 'Unnamed vault' })),
-      liveEntries: () => [...open.replica.all()].filter((e) => !e.deletedAt),
+      // A damaged entry keeps its last verified content in the replica but opens nothing (fail closed): the
+      // backup holds it no more than the entry view shows it; it is counted instead.
+      liveEntries: () => [...open.replica.all()].filter((e) => !e.deletedAt && !open.replica.isDamaged(e.id)),
       damagedLive: () => open.replica.damagedEntries().length,
       history: async (id) =>
         (await backend.history(id)).map((h) => ({
