@@ -193,8 +193,8 @@ function previewOf(payload: BackupPayload, plans: VaultPlan[]): RestorePreview {
 }
 
 /**
- * log_import allows 10 rows a minute per person (one token back every 6 s): an office of more vaults waits for
- * the next token rather than leaving a vault's restore unaudited.
+ * log_import allows 10 rows at once per person, then one a minute (private.take_token): an office of more vaults
+ * waits for the next token rather than leaving a vault's restore unaudited.
  */
 async function logWithRetry(log: () => Promise<void>, tries = 12): Promise<void> {
   for (let i = 1; ; i++) {
