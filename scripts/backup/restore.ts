@@ -4,8 +4,8 @@
 // preview (vaults, counts, what is already there) is printed and confirmed unless --yes. Secrets as for backup.
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import type { RestorePreview } from '../../src/core/backup/index';
 import { readBackup } from '../../src/core/backup/index';
-import type { RestorePreview } from '../../src/core/backup/restore';
 import {
   CliError,
   type Io,

@@ -31,7 +31,7 @@ const HEADER_MAX = 4096;
 export const BACKUP_KDF = { m: KDF_DEFAULT.m, t: KDF_DEFAULT.t + 1, p: KDF_DEFAULT.p } as const;
 
 /** At least this long and scored at least "strong" (3 of 4) by the app's own estimator (vault/strength.ts). */
-export const PASSPHRASE_MIN_LENGTH = 16;
+const PASSPHRASE_MIN_LENGTH = 16;
 const PASSPHRASE_MIN_SCORE = 3;
 
 const HeaderSchema = z.strictObject({

@@ -9,10 +9,9 @@ import { checkPassphrase, openBackup, sealBackup } from './format';
 import { type BackupPayload, decodePayload, encodePayload } from './payload';
 import { RestorePlan } from './restore';
 
-export type { BackupContext, BackupProgress, OnProgress } from './context';
-export { BACKUP_KDF, checkPassphrase, PASSPHRASE_MIN_LENGTH } from './format';
-export type { BackupPayload } from './payload';
-export type { RestorePlan, RestorePreview, RestoreSummary, RestoreVaultPreview } from './restore';
+export type { BackupProgress } from './context';
+export { checkPassphrase } from './format';
+export type { RestorePlan, RestorePreview, RestoreSummary } from './restore';
 
 export interface BackupSummary {
   vaults: number;
