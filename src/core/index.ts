@@ -9,7 +9,8 @@ import type { Backend } from './backend/client';
 import { CoreError } from './backend/errors';
 import { type ConnectionReport, testConnection } from './backend/network/diagnose';
 import { shownRoute } from './backend/network/route';
-import { confirmed } from './session/confirm';
+import { OfficeBackup } from './backup';
+import { confirmed, gatedBackend } from './session/confirm';
 import { CoreContext, toPolicy } from './session/context';
 import type { OwnDevice } from './session/devices';
 import type { Emitter } from './session/events';
@@ -19,7 +20,7 @@ import type { CoreEvents, CoreOptions, Open, SessionState, SyncStatus } from './
 import { unlock, unlockWithKey } from './session/unlock';
 import { lowerMinimumWhileBlocked } from './session/update-required';
 import { changeMasterPassword } from './session/wrapping';
-import { presence, syncStatus } from './sync/follow';
+import { presence, reloadGrants, syncStatus } from './sync/follow';
 import type { PresenceClaim } from './sync/presence';
 import { ImportPlan } from './vault/import/plan';
 import type { VaultOperations } from './vault/operations';
@@ -278,5 +279,45 @@ export class KeyroomCore {
   /** Who says they are online now, and from which PC: a hint (sync/presence.ts), own claims only. */
   presence(): PresenceClaim[] {
     return presence(this.ctx);
+  }
+
+  // ---------------------------------------------------------------- office backup (src/core/backup)
+
+  /** Backup and restore of every vault this admin holds; built from the open session's parts on each use. */
+  get backup(): OfficeBackup {
+    const ctx = this.ctx;
+    const open = requireOpen(ctx);
+    const backend = gatedBackend(ctx, open);
+    return new OfficeBackup({
+      source: ctx.opts.url,
+      isAdmin: () => open.profile.role === 'admin' && open.profile.status === 'active',
+      // The vault set and names as the server has them now (a vault made a moment ago included), then every entry.
+      refresh: async () => {
+        await reloadGrants(ctx);
+        await this.syncNow();
+      },
+      vaults: () =>
+        open.keyring.vaultIds().map((id) => ({ id, name: open.vaultNames.get(id) || 'Unnamed vault' })),
+      // A damaged entry keeps its last verified content in the replica but opens nothing (fail closed): the
+      // backup holds it no more than the entry view shows it; it is counted instead.
+      liveEntries: () => [...open.replica.all()].filter((e) => !e.deletedAt && !open.replica.isDamaged(e.id)),
+      damagedLive: () => open.replica.damagedEntries().length,
+      history: async (id) =>
+        (await backend.history(id)).map((h) => ({
+          version: h.version,
+          changedAt: h.changed_at,
+          deleted: h.deleted_at !== null,
+          entry: open.replica.decrypt({ ...h, id: h.entry_id }),
+        })),
+      logBackup: () => backend.logEvent('vault.export', null),
+      createVault: async (name) => {
+        const v = await open.admin.createVault(name);
+        // The grants poke renames on its own; until it arrives a second restore must find the vault by name.
+        open.vaultNames.set(v.id, v.name);
+        return v;
+      },
+      createMany: (vaultId, inputs, onProgress) => open.vault.createMany(vaultId, inputs, onProgress),
+      logRestore: (vaultId, count) => backend.logImport(vaultId, count, 'keyroombackup'),
+    });
   }
 }

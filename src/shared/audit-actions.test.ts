@@ -27,7 +27,9 @@ const COMPOSED = [
 
 describe('audit actions', () => {
   const written = new Set([
-    ...[...sql.matchAll(/'((?:entry|vault|grant|user|policy|root|account|device)\.[a-z_]+)'/g)].map((m) => m[1] as string),
+    ...[...sql.matchAll(/'((?:entry|vault|grant|user|policy|root|account|device)\.[a-z_]+)'/g)].map(
+      (m) => m[1] as string,
+    ),
     ...COMPOSED,
   ]);
 

@@ -110,3 +110,14 @@ export const OFFICE_ROOT_MESSAGES = {
   refusedRevocation:
     'The server lists a revoked certificate no admin’s key signed. Keyroom ignored it; tell your administrator.',
 } as const;
+
+// The office backup (src/core/backup): one refusal for a file that does not open, whatever the cause (wrong
+// passphrase, a changed or missing byte, an unknown format), so the words give nothing away.
+export const BACKUP_MESSAGES = {
+  unreadable: 'This backup could not be opened: wrong passphrase or damaged file.',
+  weakPassphrase:
+    'That backup passphrase is too easy to guess. Use at least 16 characters, e.g. four or five unrelated words.',
+  adminOnly: 'Only an admin can back up or restore the office.',
+  damagedEntries: 'Some entries could not be opened on this PC and are not in the backup.',
+  used: 'This restore has already run. Open the backup again to restore once more.',
+} as const;
