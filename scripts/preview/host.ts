@@ -3,22 +3,26 @@
 // with its own cache directory and the same handlers the Electron main process registers, every call going
 // through the same dispatch() (contract validation of requests and responses, errors as {code, message}).
 // WebSocket upgrades are accepted only from the preview's own origin and with the per-run token.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { createEventEmitter, type EmitEvent, type EventTarget } from '../../src/main/events';
+import type { ChosenFile } from '../../src/main/handlers/import';
 import { type CallHandler, dispatch, type Handlers } from '../../src/main/ipc-registry';
 import { APP_ORIGIN, type IpcEventLike } from '../../src/main/sender';
 import { type CallName, EVENT_NAMES, eventChannel, isCallName } from '../../src/shared/channels';
-import { DEFAULT_MESSAGES } from '../../src/shared/errors';
+import { DEFAULT_MESSAGES, KeyroomError } from '../../src/shared/errors';
 import {
   BRIDGE_PATH,
   type ClientMessage,
   clientMessageSchema,
   type HostMessage,
   MAX_MESSAGE_BYTES,
+  type PageFile,
+  type PreviewPageMessage,
   profileSchema,
 } from './protocol';
 import { bundleShim, createStaticHandler } from './static';
@@ -28,10 +32,22 @@ export interface PreviewSession {
   close(): Promise<void>;
 }
 
+/**
+ * What a session gets from the host beyond contract events, for what the main process does itself in Electron
+ * and the page must do in the browser. Preview only: nothing like it exists on Electron's IPC.
+ */
+export interface PreviewPages {
+  /** Sends a preview-only message (the clipboard's write and clear) to every page of this profile. */
+  send(message: PreviewPageMessage): void;
+  /** The file the page's own file input chose for the `import.choose` being answered now; null if none. */
+  chosenFile(): ChosenFile | null;
+}
+
 // Makes the session of one profile; `emit` pushes contract events to every page of that profile.
 export type SessionFactory<S extends PreviewSession = PreviewSession> = (
   profile: string,
   emit: EmitEvent,
+  pages: PreviewPages,
 ) => Promise<S>;
 
 export interface PreviewHostOptions<S extends PreviewSession> {
@@ -65,6 +81,26 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+// The file a page sent with its call, for the handler that call reaches (import.choose reads it through
+// PreviewPages.chosenFile, in place of Electron's dialog).
+const callFile = new AsyncLocalStorage<PageFile | null>();
+
+function chosenFile(): ChosenFile | null {
+  const file = callFile.getStore();
+  if (!file) return null;
+  return {
+    name: file.name,
+    // The page sends no bytes for a file over the cap, only its size: the app's import code refuses it by size.
+    size: async () => Math.max(file.size, Buffer.byteLength(file.base64, 'base64')),
+    async bytes() {
+      const bytes = Buffer.from(file.base64, 'base64');
+      if (bytes.byteLength !== file.size)
+        throw new KeyroomError('not_found', 'That file could not be opened.');
+      return bytes;
+    },
+  };
+}
+
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
@@ -78,6 +114,11 @@ export async function startPreviewHost<S extends PreviewSession>(
   const sessions = new Map<string, Promise<S>>();
   const pages = new Map<string, Set<WebSocket>>();
   let origin = '';
+
+  const sendToPages = (profile: string, message: PreviewPageMessage) => {
+    const frame = JSON.stringify(message);
+    for (const ws of pages.get(profile) ?? []) if (ws.readyState === ws.OPEN) ws.send(frame);
+  };
 
   const targetsOf = (profile: string): EventTarget[] =>
     [...(pages.get(profile) ?? [])].map((ws) => ({
@@ -94,6 +135,7 @@ export async function startPreviewHost<S extends PreviewSession>(
       session = options.createSession(
         profile,
         createEventEmitter(() => targetsOf(profile)),
+        { send: (message) => sendToPages(profile, message), chosenFile },
       );
       sessions.set(profile, session);
       session.catch(() => sessions.delete(profile));
@@ -112,7 +154,9 @@ export async function startPreviewHost<S extends PreviewSession>(
     const name = msg.call;
     const session = await sessionOf(profile);
     const handler = session.handlers[name] as CallHandler<typeof name>;
-    return dispatch(name, handler, previewSender, msg.request, report);
+    return callFile.run(name === 'import.choose' ? (msg.file ?? null) : null, () =>
+      dispatch(name, handler, previewSender, msg.request, report),
+    );
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });

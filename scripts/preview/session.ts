@@ -1,9 +1,10 @@
 // One simulated PC per browser profile: a real KeyroomCore with its own file-backed cache and outbox under
 // profilesDir/<profile>/, the same handlers as the Electron main process, and in-process stand-ins for the
-// OS pieces: a clipboard held by the host (the guard clears it after 30 s like the app), settings in a JSON
-// file, notifications recorded (the renderer shows its own toast), the app's real update service over a stand-in
-// for electron-updater whose feed a test sets (installs and opened download pages are recorded, nothing
-// restarts), and a file dialog that answers with the path a test set.
+// OS pieces: the clipboard (the guard clears it after 30 s like the app; the host keeps what it holds and the
+// browser page writes it to the browser's clipboard), settings in a JSON file, notifications recorded (the
+// renderer shows its own toast), the app's real update service over a stand-in for electron-updater whose feed a
+// test sets (installs and opened download pages are recorded, nothing restarts), and in place of the OS file
+// dialog the file the page's own file input chose.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { KeyroomCore } from '../../src/core';
@@ -20,7 +21,7 @@ import { manualDownloadPage } from '../../src/main/updater/feed';
 import { followOfficePolicy } from '../../src/main/updater/follow-policy';
 import { UpdateService } from '../../src/main/updater/service';
 import { type Settings, settingsSchema } from '../../src/shared/domain';
-import type { PreviewSession } from './host';
+import type { PreviewPages, PreviewSession } from './host';
 
 /** The preview's update feed: a generic HTTPS feed that only exists as the stand-in's answers. */
 const PREVIEW_FEED = { provider: 'generic', url: 'https://updates.preview.invalid/keyroom' } as const;
@@ -30,8 +31,6 @@ export interface CoreSession extends PreviewSession {
   /** What this PC's clipboard holds now ('' once cleared). */
   clipboardText(): string;
   notifications: string[];
-  /** What the file dialog stand-in answers next: a path on this machine, or null for "cancelled". */
-  setImportFile(path: string | null): void;
   /** This PC's update feed stand-in: set `feedVersion`, `failChecks`; read `installs`. */
   feed: FakeUpdater;
   /** Download pages "download manually" opened. */
@@ -85,8 +84,9 @@ async function deviceId(path: string): Promise<string> {
 
 export function coreSessions(
   options: CoreSessionOptions,
-): (profile: string, emit: EmitEvent) => Promise<CoreSession> {
-  return async (profile, emit) => {
+): (profile: string, emit: EmitEvent, pages?: PreviewPages) => Promise<CoreSession> {
+  // Without pages (the handler tests) the clipboard stays in the host and no file is ever chosen.
+  return async (profile, emit, pages) => {
     const dir = join(options.profilesDir, profile);
     const core = await KeyroomCore.create({
       url: options.url,
@@ -106,7 +106,6 @@ export function coreSessions(
     });
     let clipboard = '';
     const notifications: string[] = [];
-    let importFile: string | null = null;
     const feed = new FakeUpdater(options.version);
     const openedPages: string[] = [];
     const timers = {
@@ -130,13 +129,20 @@ export function coreSessions(
       version: options.version,
       platform: 'browser',
       clipboard: createClipboardGuard({
+        // PREVIEW ONLY: the copied value is sent to this PC's pages, which write it with navigator.clipboard,
+        // and the clear after the countdown goes the same way (the page clears only if the browser's clipboard
+        // still holds it, as the guard does with the OS clipboard). In Electron the main process writes the OS
+        // clipboard and nothing secret reaches the renderer; here there is no main process in the browser, and
+        // the preview is a demo whose host holds every secret on the same machine anyway.
         clipboard: {
           readText: () => clipboard,
           writeSecret: async (text) => {
             clipboard = text;
+            pages?.send({ t: 'clipboardWrite', text });
           },
           clear: () => {
             clipboard = '';
+            pages?.send({ t: 'clipboardClear' });
           },
         },
         timers: {
@@ -147,8 +153,9 @@ export function coreSessions(
       }),
       settings: settingsFile(join(dir, 'settings.json')),
       notifier: { notify: (_title, body) => notifications.push(body) },
-      // The OS file dialog's stand-in: the browser never reads the file, the host does, from the path set here.
-      importFiles: { choose: async () => importFile },
+      // The OS file dialog's stand-in: the file the page's own file input chose, sent with the call; the app's
+      // import code reads it (same cap, same errors as a file from Electron's dialog).
+      importFiles: { choose: async () => pages?.chosenFile() ?? null },
       emit,
       updater,
     };
@@ -160,9 +167,6 @@ export function coreSessions(
       handlers: createHandlers(core, os),
       clipboardText: () => clipboard,
       notifications,
-      setImportFile: (path) => {
-        importFile = path;
-      },
       feed,
       openedPages,
       async close() {

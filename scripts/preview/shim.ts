@@ -2,11 +2,14 @@
 // WebSocket to the preview host instead of Electron IPC. Like the preload it forwards only contract names and
 // validates no payloads (the host does, with the contract). The per-run token comes in the URL once, then lives
 // in sessionStorage; the profile (which simulated PC this browser is) in localStorage, so two browser contexts
-// are two PCs and a reload stays the same PC.
+// are two PCs and a reload stays the same PC. Preview only, and kept from the renderer: `import.choose` first opens
+// the browser's file chooser and sends the chosen file with the call, and the host's clipboard orders are carried
+// out on the browser's clipboard (page-os.ts says why).
 import type { KeyroomBridge } from '../../src/shared/api';
 import { type CallName, type EventName, isCallName, isEventName } from '../../src/shared/channels';
 import type { IpcResult } from '../../src/shared/errors';
-import { BRIDGE_PATH, hostMessageSchema, profileSchema } from './protocol';
+import { chooseFile, createPageClipboard } from './page-os';
+import { BRIDGE_PATH, hostMessageSchema, type PageFile, profileSchema } from './protocol';
 
 const TOKEN_KEY = 'keyroom-preview-token';
 const PROFILE_KEY = 'keyroom-preview-profile';
@@ -38,6 +41,7 @@ function createSocketBridge(token: string, profile: string): KeyroomBridge {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   let nextId = 1;
   let socket: WebSocket | null = null;
+  const clipboard = createPageClipboard();
 
   const connect = () => {
     const url = new URL(BRIDGE_PATH, location.href);
@@ -61,7 +65,9 @@ function createSocketBridge(token: string, profile: string): KeyroomBridge {
       const parsed = hostMessageSchema.safeParse(data);
       if (!parsed.success) return;
       const msg = parsed.data;
-      if (msg.t === 'result') {
+      if (msg.t === 'clipboardWrite') clipboard.write(msg.text);
+      else if (msg.t === 'clipboardClear') clipboard.clear();
+      else if (msg.t === 'result') {
         pending.get(msg.id)?.(msg.result as IpcResult<unknown>);
         pending.delete(msg.id);
         sent.delete(msg.id);
@@ -82,10 +88,15 @@ function createSocketBridge(token: string, profile: string): KeyroomBridge {
   };
   connect();
 
-  const invoke = (call: CallName, request: unknown): Promise<never> => {
-    if (!isCallName(call)) return Promise.reject(new Error('Unknown Keyroom call.'));
+  const send = (call: CallName, request: unknown, file?: PageFile | null): Promise<never> => {
     const id = nextId++;
-    const frame = JSON.stringify({ t: 'invoke', id, call, request: request ?? {} });
+    const frame = JSON.stringify({
+      t: 'invoke',
+      id,
+      call,
+      request: request ?? {},
+      ...(file !== undefined ? { file } : {}),
+    });
     const result = new Promise<IpcResult<unknown>>((resolve) => {
       pending.set(id, resolve);
       if (socket) {
@@ -96,6 +107,12 @@ function createSocketBridge(token: string, profile: string): KeyroomBridge {
       }
     });
     return result as Promise<never>;
+  };
+  const invoke = (call: CallName, request: unknown): Promise<never> => {
+    if (!isCallName(call)) return Promise.reject(new Error('Unknown Keyroom call.'));
+    // Where Electron's main process shows its dialog, the page shows its own chooser, now, within the click.
+    if (call === 'import.choose') return chooseFile().then((file) => send(call, request, file));
+    return send(call, request);
   };
   const subscribe = (event: EventName, listener: (payload: never) => void): (() => void) => {
     if (!isEventName(event) || typeof listener !== 'function') throw new Error('Unknown Keyroom event.');

@@ -216,8 +216,11 @@ describe('WCAG 2.1 AA (axe-core) on every screen, light and dark (Electron binar
     await nav(adminPage, 'Import').click();
     await adminPage.getByRole('heading', { name: 'Import passwords' }).waitFor();
     await expectAccessible(adminPage, 'import');
-    admin.setImportFile(importFile);
-    await adminPage.getByRole('button', { name: 'Choose file…' }).click();
+    const [chooser] = await Promise.all([
+      adminPage.waitForEvent('filechooser'),
+      adminPage.getByRole('button', { name: 'Choose file…' }).click(),
+    ]);
+    await chooser.setFiles(importFile);
     await adminPage.getByRole('region', { name: 'Import summary' }).waitFor();
     await expectAccessible(adminPage, 'import preview');
     await adminPage.getByRole('button', { name: /^Import \d+ entr/ }).click();

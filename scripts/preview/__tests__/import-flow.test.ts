@@ -1,7 +1,8 @@
 // End-to-end import through `npm run preview`'s host: the real renderer in Debian's Chromium, an employee's PC
-// bridged to a real core on a local stack over PostgreSQL. The host's file-dialog stand-in answers with a file
-// this test wrote; the browser never sees the file, only the preview. (Electron binary not available here.)
-import { writeFile } from 'node:fs/promises';
+// bridged to a real core on a local stack over PostgreSQL. "Choose file…" opens the browser's own file chooser
+// (Playwright answers it with a file this test wrote); the host reads it with the app's import code, and the page
+// gets only the preview. (Electron binary not available here.)
+import { truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,10 +18,10 @@ let stack: RunningStack;
 let host: PreviewHost<CoreSession>;
 let browser: Browser;
 let admin: CoreSession;
-let employee: CoreSession;
 let page: Page;
 let shots: string;
 let file: string;
+let filesDir: string;
 
 const SECRET = 'Imported-Secret-7f3!';
 const ROWS = 40;
@@ -31,8 +32,8 @@ beforeAll(async () => {
   const opened = await openPreviewOffice(stack);
   host = opened.host;
   const { office, profilesDir } = opened;
+  filesDir = profilesDir;
   admin = office.admin;
-  employee = office.employee;
   // A Chrome export with one broken line (an unclosed quote) among the rows.
   const lines = ['name,url,username,password'];
   for (let i = 1; i <= ROWS; i++) lines.push(`Shop ${i},https://shop${i}.example,buyer${i},${SECRET}-${i}`);
@@ -53,18 +54,25 @@ afterAll(async () => {
   await db?.drop();
 });
 
+const chooseButton = () => page.getByRole('button', { name: 'Choose file…' });
+
+/** Clicks "Choose file…" and returns the browser's file chooser it opened. */
+async function chooseFile() {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), chooseButton().click()]);
+  return chooser;
+}
+
 describe('import a file in the browser window (Electron binary not available here: tested through the preview host)', () => {
   it('an employee chooses a file, sees the bad line, imports with progress to 100 %, and the entries are listed', async () => {
     await page.getByRole('button', { name: 'Import' }).click();
     await page.getByRole('heading', { name: 'Import passwords' }).waitFor();
 
-    employee.setImportFile(null);
-    await page.getByRole('button', { name: 'Choose file…' }).click();
-    // Cancelling the dialog leaves the screen as it was.
-    await page.getByRole('button', { name: 'Choose file…' }).waitFor();
+    // Cancelling the chooser leaves the screen as it was.
+    await (await chooseFile()).setFiles([]);
+    await expect.poll(() => chooseButton().isEnabled()).toBe(true);
+    expect(await page.getByRole('region', { name: 'Import summary' }).count()).toBe(0);
 
-    employee.setImportFile(file);
-    await page.getByRole('button', { name: 'Choose file…' }).click();
+    await (await chooseFile()).setFiles(file);
     const summary = page.getByRole('region', { name: 'Import summary' });
     await expect.poll(() => summary.textContent()).toContain('Chrome Passwords.csv');
     expect(await summary.textContent()).toContain(`${ROWS} ready to import`);
@@ -95,5 +103,28 @@ describe('import a file in the browser window (Electron binary not available her
       .toBe(ROWS);
     const shop3 = admin.core.vault.list().find((e) => e.title === 'Shop 3')!;
     expect(await admin.core.vault.reveal(shop3.id)).toBe(`${SECRET}-3`);
+  });
+
+  it('a file over 10 MB or not text, chosen in the browser, is refused with the app\'s words; the screen stays on "Choose file…"', async () => {
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('heading', { name: 'Import passwords' }).waitFor();
+    const big = join(filesDir, 'huge.csv');
+    await writeFile(big, '');
+    await truncate(big, 10 * 1024 * 1024 + 1);
+    await (await chooseFile()).setFiles(big);
+    await page
+      .locator('.toasts .toast', { hasText: 'This file is larger than 10 MB, too large to import.' })
+      .waitFor();
+    await chooseButton().waitFor();
+
+    // A picture, not an export: read as text it names no columns, as in the app.
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xfe,
+    ]);
+    await (await chooseFile()).setFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
+    await page
+      .locator('.toasts .toast', { hasText: 'The first row of this file does not name its columns' })
+      .waitFor();
+    expect(await page.getByRole('region', { name: 'Import summary' }).count()).toBe(0);
   });
 });

@@ -11,16 +11,39 @@ import type { Handlers } from '../ipc-registry';
 import { mapped } from './errors';
 import type { HandlerOs } from './os';
 
-/** The OS file dialog, injected: Electron's in the app, a stand-in the tests set in the preview host. */
+/** A file the person chose: its name, its size as reported before reading, and its bytes. */
+export interface ChosenFile {
+  name: string;
+  size(): Promise<number>;
+  bytes(): Promise<Uint8Array>;
+}
+
+/**
+ * The file chooser, injected: Electron's dialog in the app; in the browser preview, the page's own file input,
+ * whose bytes the host receives with the call. Either way the bytes are read and decoded here, under one cap.
+ */
 export interface ImportFilePicker {
-  /** An absolute path, or null when the person cancels. */
-  choose(): Promise<string | null>;
+  /** The chosen file, or null when the person cancels. */
+  choose(): Promise<ChosenFile | null>;
 }
 
 export interface OpenDialogOptions {
   title: string;
   properties: ['openFile'];
   filters: { name: string; extensions: string[] }[];
+}
+
+/** A file on this machine, by path (what Electron's dialog answers). */
+export function fileAt(path: string): ChosenFile {
+  return {
+    name: basename(path),
+    async size() {
+      const info = await stat(path).catch(() => null);
+      if (!info?.isFile()) throw new KeyroomError('not_found', 'That file could not be opened.');
+      return info.size;
+    },
+    bytes: () => readFile(path),
+  };
 }
 
 /** The picker over Electron's dialog.showOpenDialog (passed in, so this file stays free of Electron). */
@@ -37,18 +60,21 @@ export function dialogPicker(
           { name: 'All files', extensions: ['*'] },
         ],
       });
-      return r.canceled ? null : (r.filePaths[0] ?? null);
+      const path = r.canceled ? undefined : r.filePaths[0];
+      return path === undefined ? null : fileAt(path);
     },
   };
 }
 
 /** Reads an exported file as text (UTF-8, else Windows-1252); a file over the cap is refused unread. */
-export async function readImportFile(path: string): Promise<{ name: string; text: string }> {
-  const info = await stat(path).catch(() => null);
-  if (!info?.isFile()) throw new KeyroomError('not_found', 'That file could not be opened.');
-  if (info.size > IMPORT_MAX_BYTES)
-    throw new KeyroomError('invalid_request', 'This file is larger than 10 MB, too large to import.');
-  const bytes = await readFile(path);
+export async function readImportFile(file: ChosenFile): Promise<{ name: string; text: string }> {
+  if ((await file.size()) > IMPORT_MAX_BYTES) throw tooLarge();
+  const bytes = await file.bytes();
+  // The size was reported before reading; what was read is what counts.
+  if (bytes.byteLength > IMPORT_MAX_BYTES) {
+    bytes.fill(0);
+    throw tooLarge();
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -59,7 +85,11 @@ export async function readImportFile(path: string): Promise<{ name: string; text
   } finally {
     bytes.fill(0);
   }
-  return { name: basename(path).slice(0, 260), text };
+  return { name: file.name.slice(0, 260), text };
+}
+
+function tooLarge(): KeyroomError {
+  return new KeyroomError('invalid_request', 'This file is larger than 10 MB, too large to import.');
 }
 
 type ImportHandlers = Pick<Handlers, 'import.choose' | 'import.run' | 'import.cancel'>;
@@ -80,9 +110,9 @@ export function importHandlers(
   };
   return {
     'import.choose': mapped(async ({ vaultId }) => {
-      const path = await os.importFiles.choose();
-      if (path === null) return null;
-      const file = await readImportFile(path);
+      const chosen = await os.importFiles.choose();
+      if (chosen === null) return null;
+      const file = await readImportFile(chosen);
       const plan = core.importEntries(vaultId, file.text);
       plans.clear();
       const importId = randomUUID();
