@@ -188,7 +188,7 @@ begin
   if not public.is_admin() then
     raise exception 'permission denied' using errcode = '42501';
   end if;
-  if p_count is null or p_count < 0 or p_count > 100000 or p_format is null or p_format !~ '^[a-z0-9_]{1,20}$' then
+  if p_count is null or p_count < 0 or p_count > 100000 or p_format is null or p_format !~ '^[a-z0-9]{1,20}$' then
     raise exception 'invalid_export' using errcode = '22023';
   end if;
   if p_vault_id is null or p_vault_id not in (select public.my_vault_ids()) then

@@ -45,14 +45,14 @@ select is(public.verify_audit_chain(), null, 'the audit chain still verifies');
 
 -- log_export
 select tests.act_as('member');
-select throws_ok($$select public.log_export(tests.id('v1'), 3, 'bitwarden_csv')$$, '42501', null,
+select throws_ok($$select public.log_export(tests.id('v1'), 3, 'bitwardencsv')$$, '42501', null,
   'a member cannot log an export (only admins export)');
 select tests.act_as('admin');
-select public.log_export(tests.id('v1'), 3, 'bitwarden_csv');
+select public.log_export(tests.id('v1'), 3, 'bitwardencsv');
 select tests.reset();
 select is(
   (select a.action || ' ' || a.vault_id || ' ' || a.details::text from public.audit_log a order by a.id desc limit 1),
-  'vault.export ' || tests.id('v1') || ' {"count": 3, "format": "bitwarden_csv"}',
+  'vault.export ' || tests.id('v1') || ' {"count": 3, "format": "bitwardencsv"}',
   'log_export stamps the vault, count and format');
 
 select * from finish();

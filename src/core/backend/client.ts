@@ -604,6 +604,24 @@ export class Backend {
     await this.client.removeAllChannels().catch(() => {});
     this.client.realtime.disconnect();
   }
+
+  // ---- Trash and export (issue 16) ----
+
+  /** Removes a tombstone for good (admins); its history and audit rows stay on the server. */
+  async purgeEntry(id: string): Promise<void> {
+    await this.call(() => this.client.rpc('purge_entry', { p_id: id }), {
+      forbidden: 'Only an admin can purge an entry.',
+      notFound: 'That entry is no longer in the trash.',
+    });
+  }
+
+  /** The one audit event of an export: vault, how many entries, which format (admins). */
+  async logExport(vaultId: string, count: number, format: string): Promise<void> {
+    await this.call(
+      () => this.client.rpc('log_export', { p_vault_id: vaultId, p_count: count, p_format: format }),
+      { forbidden: 'Only an admin can export a vault.' },
+    );
+  }
 }
 
 /**
