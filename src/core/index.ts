@@ -49,6 +49,7 @@ import { ImportPlan } from './vault/import/plan';
 import { colleagueKeys, Keyring } from './vault/keyring';
 import { VaultOperations } from './vault/operations';
 import { Replica } from './vault/replica';
+import { VaultUpkeep } from './vault/upkeep';
 
 export type { AuditEntry, AuditFilter, OfficeDevice, OfficePolicy } from './admin/office';
 export type { ExposedEntry, Invitation, Member } from './admin/operations';
@@ -58,8 +59,10 @@ export { CoreError } from './backend/errors';
 export type { DeviceAdded, OwnDevice } from './session/devices';
 export type { CoreStorage } from './sync/state';
 export type { EntryInput } from './vault/entry-schema';
+export type { HealthFlag } from './vault/health';
 export type { ImportPlan, ImportPreview, ImportSummary } from './vault/import/plan';
 export type { CopyField, EntryDetail, EntrySummary, EntryUpdate, HistoryVersion } from './vault/operations';
+export type { HealthReport, TrashItem, VaultExport, VaultUpkeep } from './vault/upkeep';
 
 const KEY_REFUSED =
   'Keyroom could not unlock on its own: the master password may have changed. Type your master password.';
@@ -1444,6 +1447,19 @@ export class KeyroomCore {
   /** The office root's recovery kit and its take-over. */
   get succession(): Succession {
     return this.requireOpen().succession;
+  }
+
+  /** Password health, the trash and the vault export (issue 16): a thin view over this session's replica. */
+  get upkeep(): VaultUpkeep {
+    const open = this.requireOpen();
+    return new VaultUpkeep({
+      backend: this.gatedBackend(open),
+      replica: open.replica,
+      vault: open.vault,
+      isAdmin: () => open.profile.role === 'admin' && open.profile.status === 'active',
+      nameOf: (id) => this.nameOf(id),
+      vaultName: (id) => open.vaultNames.get(id) ?? '',
+    });
   }
 
   /** The office's client policy as last read (at unlock, then on each `policy` poke); null while locked. */

@@ -615,6 +615,18 @@ export class Backend {
     });
   }
 
+  /** The tombstones the server holds (admins read every vault): ids only, the rows come through sync. */
+  async tombstones(): Promise<{ id: string; vault_id: string; deleted_by: string | null }[]> {
+    const data = await this.call(() =>
+      this.client
+        .from('entries')
+        .select('id,vault_id,deleted_by')
+        .not('deleted_at', 'is', null)
+        .limit(10_000),
+    );
+    return z.array(tombstoneSchema).parse(data);
+  }
+
   /** The one audit event of an export: vault, how many entries, which format (admins). */
   async logExport(vaultId: string, count: number, format: string): Promise<void> {
     await this.call(
@@ -640,6 +652,8 @@ function retryStaleSocket(fetch: typeof globalThis.fetch): typeof globalThis.fet
     }
   };
 }
+
+const tombstoneSchema = z.object({ id: z.uuid(), vault_id: z.uuid(), deleted_by: z.uuid().nullable() });
 
 const functionErrorBody = z.object({ error: z.object({ code: z.string().max(64), message: z.string() }) });
 
