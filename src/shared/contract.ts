@@ -36,6 +36,14 @@ import {
   vaultInfoSchema,
 } from './domain';
 import { ERROR_CODES } from './errors';
+import {
+  exportRequestSchema,
+  exportResultSchema,
+  healthFlagSchema,
+  healthFlagsSchema,
+  healthReportSchema,
+  trashListSchema,
+} from './upkeep';
 
 export const ipcErrorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string().min(1).max(500) });
 
@@ -199,6 +207,18 @@ export const calls = {
   ),
   'import.cancel': call(importId, done),
 
+  // Password health (flags and counts only), the trash (admins) and the export of one vault (admins; the main
+  // process asks where to save and writes the file: its text never reaches the renderer).
+  'health.report': call(empty, healthReportSchema),
+  'health.flags': call(empty, healthFlagsSchema),
+  'trash.list': call(empty, trashListSchema),
+  'trash.restore': call(
+    z.object({ id: uuid, baseVersion: z.number().int().positive() }).strict(),
+    entrySummarySchema,
+  ),
+  'trash.purge': call(byId, done),
+  'export.save': call(exportRequestSchema, exportResultSchema),
+
   'conflicts.list': call(empty, z.object({ conflicts: z.array(conflictSchema) })),
   'conflicts.resolve': call(
     z.object({ conflictId: uuid, choice: z.enum(['mine', 'theirs', 'both']) }).strict(),
@@ -244,6 +264,8 @@ export const calls = {
             title: z.string().max(LIMITS.title),
             action: z.string().max(40),
             at: isoTime,
+            // Password health of the entry as this PC sees it now (weak, reused, old).
+            flags: z.array(healthFlagSchema).max(3),
           }),
         )
         .max(5000),

@@ -56,7 +56,7 @@ export function dialogPicker(
         title: 'Import passwords',
         properties: ['openFile'],
         filters: [
-          { name: 'Exported passwords (CSV)', extensions: ['csv', 'txt'] },
+          { name: 'Exported passwords (CSV, Bitwarden JSON)', extensions: ['csv', 'txt', 'json'] },
           { name: 'All files', extensions: ['*'] },
         ],
       });
