@@ -78,7 +78,7 @@ export function AdminHealth() {
           <tbody>
             {report.vaults.map((v) => (
               <tr key={v.vaultId}>
-                <th scope="row">{v.name}</th>
+                <td>{v.name}</td>
                 <td>{v.entries}</td>
                 <td>{v.weak}</td>
                 <td>{v.reused}</td>

@@ -79,10 +79,10 @@ export function AdminTrash() {
           <tbody>
             {items.map((t) => (
               <tr key={t.entry.id}>
-                <th scope="row">
+                <td>
                   <div>{t.entry.title || 'An entry this PC cannot open'}</div>
                   <div class="muted small">{t.entry.username}</div>
-                </th>
+                </td>
                 <td>{vaultName(t.entry.vaultId)}</td>
                 <td>
                   {dateTime(t.deletedAt)}
