@@ -36,7 +36,11 @@ beforeAll(async () => {
   await admin.core.vault.create(vaultId, { title: 'Guest kiosk', username: 'kiosk', password: 'password1' });
   await admin.core.vault.create(vaultId, { title: 'Supplier A', username: 'orders', password: REUSED });
   await admin.core.vault.create(vaultId, { title: 'Supplier B', username: 'orders', password: REUSED });
-  const old = await admin.core.vault.create(vaultId, { title: 'Old fax line', username: 'fax', password: 'Fax-77!' });
+  const old = await admin.core.vault.create(vaultId, {
+    title: 'Old fax line',
+    username: 'fax',
+    password: 'Fax-77!',
+  });
   await admin.core.vault.remove(old.id, old.version);
   browser = await launchChromium();
   shots = await screenshotDir();
@@ -62,7 +66,7 @@ describe('password health, trash and export in the browser window (Electron bina
     await perVault.waitFor();
     const row = perVault.locator('tbody tr').first();
     // Weak: "password1"; reused: the two suppliers. The demo's generated passphrases are neither.
-    expect(await row.locator('td').allTextContents()).toEqual(['7', '1', '2', '0', '3']);
+    expect(await row.locator('td').allTextContents()).toEqual(['Office', '7', '1', '2', '0', '3']);
     const todo = page.getByRole('region', { name: 'Entries to change (3)' });
     expect(await todo.locator('li').allTextContents()).toEqual([
       expect.stringMatching(/^Guest kiosk.*weak password$/),
@@ -102,7 +106,9 @@ describe('password health, trash and export in the browser window (Electron bina
     await page.getByText('The trash is empty.').waitFor();
     expect(fax()).toBeUndefined();
     const trail = await admin.core.office.audit({ entryId: id });
-    expect(trail.events.map((e) => e.action)).toEqual(expect.arrayContaining(['entry.delete', 'entry.purge']));
+    expect(trail.events.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['entry.delete', 'entry.purge']),
+    );
   });
 
   it('Export names the risk, saves a Bitwarden CSV and a sealed JSON that re-import with every entry; both audited', async () => {
