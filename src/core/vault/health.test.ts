@@ -70,6 +70,15 @@ describe('password health', () => {
     expect(JSON.stringify([...flags])).toBe('[["a",["weak","reused"]],["b",["weak","reused"]]]');
   });
 
+  it('judges an entry again once its decrypted object is replaced (an edit), not while it is the same', () => {
+    const before = {};
+    const opts = { maxAgeDays: 365, now: NOW };
+    expect(assessHealth([entry('a', 'password1', { source: before })], opts).get('a')).toEqual(['weak']);
+    const after = {};
+    expect(assessHealth([entry('a', 'v7#Kq2!pZr9@xL4m&Tw8', { source: after })], opts).has('a')).toBe(false);
+    expect(assessHealth([entry('a', 'password1', { source: {} })], opts).get('a')).toEqual(['weak']);
+  });
+
   it('counts per vault', () => {
     const list = [
       entry('a', 'hunter2'),

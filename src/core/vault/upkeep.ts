@@ -62,6 +62,7 @@ export class VaultUpkeep {
         url: e.entry.url,
         password: e.entry.password,
         updatedAt: e.updatedAt,
+        source: e.entry,
       })),
       { maxAgeDays },
     );

@@ -42,6 +42,15 @@ const fileSchema = z.object({
   items: z.array(z.unknown()),
 });
 
+/** A vault export sealed under a passphrase (vault/export.ts), told by its format marker. */
+export function isSealedExport(json: unknown): boolean {
+  return (
+    typeof json === 'object' &&
+    json !== null &&
+    (json as { format?: unknown }).format === 'keyroom-sealed-export'
+  );
+}
+
 export interface JsonRecord {
   /** The item's number in the file, 1-based: a problem is named by it as a CSV problem is by its line. */
   line: number;
@@ -58,6 +67,11 @@ export function readBitwardenJson(input: string): JsonRecord[] | null {
   } catch {
     throw new CoreError('invalid_request', 'This file looks like JSON but cannot be read.');
   }
+  if (isSealedExport(json))
+    throw new CoreError(
+      'invalid_request',
+      'This Keyroom export is protected with a passphrase: open it with the passphrase first.',
+    );
   const file = fileSchema.safeParse(json);
   if (!file.success)
     throw new CoreError('invalid_request', 'This JSON file is not a Bitwarden export (it has no items).');
