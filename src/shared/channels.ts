@@ -26,6 +26,7 @@ export const CALL_NAMES = [
   'import.choose',
   'import.run',
   'import.cancel',
+  'import.unseal',
   'health.report',
   'health.flags',
   'trash.list',

@@ -61,6 +61,8 @@ const line = z.number().int().positive();
 const count = z.number().int().nonnegative();
 export const importPreviewSchema = z.object({
   importId: uuid,
+  // A passphrase-protected Keyroom export: nothing is read from it until import.unseal opens it (counts all 0).
+  sealed: z.boolean().optional(),
   fileName: z.string().max(260),
   vaultId: uuid,
   format: z.string().max(20),
@@ -206,6 +208,11 @@ export const calls = {
     importSummarySchema,
   ),
   'import.cancel': call(importId, done),
+  // Opens a passphrase-protected Keyroom export chosen with import.choose; a wrong passphrase changes nothing.
+  'import.unseal': call(
+    z.object({ importId: uuid, passphrase: z.string().min(1).max(1024) }).strict(),
+    importPreviewSchema,
+  ),
 
   // Password health (flags and counts only), the trash (admins) and the export of one vault (admins; the main
   // process asks where to save and writes the file: its text never reaches the renderer).

@@ -314,7 +314,18 @@ describe('WCAG 2.1 AA (axe-core) on every screen, light and dark (Electron binar
     await adminPage.getByRole('button', { name: 'Export…' }).click();
     await adminPage.getByRole('dialog', { name: 'Export every password of this vault?' }).waitFor();
     await expectAccessible(adminPage, 'export confirmation');
-    await adminPage.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await adminPage.getByRole('dialog').getByRole('button', { name: 'Export and save' }).click();
+    await adminPage.locator('.page .callout[role=status]').waitFor();
+    // The protected file chosen for import asks for its passphrase first.
+    await nav(adminPage, 'Import').click();
+    const [chooser] = await Promise.all([
+      adminPage.waitForEvent('filechooser'),
+      adminPage.getByRole('button', { name: 'Choose file…' }).click(),
+    ]);
+    await chooser.setFiles(admin.exports.at(-1)!);
+    await adminPage.getByRole('form', { name: 'Open the protected file' }).waitFor();
+    await expectAccessible(adminPage, 'import, protected file');
+    await adminPage.getByRole('form').getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('lock and unlock, with a wrong password first', async () => {

@@ -152,4 +152,26 @@ describe('password health, trash and export in the browser window (Electron bina
     expect(details).toContain('sealedjson');
     expect(audit.events).toHaveLength(2);
   });
+
+  it('the sealed export goes back in through Import: the passphrase opens it (a wrong one is refused), then the usual preview', async () => {
+    await nav('Import').click();
+    await page.getByRole('heading', { name: 'Import passwords' }).waitFor();
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: 'Choose file…' }).click(),
+    ]);
+    await chooser.setFiles(admin.exports[1]!);
+    const form = page.getByRole('form', { name: 'Open the protected file' });
+    await form.waitFor();
+    await form.getByLabel('Passphrase of the export').fill('not the passphrase');
+    await form.getByRole('button', { name: 'Open' }).click();
+    await page.locator('.toasts .toast', { hasText: 'Wrong passphrase, or the file was changed.' }).waitFor();
+    await form.getByLabel('Passphrase of the export').fill(PASSPHRASE);
+    await form.getByRole('button', { name: 'Open' }).click();
+    const summary = page.getByRole('region', { name: 'Import summary' });
+    await expect.poll(() => summary.textContent()).toContain('exported from Bitwarden (JSON)');
+    // Everything in it is already in the vault.
+    expect(await summary.textContent()).toContain('7 duplicates');
+    expect(await page.content()).not.toContain(REUSED);
+  });
 });
