@@ -58,4 +58,6 @@ export const exportResultSchema = z.object({
   saved: z.boolean(),
   fileName: z.string().max(260),
   count,
+  /** Entries that do not open on this PC (damaged): not in the file. */
+  skipped: count,
 });

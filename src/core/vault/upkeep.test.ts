@@ -109,4 +109,33 @@ describe('vault upkeep', () => {
     },
     SLOW,
   );
+
+  it(
+    'tamper: a delete the server made itself (deleted_at set, no proof) is damaged, not a trash item to restore or purge',
+    async () => {
+      const mail = admin.core.vault.list().find((e) => e.title === 'Mail' && e.vaultId === vaultId)!;
+      await office.stack.db.transaction(async (tx) => {
+        await tx.query('set local session_replication_role = replica');
+        await tx.query(
+          `update public.entries set deleted_at = now(), version = version + 1, seq = nextval('public.entries_seq')
+           where id = $1`,
+          [mail.id],
+        );
+      });
+      await admin.core.syncNow();
+      expect(admin.core.vault.list().find((e) => e.id === mail.id)).toMatchObject({
+        damaged: true,
+        deletedAt: null,
+      });
+      // The server lists it as a tombstone; this PC never accepted one, so the trash does not offer it.
+      expect((await admin.core.upkeep.trash()).map((t) => t.summary.id)).not.toContain(mail.id);
+      await expect(admin.core.upkeep.purge(mail.id)).rejects.toThrow(/Only an entry in the trash/);
+      // A damaged entry has no password to judge, nor to export.
+      expect(admin.core.upkeep.health(365).entries.map((e) => e.summary.id)).not.toContain(mail.id);
+      const exported = await admin.core.upkeep.exportVault(vaultId, 'json');
+      expect(exported.text).not.toContain('"Mail"');
+      expect(exported.skipped).toBe(1);
+    },
+    SLOW,
+  );
 });

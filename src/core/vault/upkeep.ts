@@ -35,6 +35,8 @@ export interface VaultExport {
   fileName: string;
   text: string;
   count: number;
+  /** Entries of the vault that do not open on this PC (damaged): left out, and said so. */
+  skipped: number;
 }
 
 const ADMIN_ONLY = 'Only an admin can do this.';
@@ -138,6 +140,7 @@ export class VaultUpkeep {
     await this.ctx.backend.logExport(vaultId, entries.length, kind);
     const safe = name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'vault';
     const ext = format === 'csv' ? 'csv' : 'json';
-    return { fileName: `${safe} export.${ext}`, text, count: entries.length };
+    const skipped = this.ctx.replica.damagedEntries().filter((d) => d.vaultId === vaultId).length;
+    return { fileName: `${safe} export.${ext}`, text, count: entries.length, skipped };
   }
 }

@@ -95,7 +95,12 @@ export function upkeepHandlers(
     'export.save': mapped(async ({ vaultId, format, passphrase }) => {
       const file = await core.upkeep.exportVault(vaultId, format, passphrase);
       const saved = await os.exportFiles.save(file.fileName, format, file.text);
-      return { saved: saved !== null, fileName: saved?.fileName ?? '', count: file.count };
+      return {
+        saved: saved !== null,
+        fileName: saved?.fileName ?? '',
+        count: file.count,
+        skipped: file.skipped,
+      };
     }),
   };
 }

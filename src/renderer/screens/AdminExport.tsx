@@ -33,9 +33,11 @@ export function AdminExport() {
       });
       setConfirming(false);
       setPassphrase('');
+      const left =
+        r.skipped > 0 ? ` ${r.skipped} damaged entries that do not open on this PC are not in it.` : '';
       setResult(
         r.saved
-          ? `${r.count} entries of ${vault?.name ?? 'the vault'} saved to ${r.fileName}.`
+          ? `${r.count} entries of ${vault?.name ?? 'the vault'} saved to ${r.fileName}.${left}`
           : 'Not saved: no file was chosen.',
       );
     } catch (err) {
