@@ -6,7 +6,7 @@
 import { PAGE_FILE_MAX_BYTES, type PageFile } from './protocol';
 
 // The same filter Electron's dialog offers first (src/main/handlers/import.ts).
-const ACCEPT = '.csv,.txt,text/csv,text/plain';
+const ACCEPT = '.csv,.txt,.json,text/csv,text/plain,application/json';
 
 function base64Of(file: File): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -6,7 +6,8 @@
 // test sets (installs and opened download pages are recorded, nothing restarts), and in place of the OS file
 // dialog the file the page's own file input chose.
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { KeyroomCore } from '../../src/core';
 import type { Network } from '../../src/core/backend/network/network';
 import { AtomicJsonFile } from '../../src/core/storage/atomic-file';
@@ -31,6 +32,8 @@ export interface CoreSession extends PreviewSession {
   /** What this PC's clipboard holds now ('' once cleared). */
   clipboardText(): string;
   notifications: string[];
+  /** Paths of the vault exports this PC saved (the save dialog's stand-in). */
+  exports: string[];
   /** This PC's update feed stand-in: set `feedVersion`, `failChecks`; read `installs`. */
   feed: FakeUpdater;
   /** Download pages "download manually" opened. */
@@ -55,6 +58,7 @@ const DEFAULT_SETTINGS: Settings = {
   startWithWindows: false,
   stayUnlocked: false,
   notifications: true,
+  healthMaxAgeDays: 365,
 };
 
 function settingsFile(path: string): SettingsStore {
@@ -106,6 +110,7 @@ export function coreSessions(
     });
     let clipboard = '';
     const notifications: string[] = [];
+    const exports: string[] = [];
     const feed = new FakeUpdater(options.version);
     const openedPages: string[] = [];
     const timers = {
@@ -156,6 +161,17 @@ export function coreSessions(
       // The OS file dialog's stand-in: the file the page's own file input chose, sent with the call; the app's
       // import code reads it (same cap, same errors as a file from Electron's dialog).
       importFiles: { choose: async () => pages?.chosenFile() ?? null },
+      // PREVIEW ONLY: the save dialog's stand-in writes the export into this PC's profile folder, under the name
+      // the app suggests (user-only permissions, as the app writes it); the tests read it from `exports`.
+      exportFiles: {
+        save: async (suggestedName, _format, text) => {
+          const path = join(dir, 'exports', basename(suggestedName));
+          await mkdir(join(dir, 'exports'), { recursive: true });
+          await writeFile(path, text, { encoding: 'utf8', mode: 0o600 });
+          exports.push(path);
+          return { fileName: basename(path) };
+        },
+      },
       emit,
       updater,
     };
@@ -167,6 +183,7 @@ export function coreSessions(
       handlers: createHandlers(core, os),
       clipboardText: () => clipboard,
       notifications,
+      exports,
       feed,
       openedPages,
       async close() {

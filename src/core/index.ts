@@ -24,6 +24,7 @@ import { presence, reloadGrants, syncStatus } from './sync/follow';
 import type { PresenceClaim } from './sync/presence';
 import { ImportPlan } from './vault/import/plan';
 import type { VaultOperations } from './vault/operations';
+import { VaultUpkeep } from './vault/upkeep';
 
 export type { AuditEntry, AuditFilter, OfficeDevice, OfficePolicy } from './admin/office';
 export type { ExposedEntry, Invitation, Member } from './admin/operations';
@@ -34,8 +35,10 @@ export type { DeviceAdded, OwnDevice } from './session/devices';
 export type { CoreEvents, CoreOptions, SessionState, SyncStatus } from './session/types';
 export type { CoreStorage } from './sync/state';
 export type { EntryInput } from './vault/entry-schema';
+export type { HealthFlag } from './vault/health';
 export type { ImportPlan, ImportPreview, ImportSummary } from './vault/import/plan';
 export type { CopyField, EntryDetail, EntrySummary, EntryUpdate, HistoryVersion } from './vault/operations';
+export type { HealthReport, TrashItem, VaultExport, VaultUpkeep } from './vault/upkeep';
 
 /**
  * The facade: each call goes to the session module that does it (session/*, sync/follow.ts); the state they
@@ -222,6 +225,19 @@ export class KeyroomCore {
   /** The office root's recovery kit and its take-over. */
   get succession(): Succession {
     return requireOpen(this.ctx).succession;
+  }
+
+  /** Password health, the trash and the vault export (issue 16): a thin view over this session's replica. */
+  get upkeep(): VaultUpkeep {
+    const open = requireOpen(this.ctx);
+    return new VaultUpkeep({
+      backend: gatedBackend(this.ctx, open),
+      replica: open.replica,
+      vault: open.vault,
+      isAdmin: () => open.profile.role === 'admin' && open.profile.status === 'active',
+      nameOf: (id) => this.ctx.nameOf(id),
+      vaultName: (id) => open.vaultNames.get(id) ?? '',
+    });
   }
 
   /** The office's client policy as last read (at unlock, then on each `policy` poke); null while locked. */

@@ -9,6 +9,7 @@ import { KeyroomCore } from '../core';
 import { createHandlers } from './handlers/create-handlers';
 import { forwardCoreEvents } from './handlers/events';
 import { dialogPicker } from './handlers/import';
+import { dialogSaver } from './handlers/upkeep';
 import { electronNetwork, systemCertificates } from './network/electron-network';
 import { officeConfigPaths, readOfficeConfig } from './office-config-file';
 import { osKeychain } from './secrets/keytar';
@@ -89,7 +90,13 @@ const createBackend: BackendFactory = async (shell) => {
   // installs as soon as it is downloaded.
   const offPolicy = followOfficePolicy(core, updater);
   updater.start();
-  const os = { ...shell, settings, updater, importFiles: dialogPicker((o) => dialog.showOpenDialog(o)) };
+  const os = {
+    ...shell,
+    settings,
+    updater,
+    importFiles: dialogPicker((o) => dialog.showOpenDialog(o)),
+    exportFiles: dialogSaver((o) => dialog.showSaveDialog(o)),
+  };
   const offEvents = forwardCoreEvents(core, shell.emit, os);
   return {
     handlers: createHandlers(core, os),

@@ -6,6 +6,9 @@ import { LiveBlockedBanner, OfflineBanner } from './components/SyncStatus';
 import { Toasts } from './components/Toasts';
 import { AdminAudit } from './screens/AdminAudit';
 import { AdminDevices } from './screens/AdminDevices';
+import { AdminExport } from './screens/AdminExport';
+import { AdminHealth } from './screens/AdminHealth';
+import { AdminTrash } from './screens/AdminTrash';
 import { AdminUpdates } from './screens/AdminUpdates';
 import { AdminUsers } from './screens/AdminUsers';
 import { Conflicts } from './screens/Conflicts';
@@ -53,6 +56,9 @@ function Workspace() {
         {view.kind === 'admin' && admin && view.page === 'audit' && <AdminAudit />}
         {view.kind === 'admin' && admin && view.page === 'devices' && <AdminDevices />}
         {view.kind === 'admin' && admin && view.page === 'updates' && <AdminUpdates />}
+        {view.kind === 'admin' && admin && view.page === 'health' && <AdminHealth />}
+        {view.kind === 'admin' && admin && view.page === 'trash' && <AdminTrash />}
+        {view.kind === 'admin' && admin && view.page === 'export' && <AdminExport />}
       </div>
     </div>
   );

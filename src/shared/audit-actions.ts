@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = [
   'entry.copy',
   'entry.copy_username',
   'entry.totp',
+  'entry.purge',
   'vault.export',
   'vault.import',
   'vault.create',

@@ -37,6 +37,14 @@ import {
   vaultInfoSchema,
 } from './domain';
 import { ERROR_CODES } from './errors';
+import {
+  exportRequestSchema,
+  exportResultSchema,
+  healthFlagSchema,
+  healthFlagsSchema,
+  healthReportSchema,
+  trashListSchema,
+} from './upkeep';
 
 export const ipcErrorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string().min(1).max(500) });
 
@@ -54,6 +62,8 @@ const line = z.number().int().positive();
 const count = z.number().int().nonnegative();
 export const importPreviewSchema = z.object({
   importId: uuid,
+  // A passphrase-protected Keyroom export: nothing is read from it until import.unseal opens it (counts all 0).
+  sealed: z.boolean().optional(),
   fileName: z.string().max(260),
   vaultId: uuid,
   format: z.string().max(20),
@@ -205,6 +215,23 @@ export const calls = {
     importSummarySchema,
   ),
   'import.cancel': call(importId, done),
+  // Opens a passphrase-protected Keyroom export chosen with import.choose; a wrong passphrase changes nothing.
+  'import.unseal': call(
+    z.object({ importId: uuid, passphrase: z.string().min(1).max(1024) }).strict(),
+    importPreviewSchema,
+  ),
+
+  // Password health (flags and counts only), the trash (admins) and the export of one vault (admins; the main
+  // process asks where to save and writes the file: its text never reaches the renderer).
+  'health.report': call(empty, healthReportSchema),
+  'health.flags': call(empty, healthFlagsSchema),
+  'trash.list': call(empty, trashListSchema),
+  'trash.restore': call(
+    z.object({ id: uuid, baseVersion: z.number().int().positive() }).strict(),
+    entrySummarySchema,
+  ),
+  'trash.purge': call(byId, done),
+  'export.save': call(exportRequestSchema, exportResultSchema),
 
   'conflicts.list': call(empty, z.object({ conflicts: z.array(conflictSchema) })),
   'conflicts.resolve': call(
@@ -251,6 +278,8 @@ export const calls = {
             title: z.string().max(LIMITS.title),
             action: z.string().max(40),
             at: isoTime,
+            // Password health of the entry as this PC sees it now (weak, reused, old).
+            flags: z.array(healthFlagSchema).max(3),
           }),
         )
         .max(5000),

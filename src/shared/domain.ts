@@ -285,6 +285,8 @@ export const settingsSchema = z.object({
   startWithWindows: z.boolean(),
   stayUnlocked: z.boolean(),
   notifications: z.boolean(),
+  /** Password health: days after which an unchanged password counts as old (this PC's choice). */
+  healthMaxAgeDays: z.number().int().min(1).max(3650),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

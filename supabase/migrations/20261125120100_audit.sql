@@ -179,6 +179,30 @@ grant execute on function public.verify_audit_chain(), public.log_event(text, uu
   to authenticated;
 grant execute on function public.verify_audit_chain() to service_role;
 
+-- Exporting a vault to a plaintext file (issue 16) is one audit row, `vault.export`, naming the vault, how many
+-- entries left and in which format. Admins only: the export holds every password of the vault in the clear.
+create function public.log_export(p_vault_id uuid, p_count integer, p_format text) returns bigint
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if not public.is_admin() then
+    raise exception 'permission denied' using errcode = '42501';
+  end if;
+  if p_count is null or p_count < 0 or p_count > 100000 or p_format is null or p_format !~ '^[a-z0-9]{1,20}$' then
+    raise exception 'invalid_export' using errcode = '22023';
+  end if;
+  if p_vault_id is null or p_vault_id not in (select public.my_vault_ids()) then
+    raise exception 'not_found' using errcode = 'PT404';
+  end if;
+  perform private.take_token('log_export', 10, 60);
+  return private.audit('vault.export', null, p_vault_id, null,
+    jsonb_build_object('count', p_count, 'format', p_format));
+end;
+$$;
+
+revoke all on function public.log_export(uuid, integer, text) from public, anon, authenticated, service_role;
+grant execute on function public.log_export(uuid, integer, text) to authenticated;
+
 
 revoke all on function private.audit_hash(public.audit_log), private.audit_chain(),
   private.audit(text, uuid, uuid, uuid, jsonb), private.take_token(text, integer, double precision)

@@ -375,3 +375,38 @@ create policy keyroom_topics_select on realtime.messages for select to authentic
 -- members broadcast would let any of them push fake pokes to every PC and force office-wide re-pulls.
 create policy keyroom_topics_insert on realtime.messages for insert to authenticated
   with check (extension = 'presence' and public.can_access_topic((select realtime.topic()), extension));
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Trash: purging a tombstone (issue 16)
+-- ---------------------------------------------------------------------------------------------------------
+
+-- Nobody deletes entry rows through the API (no DELETE grant or policy). An admin may purge an entry that is
+-- already in the trash (a tombstone): the row goes, its entry_history and audit_log rows stay (neither holds a
+-- foreign key to entries, so nothing cascades), and the purge itself is audited. A live entry is refused: it has
+-- to be deleted first (a signed tombstone), so a purge never removes what anyone still sees. Security definer
+-- because entries has no DELETE grant; the admin check is the first statement.
+create function public.purge_entry(p_id uuid) returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  r public.entries;
+begin
+  if not public.is_admin() then
+    raise exception 'permission denied' using errcode = '42501';
+  end if;
+  -- Same lock as every entry write: a purge cannot interleave with a restore of the same entry.
+  perform pg_advisory_xact_lock(7202611250001);
+  select * into r from public.entries e where e.id = p_id for update;
+  if r.id is null then
+    raise exception 'not_found' using errcode = 'PT404';
+  end if;
+  if r.deleted_at is null then
+    raise exception 'not_deleted' using errcode = '22023';
+  end if;
+  delete from public.entries e where e.id = p_id;
+  perform private.audit('entry.purge', r.id, r.vault_id, null, jsonb_build_object('version', r.version));
+end;
+$$;
+
+revoke all on function public.purge_entry(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.purge_entry(uuid) to authenticated;

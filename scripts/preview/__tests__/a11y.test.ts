@@ -290,6 +290,47 @@ describe('WCAG 2.1 AA (axe-core) on every screen, light and dark (Electron binar
     await adminPage.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('password health, trash (with the purge confirmation), export (with its confirmation)', async () => {
+    const [vault] = admin.core.vaults();
+    await admin.core.vault.create(vault!.id, { title: 'Kiosk', username: 'kiosk', password: 'password1' });
+    const gone = await admin.core.vault.create(vault!.id, {
+      title: 'Old fax',
+      username: 'fax',
+      password: 'x',
+    });
+    await admin.core.vault.remove(gone.id, gone.version);
+    await nav(adminPage, 'Password health').click();
+    await adminPage.getByRole('heading', { name: 'Entries to change', exact: false }).waitFor();
+    await adminPage.getByRole('button', { name: 'Kiosk' }).waitFor();
+    await expectAccessible(adminPage, 'password health');
+    await nav(adminPage, 'Trash').click();
+    await adminPage.getByRole('button', { name: 'Purge Old fax' }).click();
+    await adminPage.getByRole('dialog', { name: 'Remove for good?' }).waitFor();
+    await expectAccessible(adminPage, 'trash, purge confirmation');
+    await adminPage.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await expectAccessible(adminPage, 'trash');
+    await nav(adminPage, 'Export').click();
+    await adminPage.getByLabel(/Bitwarden JSON/).check();
+    await adminPage.getByLabel('Protect the file with a passphrase').check();
+    await adminPage.getByLabel('Passphrase (at least 12 characters)').fill('a passphrase for axe');
+    await expectAccessible(adminPage, 'export');
+    await adminPage.getByRole('button', { name: 'Export…' }).click();
+    await adminPage.getByRole('dialog', { name: 'Export every password of this vault?' }).waitFor();
+    await expectAccessible(adminPage, 'export confirmation');
+    await adminPage.getByRole('dialog').getByRole('button', { name: 'Export and save' }).click();
+    await adminPage.locator('.page .callout[role=status]').waitFor();
+    // The protected file chosen for import asks for its passphrase first.
+    await nav(adminPage, 'Import').click();
+    const [chooser] = await Promise.all([
+      adminPage.waitForEvent('filechooser'),
+      adminPage.getByRole('button', { name: 'Choose file…' }).click(),
+    ]);
+    await chooser.setFiles(admin.exports.at(-1)!);
+    await adminPage.getByRole('form', { name: 'Open the protected file' }).waitFor();
+    await expectAccessible(adminPage, 'import, protected file');
+    await adminPage.getByRole('form').getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('lock and unlock, with a wrong password first', async () => {
     await adminPage.getByRole('button', { name: 'Lock (Ctrl+L)' }).click();
     await adminPage.getByRole('heading', { name: 'Keyroom is locked' }).waitFor();

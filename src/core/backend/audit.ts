@@ -59,3 +59,15 @@ export async function audit(c: Connection, q: AuditQuery = {}): Promise<AuditRow
   );
   return many(auditRowSchema, data);
 }
+
+/** The one audit event of an export: vault, how many entries, which format (admins; log_export). */
+export async function logExport(
+  c: Connection,
+  vaultId: string,
+  count: number,
+  format: string,
+): Promise<void> {
+  await c.call(() => c.client.rpc('log_export', { p_vault_id: vaultId, p_count: count, p_format: format }), {
+    forbidden: 'Only an admin can export a vault.',
+  });
+}

@@ -188,6 +188,14 @@ export class Backend {
     return entryCalls.history(this.c, entryId);
   }
 
+  purgeEntry(id: string): Promise<void> {
+    return entryCalls.purgeEntry(this.c, id);
+  }
+
+  tombstones(): Promise<entryCalls.TombstoneRow[]> {
+    return entryCalls.tombstones(this.c);
+  }
+
   // ---- Audit ----
 
   logEvent(action: auditCalls.ClientEventAction, entryId: string | null): Promise<void> {
@@ -196,6 +204,10 @@ export class Backend {
 
   logImport(vaultId: string, count: number, format: string): Promise<void> {
     return auditCalls.logImport(this.c, vaultId, count, format);
+  }
+
+  logExport(vaultId: string, count: number, format: string): Promise<void> {
+    return auditCalls.logExport(this.c, vaultId, count, format);
   }
 
   audit(q: auditCalls.AuditQuery = {}): Promise<AuditRow[]> {

@@ -1,5 +1,7 @@
 // Entries: the delta pull by seq, inserts (one or a batch), edits and deletes through the RPCs that check the
 // base version, and an entry's history.
+
+import { z } from 'zod';
 import type { StateProof } from '../crypto/entry-state';
 import { type Connection, many, one } from './connection';
 import { CoreError } from './errors';
@@ -134,4 +136,23 @@ export async function history(c: Connection, entryId: string): Promise<HistoryRo
     { forbidden: 'Only an admin can see the history of an entry.' },
   );
   return parseRows(historyRowSchema, data).rows;
+}
+
+/** Removes a tombstone for good (admins); its history and audit rows stay on the server (purge_entry). */
+export async function purgeEntry(c: Connection, id: string): Promise<void> {
+  await c.call(() => c.client.rpc('purge_entry', { p_id: id }), {
+    forbidden: 'Only an admin can purge an entry.',
+    notFound: 'That entry is no longer in the trash.',
+  });
+}
+
+const tombstoneSchema = z.object({ id: z.uuid(), vault_id: z.uuid(), deleted_by: z.uuid().nullable() });
+export type TombstoneRow = z.infer<typeof tombstoneSchema>;
+
+/** The tombstones the server holds (admins read every vault): ids only, the rows come through sync. */
+export async function tombstones(c: Connection): Promise<TombstoneRow[]> {
+  const data = await c.call(() =>
+    c.client.from('entries').select('id,vault_id,deleted_by').not('deleted_at', 'is', null).limit(10_000),
+  );
+  return many(tombstoneSchema, data);
 }

@@ -142,6 +142,15 @@ export class Replica {
     this.searchIndex.remove(id);
   }
 
+  /** An entry purged from the trash: the server holds no row any more, so it leaves this PC's memory too. */
+  forget(id: string): void {
+    this.open.delete(id);
+    this.broken.delete(id);
+    this.summaries.delete(id);
+    this.unindexed.delete(id);
+    this.searchIndex.remove(id);
+  }
+
   isPending(id: string): boolean {
     return this.pending.has(id);
   }

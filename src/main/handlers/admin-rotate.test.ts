@@ -140,11 +140,30 @@ describe('admin.rotateVault over the real core', () => {
     expect(await grantees(finance.id)).toEqual([userId(admin)]);
   });
 
-  it('after disabling the employee: a new key, only the admin holds it, and the entry they copied is listed', async () => {
+  it('after disabling the employee: a new key, only the admin holds it, and the entries they copied are listed with their health', async () => {
+    const first = await answer(employee, 'vault.list', {});
+    const officeId = first.vaults.find((v) => v.name === 'Office')!.id;
+    const kiosk = await answer(admin, 'vault.create', {
+      vaultId: officeId,
+      entry: {
+        title: 'Kiosk',
+        username: 'kiosk',
+        password: 'password1',
+        url: '',
+        category: '',
+        notes: '',
+        totpSecret: null,
+        customFields: [],
+      },
+    });
+    await expect
+      .poll(async () => (await answer(employee, 'vault.list', {})).entries.some((e) => e.id === kiosk.id))
+      .toBe(true);
     const { vaults, entries } = await answer(employee, 'vault.list', {});
     const office = vaults.find((v) => v.name === 'Office')!;
-    const copied = entries.find((e) => e.vaultId === office.id)!;
+    const copied = entries.find((e) => e.vaultId === office.id && e.id !== kiosk.id)!;
     await answer(employee, 'vault.copy', { id: copied.id, field: 'password' });
+    await answer(employee, 'vault.copy', { id: kiosk.id, field: 'password' });
     const leaver = userId(employee);
     await answer(admin, 'admin.disable', { memberId: leaver });
     const before = await keyVersionOf(office.id);
@@ -153,9 +172,14 @@ describe('admin.rotateVault over the real core', () => {
     expect(rotated.keyVersion).toBe(before + 1);
     expect(await keyVersionOf(office.id)).toBe(before + 1);
     expect(await grantees(office.id)).toEqual([userId(admin)]);
-    expect(rotated.exposed).toEqual([
-      { entryId: copied.id, title: copied.title, action: 'entry.copy', at: expect.any(String) },
-    ]);
+    // The offboarding list carries each entry's password health: the weak one is flagged.
+    expect(rotated.exposed).toEqual(
+      expect.arrayContaining([
+        { entryId: copied.id, title: copied.title, action: 'entry.copy', at: expect.any(String), flags: [] },
+        { entryId: kiosk.id, title: 'Kiosk', action: 'entry.copy', at: expect.any(String), flags: ['weak'] },
+      ]),
+    );
+    expect(rotated.exposed).toHaveLength(2);
     // A disabled leaver is not "unverified": they were left out on purpose.
     expect(rotated.unverified).toEqual([]);
     // The admin still opens every entry under the new key.

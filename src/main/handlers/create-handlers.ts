@@ -11,6 +11,7 @@ import { requireFeedServes, requireFeedServesMinimum } from './feed-guard';
 import { importHandlers } from './import';
 import type { HandlerOs } from './os';
 import { toCoreInput, toCoreUpdate, toDetail, toSession } from './shapes';
+import { exposedWithFlags, upkeepHandlers } from './upkeep';
 
 type CoreConflict = ReturnType<KeyroomCore['vault']['conflicts']>[number];
 
@@ -145,6 +146,7 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
       core.vault.restorePassword(id, baseVersion, version),
     ),
     ...importHandlers(core, os),
+    ...upkeepHandlers(core, os),
 
     'conflicts.list': mapped(() => ({
       conflicts: core.vault.conflicts().map((c) => toConflict(c, myName(), updatedBy(c.entryId))),
@@ -173,7 +175,10 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     'admin.enable': mapped(({ memberId }) => core.admin.enable(memberId)),
     'admin.reset': mapped(({ memberId }) => core.admin.reset(memberId)),
     'admin.setRole': mapped(({ memberId, role }) => core.admin.setRole(memberId, role)),
-    'admin.rotateVault': mapped(({ vaultId, leaverId }) => core.admin.rotateVault(vaultId, leaverId)),
+    'admin.rotateVault': mapped(async ({ vaultId, leaverId }) => {
+      const r = await core.admin.rotateVault(vaultId, leaverId);
+      return { ...r, exposed: await exposedWithFlags(core, os, r.exposed) };
+    }),
     'admin.audit': mapped(({ filter, before, limit }) =>
       core.office.audit(filter, {
         ...(before === undefined ? {} : { before }),

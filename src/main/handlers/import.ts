@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ImportPlan, KeyroomCore } from '../../core';
+import { openSealedExport } from '../../core/vault/export';
+import { isSealedExport } from '../../core/vault/import/bitwarden-json';
 import { IMPORT_MAX_BYTES } from '../../core/vault/import/parse';
 import { KeyroomError } from '../../shared/errors';
 import type { Handlers } from '../ipc-registry';
@@ -56,7 +58,7 @@ export function dialogPicker(
         title: 'Import passwords',
         properties: ['openFile'],
         filters: [
-          { name: 'Exported passwords (CSV)', extensions: ['csv', 'txt'] },
+          { name: 'Exported passwords (CSV, Bitwarden JSON)', extensions: ['csv', 'txt', 'json'] },
           { name: 'All files', extensions: ['*'] },
         ],
       });
@@ -88,11 +90,38 @@ export async function readImportFile(file: ChosenFile): Promise<{ name: string; 
   return { name: file.name.slice(0, 260), text };
 }
 
+function looksSealed(text: string): boolean {
+  if (!text.trimStart().startsWith('{')) return false;
+  try {
+    return isSealedExport(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
+function sealedPreview(importId: string, vaultId: string, fileName: string) {
+  return {
+    importId,
+    fileName,
+    vaultId,
+    sealed: true,
+    format: 'sealedjson',
+    formatName: 'Keyroom (protected)',
+    rows: 0,
+    ready: 0,
+    problemLines: 0,
+    problems: [],
+    duplicateCount: 0,
+    duplicates: [],
+    sample: [],
+  };
+}
+
 function tooLarge(): KeyroomError {
   return new KeyroomError('invalid_request', 'This file is larger than 10 MB, too large to import.');
 }
 
-type ImportHandlers = Pick<Handlers, 'import.choose' | 'import.run' | 'import.cancel'>;
+type ImportHandlers = Pick<Handlers, 'import.choose' | 'import.run' | 'import.cancel' | 'import.unseal'>;
 
 export function importHandlers(
   core: KeyroomCore,
@@ -100,8 +129,13 @@ export function importHandlers(
 ): ImportHandlers {
   // One import at a time: choosing another file drops the previous plan.
   const plans = new Map<string, ImportPlan>();
+  // A sealed Keyroom export waiting for its passphrase: ciphertext only, kept like a plan.
+  const sealed = new Map<string, { vaultId: string; fileName: string; text: string }>();
   core.events.on('sessionChanged', (s) => {
-    if (s.state !== 'unlocked') plans.clear();
+    if (s.state !== 'unlocked') {
+      plans.clear();
+      sealed.clear();
+    }
   });
   const planOf = (importId: string) => {
     const plan = plans.get(importId);
@@ -113,11 +147,25 @@ export function importHandlers(
       const chosen = await os.importFiles.choose();
       if (chosen === null) return null;
       const file = await readImportFile(chosen);
-      const plan = core.importEntries(vaultId, file.text);
       plans.clear();
+      sealed.clear();
       const importId = randomUUID();
+      if (looksSealed(file.text)) {
+        sealed.set(importId, { vaultId, fileName: file.name, text: file.text });
+        return sealedPreview(importId, vaultId, file.name);
+      }
+      const plan = core.importEntries(vaultId, file.text);
       plans.set(importId, plan);
       return { importId, fileName: file.name, ...plan.preview };
+    }),
+    'import.unseal': mapped(async ({ importId, passphrase }) => {
+      const file = sealed.get(importId);
+      if (!file) throw new KeyroomError('not_found', 'Choose the file again: this import is no longer open.');
+      const json = await openSealedExport(file.text, passphrase);
+      const plan = core.importEntries(file.vaultId, json);
+      sealed.delete(importId);
+      plans.set(importId, plan);
+      return { importId, fileName: file.fileName, ...plan.preview };
     }),
     'import.run': mapped(async ({ importId, includeDuplicates }) => {
       const plan = planOf(importId);
@@ -129,6 +177,7 @@ export function importHandlers(
     }),
     'import.cancel': mapped(({ importId }) => {
       plans.delete(importId);
+      sealed.delete(importId);
       return null;
     }),
   };

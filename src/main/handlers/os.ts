@@ -4,6 +4,7 @@ import type { Settings, UpdateStatus } from '../../shared/domain';
 import type { ClipboardGuard } from '../clipboard-guard';
 import type { EmitEvent } from '../events';
 import type { ImportFilePicker } from './import';
+import type { ExportFileSaver } from './upkeep';
 
 export interface SettingsStore {
   get(): Promise<Settings>;
@@ -34,6 +35,8 @@ export interface HandlerOs {
   notifier: Notifier;
   updater: Updater;
   importFiles: ImportFilePicker;
+  /** The save dialog a vault export is written through. */
+  exportFiles: ExportFileSaver;
   /** Pushes contract events (import progress) to the renderer. */
   emit: EmitEvent;
 }

@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: Settings = {
   startWithWindows: false,
   stayUnlocked: false,
   notifications: true,
+  healthMaxAgeDays: 365,
 };
 
 const KEY = 'settings';
@@ -43,6 +44,7 @@ export class ElectronSettingsStore implements SettingsStore {
       startWithWindows: field('startWithWindows'),
       stayUnlocked: field('stayUnlocked'),
       notifications: field('notifications'),
+      healthMaxAgeDays: field('healthMaxAgeDays'),
     };
   }
 

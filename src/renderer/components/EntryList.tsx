@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { EntrySummary } from '../../shared/domain';
+import type { HealthFlagName } from '../../shared/upkeep';
 import { hostOf } from '../state/format';
+import { HealthFlags } from './HealthFlags';
 import { Icon } from './Icon';
 
 function Favicon({ entry }: { entry: EntrySummary }) {
@@ -22,6 +24,8 @@ export function EntryList(props: {
   onSelect: (id: string) => void;
   onOpen: (id: string) => void;
   emptyText: string;
+  /** Password health per entry id (weak, reused, old), when known. */
+  flags?: ReadonlyMap<string, readonly HealthFlagName[]>;
 }) {
   const listRef = useRef<HTMLUListElement>(null);
   useEffect(() => {
@@ -53,6 +57,7 @@ export function EntryList(props: {
                 {e.title}
                 {e.hasTotp && <span class="badge">2FA</span>}
                 {e.damaged && <span class="badge badge-danger">damaged</span>}
+                <HealthFlags flags={props.flags?.get(e.id)} />
                 {e.pending && (
                   <span
                     class="badge badge-muted"

@@ -46,6 +46,9 @@ const ADMIN_PAGES: { page: AdminPage; label: string; icon: IconName }[] = [
   // "Office PCs", not "Devices": a category of entries is often called Devices too.
   { page: 'devices', label: 'Office PCs', icon: 'monitor' },
   { page: 'updates', label: 'Updates', icon: 'download' },
+  { page: 'health', label: 'Password health', icon: 'shield' },
+  { page: 'trash', label: 'Trash', icon: 'trash' },
+  { page: 'export', label: 'Export', icon: 'folder' },
 ];
 
 export function Sidebar() {

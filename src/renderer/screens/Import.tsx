@@ -12,6 +12,7 @@ type Summary = CallResponse<'import.run'>;
 
 type Step =
   | { kind: 'choose' }
+  | { kind: 'unseal'; preview: Preview }
   | { kind: 'preview'; preview: Preview }
   | { kind: 'running'; preview: Preview; done: number; total: number }
   | { kind: 'done'; preview: Preview; summary: Summary; total: number };
@@ -130,6 +131,50 @@ function PreviewTables({ preview }: { preview: Preview }) {
   );
 }
 
+// A passphrase-protected Keyroom export: the passphrase opens it in the main process, then the usual preview.
+function Unseal(props: {
+  preview: Preview;
+  busy: boolean;
+  onOpen: (passphrase: string) => void;
+  onCancel: () => void;
+}) {
+  const [passphrase, setPassphrase] = useState('');
+  const field = useId();
+  return (
+    <form
+      class="card stack"
+      aria-label="Open the protected file"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onOpen(passphrase);
+      }}
+    >
+      <p>
+        <strong>{props.preview.fileName}</strong> is a Keyroom export protected with a passphrase.
+      </p>
+      <div class="field">
+        <label for={field}>Passphrase of the export</label>
+        <input
+          id={field}
+          type="password"
+          class="input"
+          autoComplete="off"
+          value={passphrase}
+          onInput={(e) => setPassphrase(e.currentTarget.value)}
+        />
+      </div>
+      <div class="row-actions">
+        <button type="button" class="btn btn-ghost" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" class="btn btn-primary" disabled={props.busy || passphrase === ''}>
+          {props.busy ? 'Opening…' : 'Open'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function ImportScreen() {
   const { state, dispatch } = useStore();
   const toast = useToast();
@@ -163,8 +208,20 @@ export function ImportScreen() {
       const preview = await call('import.choose', { vaultId });
       if (preview) {
         setWithDuplicates(false);
-        setStep({ kind: 'preview', preview });
+        setStep(preview.sealed ? { kind: 'unseal', preview } : { kind: 'preview', preview });
       }
+    } catch (err) {
+      toast('error', errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function unseal(preview: Preview, passphrase: string) {
+    setBusy(true);
+    try {
+      const opened = await call('import.unseal', { importId: preview.importId, passphrase });
+      setStep({ kind: 'preview', preview: opened });
     } catch (err) {
       toast('error', errorMessage(err));
     } finally {
@@ -200,8 +257,9 @@ export function ImportScreen() {
           Import passwords
         </h1>
         <p class="muted">
-          From a CSV file exported by Bitwarden, 1Password, LastPass, KeePass, KeePassXC, Chrome, Edge,
-          Firefox or a spreadsheet with a header row (title, username, password, url, notes, totp, folder).
+          From a CSV file (or Bitwarden's JSON) exported by Bitwarden, 1Password, LastPass, KeePass,
+          KeePassXC, Chrome, Edge, Firefox or a spreadsheet with a header row (title, username, password, url,
+          notes, totp, folder).
         </p>
       </header>
 
@@ -244,6 +302,15 @@ export function ImportScreen() {
             </button>
           </div>
         </section>
+      )}
+
+      {step.kind === 'unseal' && (
+        <Unseal
+          preview={step.preview}
+          busy={busy}
+          onOpen={(passphrase) => void unseal(step.preview, passphrase)}
+          onCancel={() => cancel(step.preview)}
+        />
       )}
 
       {step.kind === 'preview' && (

@@ -6,6 +6,7 @@ import type { CallResponse } from '../../shared/contract';
 import type { Member, VaultInfo } from '../../shared/domain';
 import { call, errorMessage } from '../api';
 import { FormError } from '../components/AuthLayout';
+import { HealthFlags } from '../components/HealthFlags';
 import { Icon } from '../components/Icon';
 import { Modal } from '../components/Modal';
 import { dateTime } from '../state/format';
@@ -46,7 +47,7 @@ function VaultOutcome({ outcome, leaver }: { outcome: Outcome; leaver: string })
           <ul data-testid="exposed-entries">
             {exposed.map((e) => (
               <li key={e.entryId}>
-                <strong>{e.title || 'An entry this PC cannot open'}</strong>{' '}
+                <strong>{e.title || 'An entry this PC cannot open'}</strong> <HealthFlags flags={e.flags} />{' '}
                 <span class="muted small">
                   {DONE[e.action] ?? e.action}, {dateTime(e.at)}
                 </span>

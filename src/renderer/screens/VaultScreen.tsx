@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { HealthFlagName } from '../../shared/upkeep';
 import { call } from '../api';
 import { EntryList } from '../components/EntryList';
 import { Icon } from '../components/Icon';
@@ -25,6 +26,19 @@ export function VaultScreen() {
       cancelled = true;
     };
   }, [state.revision, view?.trash]);
+
+  // Password health flags for the list, worked out in the main process from what this person reads.
+  const [flags, setFlags] = useState<ReadonlyMap<string, readonly HealthFlagName[]>>(new Map());
+  useEffect(() => {
+    let cancelled = false;
+    call('health.flags', {}).then(
+      (r) => !cancelled && setFlags(new Map(r.flags.map((f) => [f.id, f.flags]))),
+      () => {},
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [state.revision, state.settings?.healthMaxAgeDays]);
 
   // Search runs in the main process (it also searches notes and fields that summaries do not carry).
   useEffect(() => {
@@ -88,6 +102,7 @@ export function VaultScreen() {
             document.getElementById(DETAIL_PANE_ID)?.focus();
           }}
           emptyText={emptyText}
+          flags={flags}
         />
       </section>
       <section class="detail-pane" id={DETAIL_PANE_ID} tabIndex={-1} aria-label="Entry details">

@@ -53,6 +53,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'entry.copy': 'Password copied',
   'entry.copy_username': 'Username copied',
   'entry.totp': 'Authenticator code shown or copied',
+  'entry.purge': 'Entry purged from the trash',
   'vault.export': 'Vault exported',
   'vault.import': 'Entries imported',
   'vault.create': 'Vault created',

@@ -5,6 +5,7 @@ import type { EntryInput } from '../entry-schema';
 
 export const IMPORT_FORMATS = [
   'bitwarden',
+  'bitwardenjson',
   '1password',
   'lastpass',
   'keepassxc',
@@ -17,6 +18,7 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 export const FORMAT_NAMES: Record<ImportFormat, string> = {
   bitwarden: 'Bitwarden',
+  bitwardenjson: 'Bitwarden (JSON)',
   '1password': '1Password',
   lastpass: 'LastPass',
   keepassxc: 'KeePassXC',

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { CoreError } from '../../backend/errors';
 import { type Entry, EntrySchema } from '../entry-schema';
+import { readBitwardenJson as readJson } from './bitwarden-json';
 import { readCsv } from './csv';
 import { detectFormat, type ImportFormat, type RawEntry } from './formats';
 
@@ -74,36 +75,20 @@ function withTitle(raw: RawEntry): RawEntry {
 export function parseImport(text: string, existing: Iterable<DuplicateKeySource> = []): ParsedImport {
   if (Buffer.byteLength(text, 'utf8') > IMPORT_MAX_BYTES)
     throw new CoreError('invalid_request', 'This file is larger than 10 MB, too large to import.');
-  const { records, problems: csvProblems } = readCsv(text);
-  const [header, ...data] = records;
-  if (!header) throw new CoreError('invalid_request', 'This file has no rows to import.');
-  const detected = detectFormat(header.fields);
-  if (!detected)
-    throw new CoreError(
-      'invalid_request',
-      'The first row of this file does not name its columns (title, username, password, url…).',
-    );
-  if (data.length > IMPORT_MAX_ROWS)
+  const read = readBitwardenJson(text) ?? readCsvRows(text);
+  if (read.records.length > IMPORT_MAX_ROWS)
     throw new CoreError('invalid_request', `This file has more than ${IMPORT_MAX_ROWS} rows.`);
 
-  const problems: ImportProblem[] = csvProblems.map((p) => ({
-    line: p.line,
-    field: null,
-    message: p.message,
-  }));
+  const problems: ImportProblem[] = [...read.problems];
   const seen = new Map<string, 'vault' | number>();
   for (const e of existing) seen.set(duplicateKey(e), 'vault');
   const rows: ImportRow[] = [];
-  for (const rec of data) {
-    if (rec.fields.length !== header.fields.length) {
-      problems.push({
-        line: rec.line,
-        field: null,
-        message: `has ${rec.fields.length} columns where the first row has ${header.fields.length}`,
-      });
+  for (const rec of read.records) {
+    if (typeof rec.raw === 'string') {
+      problems.push({ line: rec.line, field: null, message: rec.raw });
       continue;
     }
-    const parsed = EntrySchema.safeParse(withTitle(detected.map(rec.fields)));
+    const parsed = EntrySchema.safeParse(withTitle(rec.raw));
     if (!parsed.success) {
       const fields = new Set<string>();
       for (const issue of parsed.error.issues) {
@@ -120,5 +105,45 @@ export function parseImport(text: string, existing: Iterable<DuplicateKeySource>
     if (!seen.has(key)) seen.set(key, rec.line);
   }
   problems.sort((a, b) => a.line - b.line);
-  return { format: detected.format, rows, problems };
+  return { format: read.format, rows, problems };
+}
+
+/** A file read into rows: each an entry to check, or the words for why it could not be read at all. */
+interface ReadFile {
+  format: ImportFormat;
+  records: { line: number; raw: RawEntry | string }[];
+  problems: ImportProblem[];
+}
+
+function readBitwardenJson(text: string): ReadFile | null {
+  const items = readJson(text);
+  if (!items) return null;
+  return {
+    format: 'bitwardenjson',
+    records: items.map((r) => ({ line: r.line, raw: r.raw ?? 'is not a login or a secure note' })),
+    problems: [],
+  };
+}
+
+function readCsvRows(text: string): ReadFile {
+  const { records, problems } = readCsv(text);
+  const [header, ...data] = records;
+  if (!header) throw new CoreError('invalid_request', 'This file has no rows to import.');
+  const detected = detectFormat(header.fields);
+  if (!detected)
+    throw new CoreError(
+      'invalid_request',
+      'The first row of this file does not name its columns (title, username, password, url…).',
+    );
+  return {
+    format: detected.format,
+    problems: problems.map((p) => ({ line: p.line, field: null, message: p.message })),
+    records: data.map((rec) => ({
+      line: rec.line,
+      raw:
+        rec.fields.length === header.fields.length
+          ? detected.map(rec.fields)
+          : `has ${rec.fields.length} columns where the first row has ${header.fields.length}`,
+    })),
+  };
 }
