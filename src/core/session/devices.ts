@@ -44,9 +44,9 @@ export class OwnDevices {
     return (await this.ctx.backend.devices()).filter((d) => d.user_id.toLowerCase() === uid);
   }
 
+  /** The list as it is now; what counts as news is left to the pokes (a list open in Settings hides nothing). */
   async list(): Promise<OwnDevice[]> {
     const rows = await this.rows();
-    this.remember(rows);
     const me = this.ctx.deviceId.toLowerCase();
     return rows
       .map((d) => ({
