@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createFirstAdmin } from '../../../scripts/admin-init';
 import { type RunningStack, startStack } from '../../../scripts/local-stack/server';
 import { createTestDatabase, type TestDatabase } from '../../../scripts/test/pg';
+import { CoreError } from '../backend/errors';
 import type { Network } from '../backend/network/network';
 import { type CoreEvents, KeyroomCore } from '../index';
 import { FileCacheStore, FileOutboxStore } from '../storage/file';
@@ -106,12 +107,33 @@ export class Office {
     return pc;
   }
 
+  /**
+   * The server as the adversary: rows rewritten as the database owner with triggers off (no version bump, no
+   * audit, no poke), as the tamper suites need.
+   */
+  tamper(sql: string, params: unknown[] = []): Promise<void> {
+    return this.stack.db.transaction(async (tx) => {
+      await tx.query('set local session_replication_role = replica');
+      await tx.query(sql, params);
+    });
+  }
+
   async stop(): Promise<void> {
     for (const pc of this.pcs) await pc.core.dispose().catch(() => {});
     await this.stack.stop();
     await this.db?.drop();
     await rm(this.root, { recursive: true, force: true });
   }
+}
+
+/** The CoreError a call ends in (anything else, or success, fails the test). */
+export async function refusal(p: Promise<unknown>): Promise<CoreError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof CoreError)) throw new Error(`expected a CoreError, got ${String(err)}`);
+  return err;
 }
 
 /** Resolves with the first event payload that matches, or rejects after `ms`. */

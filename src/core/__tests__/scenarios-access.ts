@@ -4,8 +4,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { CoreError, MESSAGES } from '../backend/errors';
-import { MASTER, type Pc, SLOW, until, waitFor } from './office';
-import { type OfficeRun, refusal } from './scenarios-run';
+import { MASTER, type Pc, refusal, SLOW, until, waitFor } from './office';
+import type { OfficeRun } from './scenarios-run';
 
 export function accessSteps(run: OfficeRun): void {
   it(

@@ -1,8 +1,8 @@
 // The office scenario, part one: the office is founded and its people enroll, and a wrong fingerprint on either
 // side of an enrollment is refused.
 import { expect, it } from 'vitest';
-import { Cable, MASTER, SLOW } from './office';
-import { type OfficeRun, refusal } from './scenarios-run';
+import { Cable, MASTER, refusal, SLOW } from './office';
+import type { OfficeRun } from './scenarios-run';
 
 export function enrollmentSteps(run: OfficeRun): void {
   it(

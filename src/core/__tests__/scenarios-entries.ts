@@ -6,8 +6,8 @@ import { expect, it } from 'vitest';
 import { Backend } from '../backend/client';
 import { CoreError } from '../backend/errors';
 import { envNetwork } from '../backend/network/network';
-import { MASTER, SLOW, until, waitFor } from './office';
-import { type OfficeRun, refusal } from './scenarios-run';
+import { MASTER, refusal, SLOW, until, waitFor } from './office';
+import type { OfficeRun } from './scenarios-run';
 
 export function entrySteps(run: OfficeRun): void {
   it(

@@ -1,6 +1,3 @@
-// What the office scenario's steps hand on to each other: the parts of scenarios.ts run in order against one
-// office, and each step reads (and sometimes replaces) the PCs and ids the steps before it left here.
-import { CoreError } from '../backend/errors';
 import type { Cable, Office, Pc } from './office';
 
 export interface OfficeRun {
@@ -15,13 +12,4 @@ export interface OfficeRun {
   vaultId: string;
   wifiId: string;
   bankId: string;
-}
-
-export async function refusal(p: Promise<unknown>): Promise<CoreError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CoreError)) throw new Error(`expected a CoreError, got ${String(err)}`);
-  return err;
 }

@@ -2,29 +2,15 @@
 // make the new PC trust another office root, open other keys, or derive with weakened parameters. Rows and the
 // prelogin answer are rewritten directly in the database, as in tamper.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoreError } from '../backend/errors';
 import { toBase64Url } from '../crypto/bytes';
 import { generateUserKeys } from '../crypto/keys';
-import { MASTER, Office, type Pc, SLOW, STARTUP } from './office';
-
-async function refusal(p: Promise<unknown>): Promise<CoreError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CoreError)) throw new Error(`expected a CoreError, got ${String(err)}`);
-  return err;
-}
+import { MASTER, Office, type Pc, refusal, SLOW, STARTUP } from './office';
 
 describe('a malicious server cannot mislead a PC signing in for the first time', () => {
   let office: Office;
   let admin: Pc;
   let emp: Pc;
-  const tamper = (sql: string, params: unknown[] = []) =>
-    office.stack.db.transaction(async (tx) => {
-      await tx.query('set local session_replication_role = replica');
-      await tx.query(sql, params);
-    });
+  const tamper = (sql: string, params: unknown[] = []) => office.tamper(sql, params);
 
   beforeAll(async () => {
     office = await Office.start('postgres');

@@ -6,20 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CoreError } from '../backend/errors';
 import { SIGN_IN_REFUSED } from '../session/new-pc';
-import { MASTER, Office, type Pc, SLOW, STARTUP, until, waitFor } from './office';
+import { MASTER, Office, type Pc, refusal, SLOW, STARTUP, until, waitFor } from './office';
 
 const NEW_MASTER = 'another long master password 2026';
-
-async function refusal(p: Promise<unknown>): Promise<CoreError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CoreError)) throw new Error(`expected a CoreError, got ${String(err)}`);
-  return err;
-}
 
 export function secondPcScenarios(kind: 'pglite' | 'postgres'): void {
   let office: Office;

@@ -5,20 +5,10 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OFFICE_ROOT_MESSAGES } from '../../shared/errors';
-import { CoreError } from '../backend/errors';
 import { toBase64Url } from '../crypto/bytes';
 import { signRootHolder } from '../crypto/root-holder';
 import type { RecoveryKitSheet } from '../index';
-import { MASTER, Office, type Pc, SLOW, STARTUP, waitFor } from './office';
-
-async function refusal(p: Promise<unknown>): Promise<CoreError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CoreError)) throw new Error(`expected a CoreError, got ${String(err)}`);
-  return err;
-}
+import { MASTER, Office, type Pc, refusal, SLOW, STARTUP, waitFor } from './office';
 
 describe('a malicious server and the office root', () => {
   let office: Office;

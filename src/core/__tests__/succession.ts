@@ -4,19 +4,9 @@
 // new admin whose grants every PC accepts.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { OFFICE_ROOT_MESSAGES } from '../../shared/errors';
-import { CoreError } from '../backend/errors';
 import { newRecoveryCode, normalizeRecoveryCode } from '../crypto/recovery-kit';
 import type { RecoveryKitSheet } from '../index';
-import { MASTER, Office, type Pc, SLOW, STARTUP, until, waitFor } from './office';
-
-async function refusal(p: Promise<unknown>): Promise<CoreError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CoreError)) throw new Error(`expected a CoreError, got ${String(err)}`);
-  return err;
-}
+import { MASTER, Office, type Pc, refusal, SLOW, STARTUP, until, waitFor } from './office';
 
 /** Reveals once the PC has pulled the rotated entry and its new grant (the pokes arrive in either order). */
 async function revealSoon(pc: Pc, entryId: string): Promise<string> {

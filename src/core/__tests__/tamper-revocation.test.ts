@@ -20,11 +20,7 @@ describe('a malicious server cannot cut people off with revocations nobody signe
   let office: Office;
   let admin: Pc;
   let office1: string;
-  const tamper = (sql: string, params: unknown[] = []) =>
-    office.stack.db.transaction(async (tx) => {
-      await tx.query('set local session_replication_role = replica');
-      await tx.query(sql, params);
-    });
+  const tamper = (sql: string, params: unknown[] = []) => office.tamper(sql, params);
   const certificateOf = async (memberId: string) =>
     (
       await office.stack.db.query<{ key_certificate: string | null }>(

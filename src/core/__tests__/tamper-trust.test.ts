@@ -43,11 +43,7 @@ describe('a malicious server cannot widen access or hide entries', () => {
   let secret: string;
   const ids: Record<string, string> = {};
 
-  const tamper = (sql: string, params: unknown[] = []) =>
-    office.stack.db.transaction(async (tx) => {
-      await tx.query('set local session_replication_role = replica');
-      await tx.query(sql, params);
-    });
+  const tamper = (sql: string, params: unknown[] = []) => office.tamper(sql, params);
   const grantees = async (vaultId: string) =>
     (
       await office.stack.db.query<{ member_id: string }>(

@@ -32,12 +32,7 @@ describe('a malicious server', () => {
   let clean: string;
   const ids: Record<string, string> = {};
 
-  /** Rewrites rows as the database owner with triggers off: no version bump, no audit, no poke. */
-  const tamper = (sql: string, params: unknown[] = []) =>
-    office.stack.db.transaction(async (tx) => {
-      await tx.query('set local session_replication_role = replica');
-      await tx.query(sql, params);
-    });
+  const tamper = (sql: string, params: unknown[] = []) => office.tamper(sql, params);
 
   beforeAll(async () => {
     office = await Office.start('postgres');

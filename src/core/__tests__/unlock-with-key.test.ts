@@ -7,18 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../backend/errors';
-import { MASTER, Office, type Pc, SLOW, STARTUP, waitFor } from './office';
+import { MASTER, Office, type Pc, refusal, SLOW, STARTUP, waitFor } from './office';
 
 const NEW_MASTER = 'a new master password for every PC 7';
-
-async function refusal(p: Promise<unknown>): Promise<CoreError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CoreError)) throw new Error(`expected a CoreError, got ${String(err)}`);
-  return err;
-}
 
 /** The app restarting on the same disk: the old core closes, a new one opens the same files. */
 async function restart(office: Office, pc: Pc): Promise<Pc> {
