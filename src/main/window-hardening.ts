@@ -2,9 +2,10 @@
 // from our UI, no new windows, no webviews and every permission request (camera, notifications, …) denied.
 import { isAppUrl } from './sender';
 
-export function secureWebPreferences(preloadPath: string) {
+/** Without a preload the page gets no bridge at all (the proxy sign-in prompt). */
+export function secureWebPreferences(preloadPath?: string) {
   return {
-    preload: preloadPath,
+    ...(preloadPath ? { preload: preloadPath } : {}),
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,

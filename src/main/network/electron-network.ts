@@ -15,12 +15,13 @@ import type { Route } from '../../core/backend/network/route';
 import { chromiumResolver } from './chromium-route';
 import type { LoginCallback, ProxyChallenge, ProxyLogin } from './proxy-login';
 
-/** The part of Electron's ClientRequest the sign-in request uses (`net.request({url, method, session})`). */
+/** The events of Electron's ClientRequest (`net.request({url, method, session})`) the sign-in request uses. */
 export interface SignInRequest {
-  on(event: 'login', listener: (authInfo: ProxyChallenge, callback: LoginCallback) => void): unknown;
-  on(event: 'response', listener: (response: { statusCode: number; resume(): unknown }) => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  end(): unknown;
+  onLogin(listener: (authInfo: ProxyChallenge, callback: LoginCallback) => void): void;
+  /** The status of the answer; its body (none: the request is a HEAD) is drained by the adapter. */
+  onResponse(listener: (response: { statusCode: number }) => void): void;
+  onError(listener: (error: Error) => void): void;
+  end(): void;
 }
 
 export interface ElectronNetApis {
@@ -52,15 +53,12 @@ function replayable(input: RequestInfo | URL, init: RequestInit | undefined): bo
 function signIn(request: (url: string) => SignInRequest, login: ProxyLogin, url: URL): Promise<boolean> {
   return new Promise((resolve) => {
     const req = request(new URL('/', url).href);
-    req.on('login', (authInfo, callback) => {
+    req.onLogin((authInfo, callback) => {
       // A server's own 401 is cancelled (Electron's default): only the proxy's sign-in is ours.
       if (!login.challenge(authInfo, callback)) callback();
     });
-    req.on('response', (res) => {
-      res.resume();
-      resolve(res.statusCode !== 407);
-    });
-    req.on('error', () => resolve(false));
+    req.onResponse((res) => resolve(res.statusCode !== 407));
+    req.onError(() => resolve(false));
     req.end();
   });
 }

@@ -46,21 +46,23 @@ function fakeChromium(challenge: ProxyChallenge, accepted: ProxyCredentials) {
   const request = (url: string): SignInRequest => {
     signInUrls.push(url);
     const events = new EventEmitter();
-    const req = {
-      on: (event: string, listener: (...args: never[]) => void) => events.on(event, listener),
+    const req: SignInRequest = {
+      onLogin: (l) => void events.on('login', l),
+      onResponse: (l) => void events.on('response', l),
+      onError: (l) => void events.on('error', l),
       end: () => {
         const offer = () =>
           events.emit('login', challenge, (username?: string, password?: string) => {
             if (username === accepted.username && password === accepted.password) {
               cached = accepted;
-              events.emit('response', { statusCode: 200, resume: () => {} });
-            } else if (username === undefined) events.emit('response', { statusCode: 407, resume: () => {} });
+              events.emit('response', { statusCode: 200 });
+            } else if (username === undefined) events.emit('response', { statusCode: 407 });
             else offer();
           });
         offer();
       },
     };
-    return req as SignInRequest;
+    return req;
   };
   return { session, request, fetched, signInUrls };
 }
