@@ -71,7 +71,8 @@ export function electronNetwork(apis: ElectronNetApis): Network {
   const fetchWithSignIn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     if (!login) return send(input, init);
     const url = new URL(input instanceof Request ? input.url : input.toString());
-    const proxy = proxyOf(await resolve(url));
+    // Chromium routes REST by itself; a proxy answer the socket cannot use must not stop REST here.
+    const proxy = await resolve(url).then(proxyOf, () => null);
     const retry = async () =>
       proxy !== null &&
       !login.proxyLogin.stopped(proxy.host, proxy.port) &&

@@ -56,7 +56,9 @@ export interface ProxyLoginOptions {
   maxRetries?: number;
 }
 
-const keyOf = (host: string, port: number | string) => `${host.toLowerCase()}:${port}`;
+// Chromium's authInfo names an IPv6 proxy without brackets, a URL's hostname with them.
+const keyOf = (host: string, port: number | string) =>
+  `${host.replace(/^\[(.*)\]$/, '$1').toLowerCase()}:${port}`;
 
 export class ProxyLogin {
   private readonly proxies = new Map<string, ProxyState>();
