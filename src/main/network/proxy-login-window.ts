@@ -32,7 +32,7 @@ export function windowAsk(parent: () => BrowserWindow | null): AskForProxySignIn
         backgroundColor: '#16181d',
         show: false,
         // No "persist:" prefix: an in-memory session, so nothing of this page reaches the disk.
-        webPreferences: { ...secureWebPreferences(), partition: 'keyroom-proxy-login' },
+        webPreferences: secureWebPreferences(undefined, 'keyroom-proxy-login'),
       });
       installWindowGuards(win.webContents, win.webContents.session);
       win.removeMenu();
