@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import tls from 'node:tls';
-import { app, dialog, shell as electronShell, session } from 'electron';
+import { app, BrowserWindow, dialog, shell as electronShell, net, session } from 'electron';
 import { z } from 'zod';
 import { KeyroomCore } from '../core';
 import { createHandlers } from './handlers/create-handlers';
@@ -11,6 +11,8 @@ import { forwardCoreEvents } from './handlers/events';
 import { dialogPicker } from './handlers/import';
 import { dialogSaver } from './handlers/upkeep';
 import { electronNetwork, systemCertificates } from './network/electron-network';
+import { ProxyLogin } from './network/proxy-login';
+import { windowAsk } from './network/proxy-login-window';
 import { officeConfigPaths, readOfficeConfig } from './office-config-file';
 import { osKeychain } from './secrets/keytar';
 import { type BackendFactory, runShell } from './shell';
@@ -39,6 +41,21 @@ function deviceId(): string {
   return id;
 }
 
+// One per run: the proxy sign-in the person gives lives here, in memory, until Keyroom quits.
+const proxyLogin = new ProxyLogin({
+  ask: windowAsk(() => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null),
+  // The message names the proxy's host, never the user name or password.
+  onGiveUp: (message) => void dialog.showMessageBox({ type: 'warning', title: 'Proxy sign-in', message }),
+});
+
+// Windows and utility processes (Electron's app 'login'); the main process's own REST signs in through
+// electronNetwork's net.request. A server's own 401 keeps Electron's default: cancelled, no prompt.
+app.on('login', (event, _contents, _details, authInfo, callback) => {
+  if (!authInfo.isProxy) return;
+  event.preventDefault();
+  proxyLogin.challenge(authInfo, callback);
+});
+
 const createBackend: BackendFactory = async (shell) => {
   const config = readOfficeConfig(process.env, officeConfigPaths(app.getPath('userData'), process.execPath));
   const settings = openSettingsStore(openElectronStoreFile);
@@ -52,6 +69,22 @@ const createBackend: BackendFactory = async (shell) => {
     network: electronNetwork({
       session: session.defaultSession,
       certificates: () => systemCertificates(tls),
+      login: {
+        proxyLogin,
+        request: (url) => {
+          const r = net.request({ url, method: 'HEAD', session: session.defaultSession });
+          return {
+            onLogin: (listener) => void r.on('login', listener),
+            onResponse: (listener) =>
+              void r.on('response', (res) => {
+                res.on('data', () => {});
+                listener(res);
+              }),
+            onError: (listener) => void r.on('error', listener),
+            end: () => void r.end(),
+          };
+        },
+      },
     }),
   });
   const stayUnlocked = new StayUnlockedWiring({

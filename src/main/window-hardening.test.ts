@@ -53,6 +53,13 @@ describe('window hardening', () => {
     });
   });
 
+  it('a window without a preload gets no bridge, and its own in-memory session when asked', () => {
+    const prefs = secureWebPreferences(undefined, 'keyroom-proxy-login');
+    expect(prefs).not.toHaveProperty('preload');
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, partition: 'keyroom-proxy-login' });
+    expect(secureWebPreferences('/app/preload.cjs')).not.toHaveProperty('partition');
+  });
+
   it('blocks navigation and redirects away from the app, allows reloading the app', () => {
     const g = install();
     expect(g.fire('will-navigate', 'https://evil.example/')).toBe(true);

@@ -2,9 +2,14 @@
 // from our UI, no new windows, no webviews and every permission request (camera, notifications, …) denied.
 import { isAppUrl } from './sender';
 
-export function secureWebPreferences(preloadPath: string) {
+/**
+ * Without a preload the page gets no bridge at all; `partition` without "persist:" is an in-memory session
+ * (both for the proxy sign-in prompt).
+ */
+export function secureWebPreferences(preloadPath?: string, partition?: string) {
   return {
-    preload: preloadPath,
+    ...(preloadPath ? { preload: preloadPath } : {}),
+    ...(partition ? { partition } : {}),
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,

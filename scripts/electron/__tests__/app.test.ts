@@ -6,6 +6,12 @@
 // lock and unlock, search, copy (the clipboard is cleared after 30 s), an admin's edit arriving with a
 // notification, lock from the tray, and the forced-update screen. Screenshots go to KEYROOM_E2E_SHOTS (the
 // workflow uploads them as artifacts) or a temp dir.
+//
+// Behind a proxy (the workflow's second run): KEYROOM_E2E_PROXY is handed to the app as the proxy variables, which
+// is how Chromium on a Linux session without desktop proxy settings finds the system proxy (the same
+// session.resolveProxy path a Windows proxy setting or PAC takes). Chromium never proxies loopback addresses or
+// localhost, so the office is named KEYROOM_E2E_OFFICE_HOST, a hosts-file name for 127.0.0.1; the workflow then
+// checks the proxy's log for the app's REST and its WebSocket tunnel.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -32,6 +38,12 @@ function electronBinary(): string | null {
 }
 
 const electron = electronBinary();
+const proxy = process.env.KEYROOM_E2E_PROXY;
+const officeHost = process.env.KEYROOM_E2E_OFFICE_HOST;
+if (proxy && !officeHost)
+  throw new Error(
+    'KEYROOM_E2E_PROXY needs KEYROOM_E2E_OFFICE_HOST: Chromium sends no loopback address to a proxy.',
+  );
 const NEWCOMER = {
   name: 'Pat Newcomer',
   email: 'pat.newcomer@demo.keyroom.test',
@@ -59,7 +71,7 @@ describe.skipIf(electron === null)(
       shots = process.env.KEYROOM_E2E_SHOTS ?? (await mkdtemp(join(tmpdir(), 'keyroom-electron-shots-')));
       await mkdir(shots, { recursive: true });
       db = await createTestDatabase('keyroom_electron');
-      stack = await startStack({ port: 0, dbUrl: db.url });
+      stack = await startStack({ port: 0, dbUrl: db.url, ...(officeHost ? { host: officeHost } : {}) });
       const options = {
         url: stack.url,
         publishableKey: stack.publishableKey,
@@ -81,6 +93,7 @@ describe.skipIf(electron === null)(
           SUPABASE_PUBLISHABLE_KEY: stack.publishableKey,
           // Lets the test reach the tray's menu (shell.ts); nothing else changes.
           KEYROOM_E2E: '1',
+          ...(proxy ? { http_proxy: proxy, https_proxy: proxy, no_proxy: '' } : {}),
         },
       });
       page = await app.firstWindow();

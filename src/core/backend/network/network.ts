@@ -33,7 +33,14 @@ export interface NetworkOptions {
   ca?: string[] | undefined;
   /** A fetch that routes and verifies by itself (Electron's net.fetch: Chromium's proxy logic and verifier). */
   fetch?: typeof globalThis.fetch | undefined;
+  /**
+   * Basic credentials for the socket's CONNECT through this proxy, asked at each connect (the app's proxy
+   * sign-in, kept in memory). Never part of a Route, so the route shown or logged cannot carry them.
+   */
+  tunnelAuth?: ((proxy: URL) => { username: string; password: string } | null) | undefined;
 }
+
+export type TunnelAuth = NonNullable<NetworkOptions['tunnelAuth']>;
 
 // http(s) equivalents: proxy configuration (env, PAC) is written for those, and Chromium resolves a WebSocket
 // with its https/http URL too.
@@ -51,6 +58,7 @@ class RoutingAgent extends Agent {
   constructor(
     private readonly resolve: ProxyResolver,
     private readonly ca: string[] | undefined,
+    private readonly tunnelAuth: TunnelAuth | undefined,
   ) {
     super();
   }
@@ -68,11 +76,18 @@ class RoutingAgent extends Agent {
       throw new Error(
         'The proxy is a SOCKS proxy; live updates need an HTTP proxy and fall back to polling.',
       );
-    let tunnel = this.tunnels.get(route.proxy.href);
+    const proxy = new URL(route.proxy.href);
+    const signIn = proxy.username ? null : this.tunnelAuth?.(proxy);
+    if (signIn) {
+      // https-proxy-agent sends the URL's user:pass as Basic Proxy-Authorization on the CONNECT.
+      proxy.username = encodeURIComponent(signIn.username);
+      proxy.password = encodeURIComponent(signIn.password);
+    }
+    let tunnel = this.tunnels.get(proxy.href);
     if (!tunnel) {
       // `ca` here is for an https:// proxy's own certificate (the office's is checked inside the tunnel).
-      tunnel = new HttpsProxyAgent(route.proxy.href, this.ca ? { ca: this.ca } : {});
-      this.tunnels.set(route.proxy.href, tunnel);
+      tunnel = new HttpsProxyAgent(proxy.href, this.ca ? { ca: this.ca } : {});
+      this.tunnels.set(proxy.href, tunnel);
     }
     // The tunnel's own connect: CONNECT, then TLS to the office inside it with this request's options (`ca`).
     // It drops `host` for that TLS, and an IP address sends no SNI: Node would then check the certificate
@@ -131,7 +146,7 @@ function nodeFetch(resolve: ProxyResolver, ca: string[] | undefined): typeof glo
 }
 
 export function createNetwork(opts: NetworkOptions): Network {
-  const agent = new RoutingAgent(opts.resolve, opts.ca);
+  const agent = new RoutingAgent(opts.resolve, opts.ca, opts.tunnelAuth);
   return {
     fetch: opts.fetch ?? nodeFetch(opts.resolve, opts.ca),
     WebSocket: webSocketClass(agent, opts.ca),
