@@ -29,8 +29,10 @@ export class Office {
   private readonly pcs: Pc[] = [];
   /** A disk keeps its device id, as the app keeps it in its settings: a restart is the same PC. */
   private readonly deviceIds = new Map<string, string>();
+  /** Stacks this office served from before `moveTo`, stopped with it. */
+  private readonly earlier: RunningStack[] = [];
   private constructor(
-    readonly stack: RunningStack,
+    private current: RunningStack,
     private readonly db: TestDatabase | null,
     private readonly root: string,
     private readonly pollMs: number,
@@ -52,6 +54,25 @@ export class Office {
     });
     const root = await mkdtemp(join(tmpdir(), 'keyroom-office-'));
     return new Office(stack, db, root, opts.pollMs ?? 30_000, opts.network);
+  }
+
+  get stack(): RunningStack {
+    return this.current;
+  }
+
+  /**
+   * The office's project goes away: every PC closes and the stack stops, but the disks (with their device ids)
+   * and the database stay, for a restore drill to dump the database and bring the office back elsewhere.
+   */
+  async shutDown(): Promise<void> {
+    for (const pc of this.pcs.splice(0)) await pc.core.dispose();
+    await this.current.stop();
+  }
+
+  /** Serves the office from another stack (a restored project): PCs made from now on talk to it. */
+  moveTo(stack: RunningStack): void {
+    this.earlier.push(this.current);
+    this.current = stack;
   }
 
   /** A PC; `dir` reuses an earlier PC's disk (a restart of the app). */
@@ -120,7 +141,7 @@ export class Office {
 
   async stop(): Promise<void> {
     for (const pc of this.pcs) await pc.core.dispose().catch(() => {});
-    await this.stack.stop();
+    for (const s of [...this.earlier, this.current]) await s.stop();
     await this.db?.drop();
     await rm(this.root, { recursive: true, force: true });
   }
