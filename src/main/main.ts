@@ -6,6 +6,7 @@ import tls from 'node:tls';
 import { app, dialog, shell as electronShell, session } from 'electron';
 import { z } from 'zod';
 import { KeyroomCore } from '../core';
+import { dialogBackupSaver } from './handlers/backup';
 import { createHandlers } from './handlers/create-handlers';
 import { forwardCoreEvents } from './handlers/events';
 import { dialogPicker } from './handlers/import';
@@ -96,6 +97,7 @@ const createBackend: BackendFactory = async (shell) => {
     updater,
     importFiles: dialogPicker((o) => dialog.showOpenDialog(o)),
     exportFiles: dialogSaver((o) => dialog.showSaveDialog(o)),
+    backupFiles: dialogBackupSaver((o) => dialog.showSaveDialog(o)),
   };
   const offEvents = forwardCoreEvents(core, shell.emit, os);
   return {
