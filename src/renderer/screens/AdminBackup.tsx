@@ -110,6 +110,7 @@ function BackUp() {
           <input
             id="backup-passphrase"
             type="password"
+            class="input"
             autoComplete="new-password"
             value={passphrase}
             disabled={busy}
@@ -126,6 +127,7 @@ function BackUp() {
           <input
             id="backup-passphrase-again"
             type="password"
+            class="input"
             autoComplete="new-password"
             value={again}
             disabled={busy}
@@ -272,6 +274,7 @@ function Restore() {
             <input
               id="restore-passphrase"
               type="password"
+              class="input"
               autoComplete="off"
               value={passphrase}
               disabled={busy}
