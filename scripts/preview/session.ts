@@ -3,8 +3,9 @@
 // OS pieces: the clipboard (the guard clears it after 30 s like the app; the host keeps what it holds and the
 // browser page writes it to the browser's clipboard), settings in a JSON file, notifications recorded (the
 // renderer shows its own toast), the app's real update service over a stand-in for electron-updater whose feed a
-// test sets (installs and opened download pages are recorded, nothing restarts), and in place of the OS file
-// dialog the file the page's own file input chose.
+// test sets (installs and opened download pages are recorded, nothing restarts), in place of the OS open dialog
+// the file the page's own file input chose (or, with no page, the one a handler test names), and in place of the
+// save dialog a folder of the profile.
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';

@@ -168,7 +168,7 @@ describe('office backup calls over the real core', () => {
     if (!locked.ok) expect(locked.error.code).toBe('not_found');
   });
 
-  it('refuses an employee', async () => {
+  it('refuses an employee before any dialog opens', async () => {
     const r = await call(employee, 'backup.create', { passphrase: PASSPHRASE });
     expect(r).toEqual({ ok: false, error: { code: 'forbidden', message: BACKUP_MESSAGES.adminOnly } });
     employee.answerOpenDialog(admin.backups[0]!);

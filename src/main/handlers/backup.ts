@@ -9,7 +9,7 @@ import type { KeyroomCore } from '../../core';
 import type { BackupProgress, RestorePlan } from '../../core/backup';
 import { checkPassphrase } from '../../core/backup';
 import { writeFileAtomic } from '../../core/storage/atomic-file';
-import { KeyroomError } from '../../shared/errors';
+import { BACKUP_MESSAGES, KeyroomError } from '../../shared/errors';
 import type { Handlers } from '../ipc-registry';
 import { mapped } from './errors';
 import type { ChosenFile } from './import';
@@ -79,14 +79,21 @@ export function backupHandlers(
   // Only the declared fields go out (the emitter validates the event against the contract too).
   const progress = (p: BackupProgress) =>
     os.emit('backupProgress', { phase: p.phase, done: p.done, total: p.total });
+  // The core refuses too; asked here first, so nobody but an admin is shown a dialog for nothing.
+  const adminBackup = () => {
+    const backup = core.backup;
+    if (core.state.state !== 'unlocked' || core.state.user.role !== 'admin')
+      throw new KeyroomError('forbidden', BACKUP_MESSAGES.adminOnly);
+    return backup;
+  };
   const notOpen = () =>
     new KeyroomError('not_found', 'Open the backup again: this restore is no longer open.');
 
   return {
     'backup.create': mapped(async ({ passphrase }) => {
+      const backup = adminBackup();
       // The core checks again; asked first here, so a weak passphrase is refused before any dialog opens.
       checkPassphrase(passphrase);
-      const backup = core.backup;
       const target = await os.backupFiles.choose(suggestedBackupName(now()));
       if (!target)
         return {
@@ -103,7 +110,7 @@ export function backupHandlers(
       return { saved: true, fileName: target.fileName.slice(0, 260), ...summary };
     }),
     'backup.open': mapped(async ({ passphrase }) => {
-      const backup = core.backup;
+      const backup = adminBackup();
       const chosen = await os.importFiles.choose('backup');
       if (chosen === null) return null;
       const bytes = await readBackupFile(chosen);
