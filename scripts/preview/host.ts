@@ -81,8 +81,8 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-// The file a page sent with its call, for the handler that call reaches (import.choose and backup.open read it through
-// PreviewPages.chosenFile, in place of Electron's dialog).
+// The file a page sent with its call, for the handler that call reaches (import.choose and backup.open read it
+// through PreviewPages.chosenFile, in place of Electron's dialog).
 const callFile = new AsyncLocalStorage<PageFile | null>();
 
 /** The calls that open the OS file dialog in Electron: the page sends its chosen file with them. */

@@ -331,7 +331,7 @@ describe('WCAG 2.1 AA (axe-core) on every screen, light and dark (Electron binar
     await adminPage.getByRole('form').getByRole('button', { name: 'Cancel' }).click();
   });
 
-  it('backup: back up now (with the progress and where it was saved), the restore preview and its confirmation', async () => {
+  it('backup: back up now (passphrases differ, then saved), a wrong passphrase, the restore preview, its confirmation and summary', async () => {
     const passphrase = 'axe checks every backup screen';
     await nav(adminPage, 'Backup').click();
     const form = adminPage.getByRole('form', { name: 'Back up now' });

@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../../../scripts/test/pg'
 import type { EventName } from '../../shared/channels';
 import { BACKUP_MESSAGES } from '../../shared/errors';
 import { dialogBackupSaver, suggestedBackupName } from './backup';
+import { dialogPicker } from './import';
 import { answer, call } from './test-dispatch';
 
 let db: TestDatabase;
@@ -196,5 +197,18 @@ describe('backup save dialog', () => {
     expect([...(await readFile(target))]).toEqual([1, 2, 3]);
     if (process.platform !== 'win32') expect((await stat(target)).mode & 0o777).toBe(0o600);
     expect(await dialogBackupSaver(async () => ({ canceled: true })).choose('x.keyroom-backup')).toBeNull();
+  });
+
+  it('the open dialog asks for a backup with its own title and filter', async () => {
+    let asked: unknown = null;
+    const picker = dialogPicker(async (o) => {
+      asked = o;
+      return { canceled: false, filePaths: [join(dir, 'chosen.keyroom-backup')] };
+    });
+    expect((await picker.choose('backup'))?.name).toBe('chosen.keyroom-backup');
+    expect(asked).toMatchObject({
+      title: 'Restore from a backup',
+      filters: [{ name: 'Keyroom office backup', extensions: ['keyroom-backup'] }, { name: 'All files' }],
+    });
   });
 });

@@ -12,6 +12,39 @@ import { dateTime } from '../state/format';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+const entries = (n: number) => plural(n, 'entry', 'entries');
+
+function savedText(r: CallResponse<'backup.create'>): string {
+  if (!r.saved) return 'Not saved: no file was chosen.';
+  const what = `${plural(r.vaults, 'vault')}, ${entries(r.entries)}, ${plural(r.historyVersions, 'earlier version')}`;
+  const left =
+    r.skippedDamaged + r.damagedVersions > 0
+      ? ` ${entries(r.skippedDamaged)} and ${plural(r.damagedVersions, 'earlier version')} could not be opened on this PC and are not in it.`
+      : '';
+  return `Saved to ${r.fileName}: ${what}.${left}`;
+}
+
+function previewText(p: RestorePreviewView): string {
+  const damaged =
+    p.skippedDamaged > 0
+      ? ` ${entries(p.skippedDamaged)} could not be opened when the backup was made and are not in it.`
+      : '';
+  if (p.toAdd === 0)
+    return `Nothing to restore: all ${entries(p.entries)} of ${p.fileName} are already there.${damaged}`;
+  const vaults = p.newVaults > 0 ? `, ${plural(p.newVaults, 'new vault')}` : '';
+  return `${entries(p.toAdd)} to add, ${p.duplicates} already there${vaults}.${damaged}`;
+}
+
+function restoredText(s: CallResponse<'backup.restore'>): string {
+  const queued =
+    s.queued > 0 ? ` ${entries(s.queued)} wait on this PC and go out when the server answers.` : '';
+  const failed =
+    s.failed > 0
+      ? ` ${entries(s.failed)} did not reach the server: restore the same file again to add them.`
+      : '';
+  return `Restored ${entries(s.added)} (${s.skippedDuplicates} already there, ${plural(s.vaultsCreated, 'vault')} created).${queued}${failed}`;
+}
+
 const PHASES: Record<BackupProgressView['phase'], string> = {
   reading: 'Reading the vaults',
   history: 'Reading earlier versions',
@@ -154,11 +187,7 @@ function BackUp() {
       {error && <Problem message={error} />}
       {result && (
         <p class="callout" role="status">
-          {result.saved
-            ? `Saved to ${result.fileName}: ${plural(result.vaults, 'vault')}, ${plural(result.entries, 'entry', 'entries')}, ${plural(result.historyVersions, 'earlier version')}.`
-            : 'Not saved: no file was chosen.'}
-          {result.skippedDamaged + result.damagedVersions > 0 &&
-            ` ${plural(result.skippedDamaged, 'entry', 'entries')} and ${plural(result.damagedVersions, 'earlier version')} could not be opened on this PC and are not in it.`}
+          {savedText(result)}
         </p>
       )}
     </section>
@@ -292,13 +321,7 @@ function Restore() {
       {step.kind === 'preview' && (
         <>
           <PreviewTable preview={step.preview} />
-          <p role="status">
-            {step.preview.toAdd === 0
-              ? `Nothing to restore: all ${plural(step.preview.entries, 'entry', 'entries')} of ${step.preview.fileName} are already there.`
-              : `${plural(step.preview.toAdd, 'entry', 'entries')} to add, ${step.preview.duplicates} already there${step.preview.newVaults > 0 ? `, ${plural(step.preview.newVaults, 'new vault')}` : ''}.`}
-            {step.preview.skippedDamaged > 0 &&
-              ` ${plural(step.preview.skippedDamaged, 'entry', 'entries')} could not be opened when the backup was made and are not in it.`}
-          </p>
+          <p role="status">{previewText(step.preview)}</p>
           <div class="row-actions">
             {step.preview.toAdd > 0 && (
               <button
@@ -306,7 +329,7 @@ function Restore() {
                 class="btn btn-primary"
                 onClick={() => setStep({ ...step, confirming: true })}
               >
-                Restore {plural(step.preview.toAdd, 'entry', 'entries')}…
+                Restore {entries(step.preview.toAdd)}…
               </button>
             )}
             <button type="button" class="btn" onClick={() => close(step.preview)}>
@@ -318,8 +341,7 @@ function Restore() {
               title="Restore into this office?"
               message={
                 <p>
-                  {plural(step.preview.toAdd, 'entry', 'entries')} are added, encrypted under this office’s
-                  vault keys
+                  {entries(step.preview.toAdd)} are added, encrypted under this office’s vault keys
                   {step.preview.newVaults > 0 ? `, in ${plural(step.preview.newVaults, 'new vault')}` : ''}.
                   Nothing here is changed or removed. The restore is recorded in the audit log.
                 </p>
@@ -336,12 +358,7 @@ function Restore() {
       {step.kind === 'done' && (
         <>
           <p class="callout" role="status">
-            Restored {plural(step.summary.added, 'entry', 'entries')} ({step.summary.skippedDuplicates}{' '}
-            already there, {plural(step.summary.vaultsCreated, 'vault')} created).
-            {step.summary.queued > 0 &&
-              ` ${plural(step.summary.queued, 'entry', 'entries')} wait on this PC and go out when the server answers.`}
-            {step.summary.failed > 0 &&
-              ` ${plural(step.summary.failed, 'entry', 'entries')} did not reach the server: restore the same file again to add them.`}
+            {restoredText(step.summary)}
           </p>
           <div>
             <button type="button" class="btn" onClick={() => setStep({ kind: 'choose' })}>
