@@ -3,11 +3,10 @@
 // The master password comes from KEYROOM_MASTER_PASSWORD and the backup passphrase from
 // KEYROOM_BACKUP_PASSPHRASE; neither is ever taken on the command line. Progress goes to stderr, the summary to
 // stdout; the exit code is 0 only when the file was written.
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkPassphrase } from '../../src/core/backup/index';
+import { writeFileAtomic } from '../../src/core/storage/atomic-file';
 import {
   type Io,
   MASTER_ENV,
@@ -18,24 +17,6 @@ import {
   secretFromEnv,
   signIn,
 } from './session';
-
-/** Replaced atomically, readable by the owner only: a crash leaves the old file or the new one, never half. */
-async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'wx', 0o600);
-  try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
 
 export async function backupMain(argv: string[], io: Io): Promise<void> {
   const opts = parseCommon(argv, 'out');

@@ -39,7 +39,7 @@ export interface PreviewSession {
 export interface PreviewPages {
   /** Sends a preview-only message (the clipboard's write and clear) to every page of this profile. */
   send(message: PreviewPageMessage): void;
-  /** The file the page's own file input chose for the `import.choose` being answered now; null if none. */
+  /** The file the page's own file input chose for the `import.choose` or `backup.open` being answered now. */
   chosenFile(): ChosenFile | null;
 }
 
@@ -81,9 +81,12 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-// The file a page sent with its call, for the handler that call reaches (import.choose reads it through
-// PreviewPages.chosenFile, in place of Electron's dialog).
+// The file a page sent with its call, for the handler that call reaches (import.choose and backup.open read it
+// through PreviewPages.chosenFile, in place of Electron's dialog).
 const callFile = new AsyncLocalStorage<PageFile | null>();
+
+/** The calls that open the OS file dialog in Electron: the page sends its chosen file with them. */
+const FILE_CALLS: ReadonlySet<CallName> = new Set(['import.choose', 'backup.open']);
 
 function chosenFile(): ChosenFile | null {
   const file = callFile.getStore();
@@ -154,7 +157,7 @@ export async function startPreviewHost<S extends PreviewSession>(
     const name = msg.call;
     const session = await sessionOf(profile);
     const handler = session.handlers[name] as CallHandler<typeof name>;
-    return callFile.run(name === 'import.choose' ? (msg.file ?? null) : null, () =>
+    return callFile.run(FILE_CALLS.has(name) ? (msg.file ?? null) : null, () =>
       dispatch(name, handler, previewSender, msg.request, report),
     );
   };

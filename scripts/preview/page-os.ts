@@ -5,8 +5,11 @@
 // these messages to itself), which the preview accepts because its host holds every secret on this machine anyway.
 import { PAGE_FILE_MAX_BYTES, type PageFile } from './protocol';
 
-// The same filter Electron's dialog offers first (src/main/handlers/import.ts).
-const ACCEPT = '.csv,.txt,.json,text/csv,text/plain,application/json';
+// The same filters Electron's dialog offers first (src/main/handlers/import.ts).
+const ACCEPT = {
+  import: '.csv,.txt,.json,text/csv,text/plain,application/json',
+  backup: '.keyroom-backup',
+} as const;
 
 function base64Of(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -32,11 +35,11 @@ async function pageFile(file: File): Promise<PageFile> {
  * Opens the browser's file chooser; must be called while the click that asked for it is being handled (a
  * browser opens a chooser only on a user's gesture). Null when the person cancels.
  */
-export function chooseFile(): Promise<PageFile | null> {
+export function chooseFile(kind: keyof typeof ACCEPT): Promise<PageFile | null> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
     input.type = 'file';
-    input.accept = ACCEPT;
+    input.accept = ACCEPT[kind];
     input.hidden = true;
     const done = (file: PageFile | null) => {
       input.remove();

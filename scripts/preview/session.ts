@@ -3,19 +3,21 @@
 // OS pieces: the clipboard (the guard clears it after 30 s like the app; the host keeps what it holds and the
 // browser page writes it to the browser's clipboard), settings in a JSON file, notifications recorded (the
 // renderer shows its own toast), the app's real update service over a stand-in for electron-updater whose feed a
-// test sets (installs and opened download pages are recorded, nothing restarts), and in place of the OS file
-// dialog the file the page's own file input chose.
+// test sets (installs and opened download pages are recorded, nothing restarts), in place of the OS open dialog
+// the file the page's own file input chose (or, with no page, the one a handler test names), and in place of the
+// save dialog a folder of the profile.
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { KeyroomCore } from '../../src/core';
 import type { Network } from '../../src/core/backend/network/network';
-import { AtomicJsonFile } from '../../src/core/storage/atomic-file';
+import { AtomicJsonFile, writeFileAtomic } from '../../src/core/storage/atomic-file';
 import { FileCacheStore, FileOutboxStore } from '../../src/core/storage/file';
 import { createClipboardGuard } from '../../src/main/clipboard-guard';
 import type { EmitEvent } from '../../src/main/events';
 import { createHandlers } from '../../src/main/handlers/create-handlers';
 import { forwardCoreEvents } from '../../src/main/handlers/events';
+import { fileAt } from '../../src/main/handlers/import';
 import type { HandlerOs, SettingsStore } from '../../src/main/handlers/os';
 import { FakeUpdater } from '../../src/main/updater/fake-updater';
 import { manualDownloadPage } from '../../src/main/updater/feed';
@@ -34,6 +36,13 @@ export interface CoreSession extends PreviewSession {
   notifications: string[];
   /** Paths of the vault exports this PC saved (the save dialog's stand-in). */
   exports: string[];
+  /** Paths of the office backups this PC saved (the same stand-in). */
+  backups: string[];
+  /**
+   * The file the next open dialog answers when no page sent one (the handler tests have no page); null: the
+   * person cancels it. Used once.
+   */
+  answerOpenDialog(path: string | null): void;
   /** This PC's update feed stand-in: set `feedVersion`, `failChecks`; read `installs`. */
   feed: FakeUpdater;
   /** Download pages "download manually" opened. */
@@ -111,6 +120,8 @@ export function coreSessions(
     let clipboard = '';
     const notifications: string[] = [];
     const exports: string[] = [];
+    const backups: string[] = [];
+    let dialogAnswer: string | null = null;
     const feed = new FakeUpdater(options.version);
     const openedPages: string[] = [];
     const timers = {
@@ -160,7 +171,27 @@ export function coreSessions(
       notifier: { notify: (_title, body) => notifications.push(body) },
       // The OS file dialog's stand-in: the file the page's own file input chose, sent with the call; the app's
       // import code reads it (same cap, same errors as a file from Electron's dialog).
-      importFiles: { choose: async () => pages?.chosenFile() ?? null },
+      importFiles: {
+        choose: async () => {
+          const answer = dialogAnswer;
+          dialogAnswer = null;
+          return pages?.chosenFile() ?? (answer === null ? null : fileAt(answer));
+        },
+      },
+      // PREVIEW ONLY: the backup's save dialog writes into this PC's profile folder too, as the app writes it.
+      backupFiles: {
+        choose: async (suggestedName) => {
+          const path = join(dir, 'backups', basename(suggestedName));
+          return {
+            fileName: basename(path),
+            write: async (bytes) => {
+              await mkdir(join(dir, 'backups'), { recursive: true });
+              await writeFileAtomic(path, bytes);
+              backups.push(path);
+            },
+          };
+        },
+      },
       // PREVIEW ONLY: the save dialog's stand-in writes the export into this PC's profile folder, under the name
       // the app suggests (user-only permissions, as the app writes it); the tests read it from `exports`.
       exportFiles: {
@@ -184,6 +215,10 @@ export function coreSessions(
       clipboardText: () => clipboard,
       notifications,
       exports,
+      backups,
+      answerOpenDialog: (path) => {
+        dialogAnswer = path;
+      },
       feed,
       openedPages,
       async close() {

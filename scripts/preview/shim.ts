@@ -2,9 +2,9 @@
 // WebSocket to the preview host instead of Electron IPC. Like the preload it forwards only contract names and
 // validates no payloads (the host does, with the contract). The per-run token comes in the URL once, then lives
 // in sessionStorage; the profile (which simulated PC this browser is) in localStorage, so two browser contexts
-// are two PCs and a reload stays the same PC. Preview only, and kept from the renderer: `import.choose` first opens
-// the browser's file chooser and sends the chosen file with the call, and the host's clipboard orders are carried
-// out on the browser's clipboard (page-os.ts says why).
+// are two PCs and a reload stays the same PC. Preview only, and kept from the renderer: `import.choose` and
+// `backup.open` first open the browser's file chooser and send the chosen file with the call, and the host's
+// clipboard orders are carried out on the browser's clipboard (page-os.ts says why).
 import type { KeyroomBridge } from '../../src/shared/api';
 import { type CallName, type EventName, isCallName, isEventName } from '../../src/shared/channels';
 import type { IpcResult } from '../../src/shared/errors';
@@ -111,7 +111,10 @@ function createSocketBridge(token: string, profile: string): KeyroomBridge {
   const invoke = (call: CallName, request: unknown): Promise<never> => {
     if (!isCallName(call)) return Promise.reject(new Error('Unknown Keyroom call.'));
     // Where Electron's main process shows its dialog, the page shows its own chooser, now, within the click.
-    if (call === 'import.choose') return chooseFile().then((file) => send(call, request, file));
+    if (call === 'import.choose' || call === 'backup.open')
+      return chooseFile(call === 'backup.open' ? 'backup' : 'import').then((file) =>
+        send(call, request, file),
+      );
     return send(call, request);
   };
   const subscribe = (event: EventName, listener: (payload: never) => void): (() => void) => {

@@ -6,6 +6,7 @@ import tls from 'node:tls';
 import { app, BrowserWindow, dialog, shell as electronShell, net, session } from 'electron';
 import { z } from 'zod';
 import { KeyroomCore } from '../core';
+import { dialogBackupSaver } from './handlers/backup';
 import { createHandlers } from './handlers/create-handlers';
 import { forwardCoreEvents } from './handlers/events';
 import { dialogPicker } from './handlers/import';
@@ -129,6 +130,7 @@ const createBackend: BackendFactory = async (shell) => {
     updater,
     importFiles: dialogPicker((o) => dialog.showOpenDialog(o)),
     exportFiles: dialogSaver((o) => dialog.showSaveDialog(o)),
+    backupFiles: dialogBackupSaver((o) => dialog.showSaveDialog(o)),
   };
   const offEvents = forwardCoreEvents(core, shell.emit, os);
   return {

@@ -5,6 +5,7 @@ import { Sidebar } from './components/Sidebar';
 import { LiveBlockedBanner, OfflineBanner } from './components/SyncStatus';
 import { Toasts } from './components/Toasts';
 import { AdminAudit } from './screens/AdminAudit';
+import { AdminBackup } from './screens/AdminBackup';
 import { AdminDevices } from './screens/AdminDevices';
 import { AdminExport } from './screens/AdminExport';
 import { AdminHealth } from './screens/AdminHealth';
@@ -59,6 +60,7 @@ function Workspace() {
         {view.kind === 'admin' && admin && view.page === 'health' && <AdminHealth />}
         {view.kind === 'admin' && admin && view.page === 'trash' && <AdminTrash />}
         {view.kind === 'admin' && admin && view.page === 'export' && <AdminExport />}
+        {view.kind === 'admin' && admin && view.page === 'backup' && <AdminBackup />}
       </div>
     </div>
   );

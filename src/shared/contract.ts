@@ -2,6 +2,15 @@
 // response of every call, and for the payload of every event the main process pushes. The main process
 // validates requests and responses against it; the renderer is typed from it.
 import { z } from 'zod';
+import {
+  backupCreateRequestSchema,
+  backupCreateResultSchema,
+  backupOpenRequestSchema,
+  backupProgressSchema,
+  backupRestoreRequestSchema,
+  restorePreviewSchema,
+  restoreSummarySchema,
+} from './backup';
 import type { CallName, EventName } from './channels';
 import {
   auditEventSchema,
@@ -232,6 +241,13 @@ export const calls = {
   ),
   'trash.purge': call(byId, done),
   'export.save': call(exportRequestSchema, exportResultSchema),
+  // The office backup (admins; src/shared/backup.ts): the main process asks where to save and writes the file;
+  // on restore it asks for the file, opens it and keeps the plan, answering the preview (counts, no contents).
+  // null: the person cancelled the dialog.
+  'backup.create': call(backupCreateRequestSchema, backupCreateResultSchema),
+  'backup.open': call(backupOpenRequestSchema, restorePreviewSchema.nullable()),
+  'backup.restore': call(backupRestoreRequestSchema, restoreSummarySchema),
+  'backup.cancel': call(backupRestoreRequestSchema, done),
 
   'conflicts.list': call(empty, z.object({ conflicts: z.array(conflictSchema) })),
   'conflicts.resolve': call(
@@ -442,6 +458,8 @@ export const events = {
     at: isoTime,
   }),
   importProgress: z.object({ importId: uuid, done: count, total: count }),
+  // The long steps of backup.create, backup.open and backup.restore, in the core's phases.
+  backupProgress: backupProgressSchema,
   // A hand-over this PC verified: the People page reads the root again (the toast says who).
   officeRootChanged: z.object({ holderId: uuid }),
   toast: z.object({

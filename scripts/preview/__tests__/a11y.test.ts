@@ -331,6 +331,46 @@ describe('WCAG 2.1 AA (axe-core) on every screen, light and dark (Electron binar
     await adminPage.getByRole('form').getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('backup: back up now (passphrases differ, then saved), a wrong passphrase, the restore preview, its confirmation and summary', async () => {
+    const passphrase = 'axe checks every backup screen';
+    await nav(adminPage, 'Backup').click();
+    const form = adminPage.getByRole('form', { name: 'Back up now' });
+    await form.getByLabel('Backup passphrase').fill(passphrase);
+    await form.getByLabel('Passphrase again').fill('a different one');
+    await adminPage.getByText('The two passphrases differ.').waitFor();
+    await expectAccessible(adminPage, 'backup, passphrases differ');
+    await form.getByLabel('Passphrase again').fill(passphrase);
+    await form.getByRole('button', { name: 'Back up now' }).click();
+    await adminPage.getByText(/^Saved to /).waitFor();
+    await expectAccessible(adminPage, 'backup saved');
+    const restore = adminPage.getByRole('form', { name: 'Restore from a backup' });
+    await restore.getByLabel('Passphrase of the backup').fill('not this passphrase at all');
+    const [wrong] = await Promise.all([
+      adminPage.waitForEvent('filechooser'),
+      restore.getByRole('button', { name: 'Choose backup file…' }).click(),
+    ]);
+    await wrong.setFiles(admin.backups.at(-1)!);
+    await adminPage.getByRole('alert').filter({ hasText: 'wrong passphrase or damaged file' }).waitFor();
+    await expectAccessible(adminPage, 'restore, wrong passphrase');
+    // One entry gone since the backup, so the preview offers a restore and its confirmation.
+    const kiosk = admin.core.vault.list().find((e) => e.title === 'Kiosk')!;
+    await admin.core.vault.remove(kiosk.id, kiosk.version);
+    await restore.getByLabel('Passphrase of the backup').fill(passphrase);
+    const [chooser] = await Promise.all([
+      adminPage.waitForEvent('filechooser'),
+      restore.getByRole('button', { name: 'Choose backup file…' }).click(),
+    ]);
+    await chooser.setFiles(admin.backups.at(-1)!);
+    await adminPage.getByRole('table', { name: 'Backup contents' }).waitFor();
+    await expectAccessible(adminPage, 'restore preview');
+    await adminPage.getByRole('button', { name: 'Restore 1 entry…' }).click();
+    await adminPage.getByRole('dialog', { name: 'Restore into this office?' }).waitFor();
+    await expectAccessible(adminPage, 'restore confirmation');
+    await adminPage.getByRole('dialog').getByRole('button', { name: 'Restore' }).click();
+    await adminPage.getByText(/^Restored 1 entry/).waitFor();
+    await expectAccessible(adminPage, 'restore done');
+  });
+
   it('lock and unlock, with a wrong password first', async () => {
     await adminPage.getByRole('button', { name: 'Lock (Ctrl+L)' }).click();
     await adminPage.getByRole('heading', { name: 'Keyroom is locked' }).waitFor();

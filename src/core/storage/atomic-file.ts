@@ -43,25 +43,33 @@ export class AtomicJsonFile {
   }
 
   async #replace(body: string): Promise<void> {
-    const dir = dirname(this.path);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const tmp = join(dir, `.${basename(this.path)}.${randomBytes(6).toString('hex')}.tmp`);
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      await fh.writeFile(body, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await rename(tmp, this.path);
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw e;
-    }
-    // Make the rename itself durable where the platform allows syncing a directory.
-    const dh = await open(dir, 'r').catch(() => undefined);
-    await dh?.sync().catch(() => undefined);
-    await dh?.close();
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.path, body);
   }
+}
+
+/**
+ * Replaces `path` atomically, readable by its owner only: written to a temp file in the same folder, flushed, then
+ * renamed over the old one, so a crash leaves the old file or the new one, never half.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', 0o600);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  // Make the rename itself durable where the platform allows syncing a directory.
+  const dh = await open(dir, 'r').catch(() => undefined);
+  await dh?.sync().catch(() => undefined);
+  await dh?.close();
 }

@@ -25,9 +25,29 @@ export interface ChosenFile {
  * whose bytes the host receives with the call. Either way the bytes are read and decoded here, under one cap.
  */
 export interface ImportFilePicker {
-  /** The chosen file, or null when the person cancels. */
-  choose(): Promise<ChosenFile | null>;
+  /** The chosen file, or null when the person cancels; `kind` sets the dialog's title and filters. */
+  choose(kind?: FileKind): Promise<ChosenFile | null>;
 }
+
+/** What the open dialog is asked for: exported passwords to import, or an office backup to restore. */
+export type FileKind = 'import' | 'backup';
+
+const DIALOGS: Record<FileKind, Omit<OpenDialogOptions, 'properties'>> = {
+  import: {
+    title: 'Import passwords',
+    filters: [
+      { name: 'Exported passwords (CSV, Bitwarden JSON)', extensions: ['csv', 'txt', 'json'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
+  backup: {
+    title: 'Restore from a backup',
+    filters: [
+      { name: 'Keyroom office backup', extensions: ['keyroom-backup'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
+};
 
 export interface OpenDialogOptions {
   title: string;
@@ -53,15 +73,8 @@ export function dialogPicker(
   show: (options: OpenDialogOptions) => Promise<{ canceled: boolean; filePaths: string[] }>,
 ): ImportFilePicker {
   return {
-    async choose() {
-      const r = await show({
-        title: 'Import passwords',
-        properties: ['openFile'],
-        filters: [
-          { name: 'Exported passwords (CSV, Bitwarden JSON)', extensions: ['csv', 'txt', 'json'] },
-          { name: 'All files', extensions: ['*'] },
-        ],
-      });
+    async choose(kind = 'import') {
+      const r = await show({ ...DIALOGS[kind], properties: ['openFile'] });
       const path = r.canceled ? undefined : r.filePaths[0];
       return path === undefined ? null : fileAt(path);
     },

@@ -3,6 +3,7 @@
 import type { Settings, UpdateStatus } from '../../shared/domain';
 import type { ClipboardGuard } from '../clipboard-guard';
 import type { EmitEvent } from '../events';
+import type { BackupFileSaver } from './backup';
 import type { ImportFilePicker } from './import';
 import type { ExportFileSaver } from './upkeep';
 
@@ -37,6 +38,8 @@ export interface HandlerOs {
   importFiles: ImportFilePicker;
   /** The save dialog a vault export is written through. */
   exportFiles: ExportFileSaver;
-  /** Pushes contract events (import progress) to the renderer. */
+  /** The save dialog an office backup is written through (the open dialog is importFiles'). */
+  backupFiles: BackupFileSaver;
+  /** Pushes contract events (import and backup progress) to the renderer. */
   emit: EmitEvent;
 }

@@ -49,6 +49,7 @@ const ADMIN_PAGES: { page: AdminPage; label: string; icon: IconName }[] = [
   { page: 'health', label: 'Password health', icon: 'shield' },
   { page: 'trash', label: 'Trash', icon: 'trash' },
   { page: 'export', label: 'Export', icon: 'folder' },
+  { page: 'backup', label: 'Backup', icon: 'cloud' },
 ];
 
 export function Sidebar() {

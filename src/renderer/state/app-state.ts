@@ -11,7 +11,7 @@ import type {
   VaultInfo,
 } from '../../shared/domain';
 
-export type AdminPage = 'users' | 'audit' | 'devices' | 'updates' | 'health' | 'trash' | 'export';
+export type AdminPage = 'users' | 'audit' | 'devices' | 'updates' | 'health' | 'trash' | 'export' | 'backup';
 
 export type View =
   | { kind: 'vault'; vaultId: string | null; category: string | null; trash: boolean }

@@ -1,0 +1,69 @@
+// The IPC shapes of the office backup (issue 16). The backup file's bytes never cross IPC: the main process writes
+// the file where the person chose, and on restore reads it, decrypts it and keeps the plan itself. The renderer
+// sees counts and vault names only, never an entry's contents; the passphrase goes in with the call and nothing
+// comes back that holds it.
+import { z } from 'zod';
+import { isoTime, uuid } from './domain';
+
+const count = z.number().int().nonnegative();
+// The core decides what is strong enough (backup/format.ts checkPassphrase); this bound only stops absurd payloads.
+const passphrase = z.string().min(1).max(1024);
+
+export const backupCreateRequestSchema = z.object({ passphrase }).strict();
+
+export const backupCreateResultSchema = z.object({
+  saved: z.boolean(),
+  fileName: z.string().max(260),
+  vaults: count,
+  entries: count,
+  historyVersions: count,
+  /** Live entries, and earlier versions, that did not open on this PC: not in the file. */
+  skippedDamaged: count,
+  damagedVersions: count,
+});
+
+export const backupOpenRequestSchema = z.object({ passphrase }).strict();
+
+export const restorePreviewSchema = z.object({
+  restoreId: uuid,
+  fileName: z.string().max(260),
+  createdAt: isoTime,
+  source: z.string().max(2048),
+  vaults: z
+    .array(
+      z.object({
+        name: z.string().max(200),
+        /** false: no vault of that name here, a new one is created. */
+        exists: z.boolean(),
+        entries: count,
+        duplicates: count,
+        toAdd: count,
+        historyVersions: count,
+        categories: count,
+      }),
+    )
+    .max(10_000),
+  entries: count,
+  duplicates: count,
+  toAdd: count,
+  newVaults: count,
+  skippedDamaged: count,
+});
+export type RestorePreviewView = z.infer<typeof restorePreviewSchema>;
+
+export const backupRestoreRequestSchema = z.object({ restoreId: uuid }).strict();
+
+export const restoreSummarySchema = z.object({
+  added: count,
+  skippedDuplicates: count,
+  vaultsCreated: count,
+  queued: count,
+  failed: count,
+});
+
+export const backupProgressSchema = z.object({
+  phase: z.enum(['reading', 'history', 'encrypting', 'decrypting', 'restoring']),
+  done: count,
+  total: count,
+});
+export type BackupProgressView = z.infer<typeof backupProgressSchema>;
