@@ -112,6 +112,7 @@ export function AdminExport() {
                 <input
                   id="export-passphrase"
                   type="password"
+                  class="input"
                   autoComplete="new-password"
                   value={passphrase}
                   onInput={(e) => setPassphrase(e.currentTarget.value)}
