@@ -88,7 +88,13 @@ function plan(ctx: BackupContext, payload: BackupPayload): VaultPlan[] {
     return m;
   };
   return payload.vaults.map((v) => {
-    const targetId = held.find((h) => h.name === v.name)?.id ?? null;
+    // The vault's own id first (a restore into the same office): its grant is signed, its name is only what the
+    // server says, and a server that renamed vaults must not steer entries into another one. By name in another
+    // office, where the ids mean nothing (the preview shows the target by name for the admin to check).
+    const targetId =
+      held.find((h) => h.id.toLowerCase() === v.id.toLowerCase())?.id ??
+      held.find((h) => h.name === v.name)?.id ??
+      null;
     // A vault still to be created holds nothing yet: all of it is added (a second run then matches by name).
     if (!targetId) return { source: v, targetId, add: v.entries.map((e) => e.entry), duplicates: 0 };
     const counts = countsOf(targetId);

@@ -59,6 +59,15 @@ describe('answering a proxy’s sign-in challenge', () => {
     expect(asked).toHaveLength(1);
   });
 
+  it('a password typed for NTLM is never replayed as Basic: a challenge in another scheme asks again', async () => {
+    const OTHER = { username: 'anna', password: 'basic-only' };
+    const { login, asked, challenge } = setup([ANSWER, OTHER]);
+    await challenge({ ...proxyChallenge, scheme: 'ntlm' });
+    login.succeeded('proxy.corp.example', 3128);
+    expect(await challenge()).toEqual([OTHER.username, OTHER.password]);
+    expect(asked).toHaveLength(2);
+  });
+
   it('refused answers are asked again at most twice, then it stops answering and says why', async () => {
     const wrong = { username: 'anna', password: 'typo' };
     const { login, asked, gaveUp, challenge } = setup([wrong, wrong, wrong, ANSWER]);

@@ -91,6 +91,12 @@ export class ProxyLogin {
       void state.pending.then(answer);
       return true;
     }
+    // A password typed for one scheme is never replayed under another: NTLM's (often the Windows password) must
+    // not go out as Basic, in the clear, to whoever answers a 407 in between. Asked again instead.
+    if (state.credentials && state.scheme.toLowerCase() !== info.scheme.toLowerCase()) {
+      state.credentials = null;
+      state.answered = 0;
+    }
     // The proxy let requests through with these before; it asks again (Chromium's cache was dropped, or
     // another connection): try them once more without asking.
     if (state.credentials && state.answered === 0) {

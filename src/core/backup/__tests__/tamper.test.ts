@@ -57,4 +57,27 @@ describe('a server that tampers with entries and history, against the backup', (
     },
     SLOW,
   );
+
+  it(
+    'a server that swaps vault names cannot steer a restore into the other vault: the same office matches by id',
+    async () => {
+      const second = await admin.core.admin.createVault('Management');
+      await admin.core.vault.create(second.id, { title: 'payroll', password: 'secret-payroll' });
+      const { file } = await admin.core.backup.create(PASSPHRASE);
+      // The names are only the server's word (the grant signs the vault id, not its name): it swaps them.
+      const first = admin.core.vaults().find((v) => v.id !== second.id)!;
+      await tamper('update public.vaults set name = $2 where id = $1', [first.id, 'Management']);
+      await tamper('update public.vaults set name = $2 where id = $1', [second.id, first.name]);
+      // A backup re-reads the vault list and names from the server first: this PC now holds the swapped names.
+      await admin.core.backup.create(PASSPHRASE);
+      expect(admin.core.vaults().find((v) => v.id === second.id)?.name).toBe(first.name);
+      const plan = await admin.core.backup.open(file, PASSPHRASE);
+      const byId = new Map(plan.preview.vaults.map((v) => [v.targetId, v]));
+      // Every backed-up vault lands on its own id, and nothing is added (all of it is already there).
+      expect(plan.preview.newVaults).toBe(0);
+      expect(plan.preview.toAdd).toBe(0);
+      expect(byId.has(second.id) && byId.has(first.id)).toBe(true);
+    },
+    SLOW,
+  );
 });
