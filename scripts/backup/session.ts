@@ -72,7 +72,13 @@ export function parseCommon(
       strict: true,
     }).values;
   } catch (err) {
-    throw new CliError((err as Error).message, 2);
+    // parseArgs quotes a stray argument back, and a password typed in the wrong place would land in the output
+    // and the scheduled task's log: only the flag is named, never a value.
+    const flag = /'(--[a-z-]+)/.exec((err as Error).message)?.[1];
+    throw new CliError(
+      flag ? `Unknown or incomplete option ${flag}.` : 'Unexpected argument: only the options below are taken.',
+      2,
+    );
   }
   const usage = `--url <project url> --key <publishable key> --email <admin email> --${fileFlag} <file> [--state-dir <folder>]${extra.yes ? ' [--yes]' : ''}`;
   const url = z.url().safeParse(values.url);

@@ -65,7 +65,11 @@ describe('backup and restore commands refuse before signing in', () => {
     const noOut = await failure(backupMain(NOWHERE, testIo(env)));
     expect([noOut.exitCode, noOut.message]).toEqual([2, expect.stringContaining('--out <file>')]);
     const unknown = await failure(restoreMain([...NOWHERE, '--in', file, '--force'], testIo(env)));
-    expect(unknown.exitCode).toBe(2);
+    expect([unknown.exitCode, unknown.message]).toEqual([2, expect.stringContaining('--force')]);
+    // A password typed where no option takes it is never echoed back.
+    const stray = await failure(restoreMain([...NOWHERE, '--in', file, 'hunter2-secret'], testIo(env)));
+    expect(stray.exitCode).toBe(2);
+    expect(stray.message).not.toContain('hunter2-secret');
   });
 
   it('refuses a weak backup passphrase before signing in', async () => {

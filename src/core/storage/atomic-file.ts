@@ -59,9 +59,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   try {
     await fh.writeFile(data);
     await fh.sync();
-  } finally {
+  } catch (e) {
     await fh.close();
+    // A half-written temp file (a full disk) may hold secrets in the clear: it goes.
+    await rm(tmp, { force: true });
+    throw e;
   }
+  await fh.close();
   try {
     await rename(tmp, path);
   } catch (e) {

@@ -121,7 +121,8 @@ function headerAd(h: SealedHeader): Uint8Array {
 }
 
 async function exportKey(passphrase: string, salt: Uint8Array): Promise<Uint8Array> {
-  return argon2idRaw({ password: utf8(passphrase), salt, ...KDF_DEFAULT, length: 32 });
+  // NFKC as the backup does: the same typed passphrase gives the same bytes on every OS and keyboard.
+  return argon2idRaw({ password: utf8(passphrase.normalize('NFKC')), salt, ...KDF_DEFAULT, length: 32 });
 }
 
 /** The JSON export sealed under a passphrase; the header (everything but the ciphertext) is authenticated. */

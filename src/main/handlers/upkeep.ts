@@ -2,9 +2,9 @@
 // the age limit from this PC's settings; the export's text goes from the core straight to the file the person
 // chose in the OS save dialog (Electron's in the app, a folder of the session in the browser preview) and is
 // never part of a response.
-import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ExposedEntry, HealthFlag, KeyroomCore } from '../../core';
+import { writeFileAtomic } from '../../core/storage/atomic-file';
 import { HEALTH_MAX_AGE_DEFAULT } from '../../shared/upkeep';
 import type { Handlers } from '../ipc-registry';
 import { mapped } from './errors';
@@ -37,7 +37,9 @@ export function dialogSaver(
         ],
       });
       if (r.canceled || !r.filePath) return null;
-      await writeFile(r.filePath, text, { encoding: 'utf8', mode: 0o600 });
+      // Atomic and owner-only even over an existing file (writeFile's mode applies to new files only); a failed
+      // write leaves no half file of passwords behind.
+      await writeFileAtomic(r.filePath, text);
       return { fileName: basename(r.filePath) };
     },
   };

@@ -144,7 +144,7 @@ export function AdminExport() {
               <p>
                 {sealed
                   ? `This file holds every password of “${vault.name}”, protected only by the passphrase you chose.`
-                  : `This file holds every password of “${vault.name}” in plain text. Anyone who gets the file can read them all.`}
+                  : `This file holds every password of “${vault.name}” in plain text. Anyone who gets the file can read them all. Open it only in the password manager you move to, not in a spreadsheet: a title someone typed can run as a formula there.`}
               </p>
               <p>
                 Keep it on an encrypted drive, import it, then delete it. The export is recorded in the audit
