@@ -76,7 +76,9 @@ export function parseCommon(
     // and the scheduled task's log: only the flag is named, never a value.
     const flag = /'(--[a-z-]+)/.exec((err as Error).message)?.[1];
     throw new CliError(
-      flag ? `Unknown or incomplete option ${flag}.` : 'Unexpected argument: only the options below are taken.',
+      flag
+        ? `Unknown or incomplete option ${flag}.`
+        : 'Unexpected argument: only the options below are taken.',
       2,
     );
   }
