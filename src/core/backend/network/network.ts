@@ -6,6 +6,7 @@
 // REST to an http:// office goes to the proxy as an absolute-URI request, https:// through a CONNECT tunnel,
 // as curl does. The WebSocket always goes through a CONNECT tunnel: proxies forward an Upgrade unreliably
 // (tinyproxy drops it), a tunnel they pass as bytes.
+import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -78,16 +79,22 @@ class RoutingAgent extends Agent {
       );
     const proxy = new URL(route.proxy.href);
     const signIn = proxy.username ? null : this.tunnelAuth?.(proxy);
-    if (signIn) {
-      // https-proxy-agent sends the URL's user:pass as Basic Proxy-Authorization on the CONNECT.
-      proxy.username = encodeURIComponent(signIn.username);
-      proxy.password = encodeURIComponent(signIn.password);
-    }
-    let tunnel = this.tunnels.get(proxy.href);
+    // The person's proxy password goes in a CONNECT header, not into the proxy URL: https-proxy-agent logs its
+    // URL under DEBUG, and the URL would be this map's key. The key names the credentials by a digest only.
+    const authorization = signIn
+      ? `Basic ${Buffer.from(`${signIn.username}:${signIn.password}`, 'utf8').toString('base64')}`
+      : null;
+    const key = authorization
+      ? `${proxy.href}#${createHash('sha256').update(authorization).digest('hex')}`
+      : proxy.href;
+    let tunnel = this.tunnels.get(key);
     if (!tunnel) {
       // `ca` here is for an https:// proxy's own certificate (the office's is checked inside the tunnel).
-      tunnel = new HttpsProxyAgent(proxy.href, this.ca ? { ca: this.ca } : {});
-      this.tunnels.set(proxy.href, tunnel);
+      tunnel = new HttpsProxyAgent(proxy.href, {
+        ...(this.ca ? { ca: this.ca } : {}),
+        ...(authorization ? { headers: { 'Proxy-Authorization': authorization } } : {}),
+      });
+      this.tunnels.set(key, tunnel);
     }
     // The tunnel's own connect: CONNECT, then TLS to the office inside it with this request's options (`ca`).
     // It drops `host` for that TLS, and an IP address sends no SNI: Node would then check the certificate
