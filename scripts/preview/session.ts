@@ -68,6 +68,7 @@ const DEFAULT_SETTINGS: Settings = {
   stayUnlocked: false,
   notifications: true,
   healthMaxAgeDays: 365,
+  autoBackup: { enabled: false, folder: null, keep: 7, userId: null, lastRunAt: null, lastError: null },
 };
 
 function settingsFile(path: string): SettingsStore {

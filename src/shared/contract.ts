@@ -363,7 +363,8 @@ export const calls = {
   ),
 
   'settings.get': call(empty, settingsSchema),
-  'settings.set': call(settingsSchema.partial().strict(), settingsSchema),
+  // The automatic backup is set only with its passphrase, in the main process: not from this patch.
+  'settings.set': call(settingsSchema.omit({ autoBackup: true }).partial().strict(), settingsSchema),
   'network.route': call(empty, networkRouteSchema),
   'network.test': call(empty, connectionReportSchema),
 
