@@ -6,6 +6,7 @@
 // test sets (installs and opened download pages are recorded, nothing restarts), in place of the OS open dialog
 // the file the page's own file input chose (or, with no page, the one a handler test names), and in place of the
 // save dialog a folder of the profile.
+
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -19,6 +20,7 @@ import { createHandlers } from '../../src/main/handlers/create-handlers';
 import { forwardCoreEvents } from '../../src/main/handlers/events';
 import { fileAt } from '../../src/main/handlers/import';
 import type { HandlerOs, SettingsStore } from '../../src/main/handlers/os';
+import { MemoryKeychain } from '../../src/main/secrets/memory-keychain';
 import { FakeUpdater } from '../../src/main/updater/fake-updater';
 import { manualDownloadPage } from '../../src/main/updater/feed';
 import { followOfficePolicy } from '../../src/main/updater/follow-policy';
@@ -68,6 +70,7 @@ const DEFAULT_SETTINGS: Settings = {
   stayUnlocked: false,
   notifications: true,
   healthMaxAgeDays: 365,
+  autoBackup: { enabled: false, folder: null, keep: 7, userId: null, lastRunAt: null, lastError: null },
 };
 
 function settingsFile(path: string): SettingsStore {
@@ -191,6 +194,18 @@ export function coreSessions(
             },
           };
         },
+      },
+      // PREVIEW ONLY: the folder dialog answers a folder of this PC's profile, and the keychain is in memory (no OS
+      // keychain in the preview host): the automatic backup writes there as the app writes into the chosen folder.
+      autoBackup: {
+        folders: {
+          choose: async () => {
+            const folder = join(dir, 'auto-backups');
+            await mkdir(folder, { recursive: true });
+            return folder;
+          },
+        },
+        keychain: new MemoryKeychain(),
       },
       // PREVIEW ONLY: the save dialog's stand-in writes the export into this PC's profile folder, under the name
       // the app suggests (user-only permissions, as the app writes it); the tests read it from `exports`.

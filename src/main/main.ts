@@ -131,6 +131,18 @@ const createBackend: BackendFactory = async (shell) => {
     importFiles: dialogPicker((o) => dialog.showOpenDialog(o)),
     exportFiles: dialogSaver((o) => dialog.showSaveDialog(o)),
     backupFiles: dialogBackupSaver((o) => dialog.showSaveDialog(o)),
+    autoBackup: {
+      folders: {
+        choose: async () => {
+          const r = await dialog.showOpenDialog({
+            title: 'Folder for the daily backup',
+            properties: ['openDirectory', 'createDirectory'],
+          });
+          return r.canceled ? null : (r.filePaths[0] ?? null);
+        },
+      },
+      keychain: osKeychain,
+    },
   };
   const offEvents = forwardCoreEvents(core, shell.emit, os);
   return {

@@ -67,3 +67,19 @@ export const backupProgressSchema = z.object({
   total: count,
 });
 export type BackupProgressView = z.infer<typeof backupProgressSchema>;
+
+// The automatic daily backup (Admin → Backup): the folder is chosen through the OS dialog and held in the main
+// process, so the renderer never names a path to write to; the passphrase goes in once, to the OS keychain.
+export const autoBackupViewSchema = z.object({
+  enabled: z.boolean(),
+  folder: z.string().max(4096).nullable(),
+  keep: z.number().int().min(1).max(365),
+  lastRunAt: isoTime.nullable(),
+  /** In words, for the screen. */
+  lastError: z.string().max(300).nullable(),
+});
+export type AutoBackupView = z.infer<typeof autoBackupViewSchema>;
+
+export const autoBackupEnableRequestSchema = z
+  .object({ keep: z.number().int().min(1).max(365), passphrase })
+  .strict();

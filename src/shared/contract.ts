@@ -3,6 +3,8 @@
 // validates requests and responses against it; the renderer is typed from it.
 import { z } from 'zod';
 import {
+  autoBackupEnableRequestSchema,
+  autoBackupViewSchema,
   backupCreateRequestSchema,
   backupCreateResultSchema,
   backupOpenRequestSchema,
@@ -248,6 +250,11 @@ export const calls = {
   'backup.open': call(backupOpenRequestSchema, restorePreviewSchema.nullable()),
   'backup.restore': call(backupRestoreRequestSchema, restoreSummarySchema),
   'backup.cancel': call(backupRestoreRequestSchema, done),
+  // The automatic daily backup: the folder dialog's answer is kept in the main process (null: cancelled).
+  'backup.auto.get': call(empty, autoBackupViewSchema),
+  'backup.auto.chooseFolder': call(empty, z.object({ folder: z.string().max(4096).nullable() })),
+  'backup.auto.enable': call(autoBackupEnableRequestSchema, autoBackupViewSchema),
+  'backup.auto.disable': call(empty, autoBackupViewSchema),
 
   'conflicts.list': call(empty, z.object({ conflicts: z.array(conflictSchema) })),
   'conflicts.resolve': call(
@@ -363,7 +370,8 @@ export const calls = {
   ),
 
   'settings.get': call(empty, settingsSchema),
-  'settings.set': call(settingsSchema.partial().strict(), settingsSchema),
+  // The automatic backup is set only with its passphrase, in the main process: not from this patch.
+  'settings.set': call(settingsSchema.omit({ autoBackup: true }).partial().strict(), settingsSchema),
   'network.route': call(empty, networkRouteSchema),
   'network.test': call(empty, connectionReportSchema),
 

@@ -280,6 +280,21 @@ export type ClientPolicy = z.infer<typeof clientPolicySchema>;
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof themeSchema>;
 
+/**
+ * The admin's automatic daily backup on this PC (Admin → Backup). The passphrase is not here: it is in the OS
+ * keychain (src/main/backup/passphrase-keychain.ts). lastError is in words, for the screen.
+ */
+export const autoBackupSettingsSchema = z.object({
+  enabled: z.boolean(),
+  folder: z.string().min(1).max(4096).nullable(),
+  keep: z.number().int().min(1).max(365),
+  /** The admin it was turned on by: it runs in that admin's session only. */
+  userId: z.uuid().nullable(),
+  lastRunAt: isoTime.nullable(),
+  lastError: z.string().max(300).nullable(),
+});
+export type AutoBackupSettings = z.infer<typeof autoBackupSettingsSchema>;
+
 export const settingsSchema = z.object({
   theme: themeSchema,
   startWithWindows: z.boolean(),
@@ -287,6 +302,7 @@ export const settingsSchema = z.object({
   notifications: z.boolean(),
   /** Password health: days after which an unchanged password counts as old (this PC's choice). */
   healthMaxAgeDays: z.number().int().min(1).max(3650),
+  autoBackup: autoBackupSettingsSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -121,3 +121,11 @@ export const BACKUP_MESSAGES = {
   damagedEntries: 'Some entries could not be opened on this PC and are not in the backup.',
   used: 'This restore has already run. Open the backup again to restore once more.',
 } as const;
+
+/** The automatic daily backup's last error, as Admin → Backup shows it. */
+export const AUTO_BACKUP_MESSAGES = {
+  noPassphrase:
+    "The backup passphrase is no longer in this PC's keychain: turn the automatic backup on again.",
+  folder: 'The backup folder could not be written: check that it exists and that this PC can write to it.',
+  failed: 'The automatic backup did not finish; it is tried again within the hour.',
+} as const;

@@ -2,7 +2,7 @@
 // admin, bridged to a real core on a local stack over PostgreSQL. The backup is written by the save dialog's
 // stand-in into the admin's profile folder; the restore chooses that file with the page's own file chooser (the
 // open dialog's stand-in). (Electron binary not available here.)
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKUP_MESSAGES } from '../../../src/shared/errors';
@@ -135,5 +135,23 @@ describe('office backup and restore in the browser window (Electron binary not a
     expect(await admin.core.vault.reveal(back[0]!.id)).toBe(SECRET);
     const audit = await admin.core.office.audit({ action: 'vault.import' });
     expect(audit.events.map((e) => e.details).join(' ')).toContain('keyroombackup');
+  });
+
+  it('the automatic daily backup: folder from the dialog, passphrase twice, on; the day’s file is in the folder', async () => {
+    const form = page.getByRole('form', { name: 'Automatic daily backup' });
+    await form.getByRole('button', { name: 'Choose folder…' }).click();
+    const folderText = await form.getByText(/^Folder: \//).textContent();
+    const folder = folderText!.replace(/^Folder: /, '');
+    await form.getByLabel('Backup passphrase').fill(PASSPHRASE);
+    await form.getByLabel('Passphrase again').fill(PASSPHRASE);
+    await form.getByLabel('Backups to keep').fill('3');
+    await form.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByText(/^On, into .*, keeping 3\. Last backup: /).waitFor();
+    expect(await readdir(folder)).toEqual([
+      `keyroom-backup-${new Date().toISOString().slice(0, 10)}.keyroom-backup`,
+    ]);
+    expect(await page.content()).not.toContain(PASSPHRASE);
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await page.getByRole('button', { name: 'Turn on' }).waitFor();
   });
 });

@@ -6,6 +6,7 @@ import { generatePassphrase, passphraseEntropyBits } from '../../core/vault/gene
 import type { Conflict, ConflictSide } from '../../shared/domain';
 import { auditCsvFilename, auditToCsv } from '../audit-csv';
 import type { Handlers } from '../ipc-registry';
+import { autoBackupHandlers } from './auto-backup';
 import { backupHandlers } from './backup';
 import { mapped } from './errors';
 import { requireFeedServes, requireFeedServesMinimum } from './feed-guard';
@@ -149,6 +150,7 @@ export function createHandlers(core: KeyroomCore, os: HandlerOs): Handlers {
     ...importHandlers(core, os),
     ...upkeepHandlers(core, os),
     ...backupHandlers(core, os),
+    ...autoBackupHandlers(core, os),
 
     'conflicts.list': mapped(() => ({
       conflicts: core.vault.conflicts().map((c) => toConflict(c, myName(), updatedBy(c.entryId))),

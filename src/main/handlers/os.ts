@@ -3,6 +3,7 @@
 import type { Settings, UpdateStatus } from '../../shared/domain';
 import type { ClipboardGuard } from '../clipboard-guard';
 import type { EmitEvent } from '../events';
+import type { AutoBackupOs } from './auto-backup';
 import type { BackupFileSaver } from './backup';
 import type { ImportFilePicker } from './import';
 import type { ExportFileSaver } from './upkeep';
@@ -40,6 +41,8 @@ export interface HandlerOs {
   exportFiles: ExportFileSaver;
   /** The save dialog an office backup is written through (the open dialog is importFiles'). */
   backupFiles: BackupFileSaver;
+  /** The folder dialog and the keychain of the automatic daily backup. */
+  autoBackup: AutoBackupOs;
   /** Pushes contract events (import and backup progress) to the renderer. */
   emit: EmitEvent;
 }

@@ -11,6 +11,7 @@ export const DEFAULT_SETTINGS: Settings = {
   stayUnlocked: false,
   notifications: true,
   healthMaxAgeDays: 365,
+  autoBackup: { enabled: false, folder: null, keep: 7, userId: null, lastRunAt: null, lastError: null },
 };
 
 const KEY = 'settings';
@@ -45,6 +46,7 @@ export class ElectronSettingsStore implements SettingsStore {
       stayUnlocked: field('stayUnlocked'),
       notifications: field('notifications'),
       healthMaxAgeDays: field('healthMaxAgeDays'),
+      autoBackup: field('autoBackup'),
     };
   }
 

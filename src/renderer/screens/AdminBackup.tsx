@@ -9,6 +9,7 @@ import { Icon } from '../components/Icon';
 import { ConfirmDialog } from '../components/Modal';
 import { StrengthMeter } from '../components/StrengthMeter';
 import { dateTime } from '../state/format';
+import { AutoBackupSection } from './AutoBackupSection';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -382,6 +383,7 @@ export function AdminBackup() {
         </p>
       </header>
       <BackUp />
+      <AutoBackupSection />
       <Restore />
     </main>
   );
