@@ -189,6 +189,9 @@ describe('keyboard only, with visible focus and announced changes (Electron bina
     await history.waitFor();
     await history.evaluate((d) => (d as HTMLDialogElement).close());
     await history.waitFor({ state: 'detached' });
+    // The app hands focus back to the opener once it has followed the close: a key pressed before that goes
+    // nowhere (under load this took a while), so the next Enter waits for it.
+    await expect.poll(async () => (await focused()).name, { timeout: 10_000 }).toBe('History');
     await page.keyboard.press('Enter');
     await history.waitFor();
     await page.keyboard.press('Escape');
