@@ -7,7 +7,7 @@ import type { CallResponse } from '../../shared/contract';
 import { call, errorMessage, on } from '../api';
 import { Icon } from '../components/Icon';
 import { ConfirmDialog } from '../components/Modal';
-import { StrengthMeter } from '../components/StrengthMeter';
+import { PassphraseTwice } from '../components/PassphraseTwice';
 import { dateTime } from '../state/format';
 import { AutoBackupSection } from './AutoBackupSection';
 
@@ -103,7 +103,6 @@ function BackUp() {
   const [result, setResult] = useState<CallResponse<'backup.create'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const progress = useBackupProgress(busy);
-  const differ = again.length > 0 && again !== passphrase;
 
   const run = async () => {
     setBusy(true);
@@ -139,41 +138,15 @@ function BackUp() {
           void run();
         }}
       >
-        <div class="field">
-          <label for="backup-passphrase">Backup passphrase</label>
-          <input
-            id="backup-passphrase"
-            type="password"
-            class="input"
-            autoComplete="new-password"
-            value={passphrase}
-            disabled={busy}
-            onInput={(e) => setPassphrase(e.currentTarget.value)}
-          />
-          <StrengthMeter password={passphrase} />
-          <p class="field-hint">
-            At least 16 characters, e.g. four or five unrelated words. Without it the backup cannot be opened:
-            write it down and keep it apart from the file.
-          </p>
-        </div>
-        <div class="field">
-          <label for="backup-passphrase-again">Passphrase again</label>
-          <input
-            id="backup-passphrase-again"
-            type="password"
-            class="input"
-            autoComplete="new-password"
-            value={again}
-            disabled={busy}
-            aria-describedby={differ ? 'backup-passphrase-differ' : undefined}
-            onInput={(e) => setAgain(e.currentTarget.value)}
-          />
-          {differ && (
-            <p id="backup-passphrase-differ" class="field-error">
-              The two passphrases differ.
-            </p>
-          )}
-        </div>
+        <PassphraseTwice
+          id="backup-passphrase"
+          passphrase={passphrase}
+          again={again}
+          busy={busy}
+          onPassphrase={setPassphrase}
+          onAgain={setAgain}
+          hint="At least 16 characters, e.g. four or five unrelated words. Without it the backup cannot be opened: write it down and keep it apart from the file."
+        />
         <div>
           <button
             type="submit"

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AutoBackupView } from '../../shared/backup';
 import { call, errorMessage } from '../api';
-import { StrengthMeter } from '../components/StrengthMeter';
+import { PassphraseTwice } from '../components/PassphraseTwice';
 import { dateTime } from '../state/format';
 
 function lastRunText(v: AutoBackupView): string {
@@ -20,7 +20,6 @@ export function AutoBackupSection() {
   const [again, setAgain] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const differ = again.length > 0 && again !== passphrase;
 
   useEffect(() => {
     void call('backup.auto.get', {})
@@ -87,32 +86,14 @@ export function AutoBackupSection() {
             </button>
           </div>
         </div>
-        <div class="field">
-          <label for="auto-backup-passphrase">Backup passphrase</label>
-          <input
-            id="auto-backup-passphrase"
-            type="password"
-            class="input"
-            autoComplete="new-password"
-            value={passphrase}
-            disabled={busy}
-            onInput={(e) => setPassphrase(e.currentTarget.value)}
-          />
-          <StrengthMeter password={passphrase} />
-        </div>
-        <div class="field">
-          <label for="auto-backup-passphrase-again">Passphrase again</label>
-          <input
-            id="auto-backup-passphrase-again"
-            type="password"
-            class="input"
-            autoComplete="new-password"
-            value={again}
-            disabled={busy}
-            onInput={(e) => setAgain(e.currentTarget.value)}
-          />
-          {differ && <p class="field-error">The two passphrases differ.</p>}
-        </div>
+        <PassphraseTwice
+          id="auto-backup-passphrase"
+          passphrase={passphrase}
+          again={again}
+          busy={busy}
+          onPassphrase={setPassphrase}
+          onAgain={setAgain}
+        />
         <div class="field">
           <label for="auto-backup-keep">Backups to keep</label>
           <input
